@@ -1,0 +1,1 @@
+"""Measures over the corpus: frequencies and trends by period and source."""

@@ -1,0 +1,1 @@
+"""Storage and text processing: the DuckDB schema, ingest, tokenising and lexicon matching."""

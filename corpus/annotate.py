@@ -1,0 +1,166 @@
+"""Tokenise stored documents and record their lexicon hits in the database.
+
+Two jobs, both batched and transactional per batch (a crash loses at most one batch, and
+the next run picks up where this one stopped):
+- `tokenise_pending`: documents never tokenised get tokens, word counts and hits.
+- `rematch`: documents whose hits came from other lexicon versions are matched again from
+  their stored tokens, without re-tokenising.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from corpus.lexicons import Lexicon, LexiconMatcher, signature
+from corpus.tokenise import Batch, add_hits, build_nlp, doc_from_tokens, tokenise_texts
+
+Progress = Callable[[int], None]
+
+PENDING_DOCUMENTS = "SELECT doc_id, text FROM documents WHERE n_tokens IS NULL ORDER BY doc_id"
+
+STALE_DOCUMENTS = """
+SELECT doc_id FROM documents
+WHERE n_tokens IS NOT NULL AND lexicon_versions IS DISTINCT FROM ?
+ORDER BY doc_id
+"""
+
+STORED_TOKENS = """
+SELECT t.doc_id, list(t.token ORDER BY t.position) AS tokens,
+       list(t.lemma ORDER BY t.position) AS lemmas,
+       list(t.paragraph ORDER BY t.position) AS paragraphs
+FROM tokens t JOIN batch_ids USING (doc_id)
+GROUP BY t.doc_id
+"""
+
+MARK_TOKENISED = """
+UPDATE documents SET n_tokens = counts.n_tokens, n_words = counts.n_words,
+                     lexicon_versions = ?
+FROM counts WHERE documents.doc_id = counts.doc_id
+"""
+
+
+@dataclass
+class AnnotateResult:
+    """What one annotate call did."""
+
+    documents: int = 0
+    tokens: int = 0
+    hits: int = 0
+
+
+def record_lexicons(con: duckdb.DuckDBPyConnection, lexicons: Sequence[Lexicon]) -> None:
+    """Replace lexicon_terms with the lexicons in use."""
+    rows = [
+        (lx.name, lx.version, t.term, t.category, list(t.variants))
+        for lx in lexicons
+        for t in lx.terms
+    ]
+    con.execute("BEGIN")
+    con.execute("DELETE FROM lexicon_terms")
+    con.executemany("INSERT INTO lexicon_terms VALUES (?, ?, ?, ?, ?)", rows)
+    con.execute("COMMIT")
+
+
+def pending_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many documents still need tokenising."""
+    return con.execute("SELECT count(*) FROM documents WHERE n_tokens IS NULL").fetchone()[0]
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, versions: str) -> None:
+    tokens, hits = batch.token_table(), batch.hit_table()
+    n_tokens: dict[str, int] = {}
+    for doc_id in tokens.column("doc_id").to_pylist():
+        n_tokens[doc_id] = n_tokens.get(doc_id, 0) + 1
+    counts = pa.table(
+        {
+            "doc_id": list(batch.words),
+            "n_tokens": [n_tokens.get(d, 0) for d in batch.words],
+            "n_words": list(batch.words.values()),
+        }
+    )
+    con.execute("BEGIN")
+    try:
+        con.register("batch_tokens", tokens)
+        con.register("batch_hits", hits)
+        con.register("counts", counts)
+        con.execute("INSERT INTO tokens SELECT * FROM batch_tokens")
+        con.execute("INSERT INTO term_hits SELECT * FROM batch_hits")
+        con.execute(MARK_TOKENISED, [versions])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("batch_tokens", "batch_hits", "counts"):
+            con.unregister(name)
+
+
+def tokenise_pending(
+    con: duckdb.DuckDBPyConnection,
+    lexicons: Sequence[Lexicon],
+    batch_docs: int = 200,
+    progress: Progress | None = None,
+) -> AnnotateResult:
+    """Tokenise every document that has no tokens yet, storing tokens and hits."""
+    matcher = LexiconMatcher(build_nlp(), lexicons)
+    versions = signature(lexicons)
+    result = AnnotateResult()
+    rows = con.execute(PENDING_DOCUMENTS).fetchall()
+    for batch in tokenise_texts(rows, matcher, batch_docs):
+        _write_batch(con, batch, versions)
+        result.documents += len(batch.words)
+        result.tokens += len(batch.tokens["doc_id"])
+        result.hits += len(batch.hits["doc_id"])
+        if progress:
+            progress(len(batch.words))
+    return result
+
+
+def rematch(
+    con: duckdb.DuckDBPyConnection,
+    lexicons: Sequence[Lexicon],
+    batch_docs: int = 500,
+    progress: Progress | None = None,
+) -> AnnotateResult:
+    """Re-match documents whose hits were made with other lexicon versions."""
+    matcher = LexiconMatcher(build_nlp(), lexicons)
+    versions = signature(lexicons)
+    stale = [row[0] for row in con.execute(STALE_DOCUMENTS, [versions]).fetchall()]
+    result = AnnotateResult()
+    for start in range(0, len(stale), batch_docs):
+        ids = pa.table({"doc_id": stale[start : start + batch_docs]})
+        batch = Batch()
+        con.register("batch_ids", ids)
+        rows = con.execute(STORED_TOKENS).fetchall()
+        con.unregister("batch_ids")
+        for doc_id, tokens, lemmas, paragraphs in rows:
+            doc = doc_from_tokens(tokens, lemmas)
+            hits = matcher.match(doc, paragraphs)
+            add_hits(batch, doc_id, hits, list(range(len(tokens))))
+        con.execute("BEGIN")
+        try:
+            con.register("batch_ids", ids)
+            con.register("batch_hits", batch.hit_table())
+            con.execute("DELETE FROM term_hits WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+            con.execute("INSERT INTO term_hits SELECT * FROM batch_hits")
+            con.execute(
+                "UPDATE documents SET lexicon_versions = ? "
+                "WHERE doc_id IN (SELECT doc_id FROM batch_ids)",
+                [versions],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("batch_ids")
+            con.unregister("batch_hits")
+        result.documents += ids.num_rows
+        result.hits += batch.hit_table().num_rows
+        if progress:
+            progress(ids.num_rows)
+    return result

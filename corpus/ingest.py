@@ -1,0 +1,149 @@
+"""Ingest crawl output (JSON lines, see `corpus/items.py`) into the documents tables.
+
+Idempotent: a text already stored (same content_sha256) is not stored again, only its URL
+and last-seen time are recorded. Everything from one call lands in one transaction, so a
+failure leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from corpus.db import utcnow
+from corpus.items import DOCUMENT, FIELDS, ISSUE, ITEM_SCHEMA
+
+
+class IngestError(ValueError):
+    """A crawl output file cannot be read as marketspeak items."""
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did."""
+
+    items: int = 0
+    new_documents: int = 0
+    duplicate_items: int = 0
+    issues: int = 0
+
+
+UPSERT_SOURCE = """
+INSERT INTO sources VALUES (?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, start_urls = excluded.start_urls,
+                                 updated_at = excluded.updated_at
+"""
+
+# One row per distinct text in this batch: the earliest fetch wins the "first found" URL.
+STAGE_DOCUMENTS = """
+CREATE OR REPLACE TEMP TABLE staged AS
+SELECT * EXCLUDE (rn) FROM (
+    SELECT source, url, title, try_cast(published AS DATE) AS published,
+           CASE WHEN try_cast(published AS DATE) IS NULL THEN NULL ELSE date_source END
+               AS date_source,
+           content_type, content_sha256, text,
+           CAST(fetched_at AS TIMESTAMP) AS fetched_at,
+           row_number() OVER (PARTITION BY content_sha256 ORDER BY fetched_at, url) AS rn
+    FROM incoming WHERE item = 'document'
+) WHERE rn = 1
+"""
+
+INSERT_NEW_DOCUMENTS = """
+INSERT INTO documents
+SELECT substr(content_sha256, 1, 16), source, url, title, published, date_source,
+       content_type, content_sha256, text, length(text), NULL, NULL, NULL,
+       fetched_at, fetched_at
+FROM staged
+WHERE content_sha256 NOT IN (SELECT content_sha256 FROM documents)
+"""
+
+TOUCH_DOCUMENTS = """
+UPDATE documents SET last_seen = greatest(documents.last_seen, seen.last_fetch)
+FROM (SELECT content_sha256, max(CAST(fetched_at AS TIMESTAMP)) AS last_fetch
+      FROM incoming WHERE item = 'document' GROUP BY content_sha256) AS seen
+WHERE documents.content_sha256 = seen.content_sha256
+"""
+
+# The latest fetch of each URL says which text it serves now.
+UPSERT_URLS = """
+INSERT INTO document_urls
+SELECT url, substr(content_sha256, 1, 16), source, fetched_at, fetched_at FROM (
+    SELECT url, content_sha256, source, CAST(fetched_at AS TIMESTAMP) AS fetched_at,
+           row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) AS rn
+    FROM incoming WHERE item = 'document'
+) WHERE rn = 1
+ON CONFLICT (url) DO UPDATE SET doc_id = excluded.doc_id, last_seen = excluded.last_seen
+"""
+
+INSERT_ISSUES = """
+INSERT INTO crawl_issues
+SELECT source, url, reason, detail, CAST(fetched_at AS TIMESTAMP)
+FROM incoming WHERE item = 'issue'
+"""
+
+
+def read_items(path: Path) -> list[dict]:
+    """Parse one JSON-lines crawl file; a bad line raises IngestError naming file and line."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise IngestError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict) or row.get("item") not in (DOCUMENT, ISSUE):
+                raise IngestError(f"{path}:{number}: not a marketspeak crawl item")
+            missing = [k for k in ("source", "url", "fetched_at") if not row.get(k)]
+            if row["item"] == DOCUMENT:
+                missing += [k for k in ("text", "content_sha256", "content_type") if not row.get(k)]
+            if missing:
+                raise IngestError(f"{path}:{number}: missing field {missing[0]!r}")
+            rows.append({k: row.get(k) for k in FIELDS})
+    return rows
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[Path],
+    sources: Sequence[dict] = (),
+) -> IngestResult:
+    """Store the items of crawl files (and the sources they came from) in one transaction."""
+    rows: list[dict] = []
+    for path in sorted(paths):
+        rows.extend(read_items(path))
+    incoming = pa.Table.from_pylist(rows, schema=ITEM_SCHEMA)
+    result = IngestResult(items=len(rows))
+    now = utcnow()
+    con.execute("BEGIN")
+    try:
+        for source in sources:
+            con.execute(
+                UPSERT_SOURCE, [source["name"], source["kind"], list(source["start_urls"]), now]
+            )
+        con.register("incoming", incoming)
+        con.execute(STAGE_DOCUMENTS)
+        before = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        con.execute(INSERT_NEW_DOCUMENTS)
+        after = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        con.execute(TOUCH_DOCUMENTS)
+        con.execute(UPSERT_URLS)
+        con.execute(INSERT_ISSUES)
+        result.issues = con.execute(
+            "SELECT count(*) FROM incoming WHERE item = 'issue'"
+        ).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("incoming")
+    result.new_documents = after - before
+    result.duplicate_items = result.items - result.issues - result.new_documents
+    return result

@@ -1,0 +1,31 @@
+"""The crawl item: what the spider process writes, one JSON object per line, for ingest.
+
+This is the only contract between `spiders` (which writes it) and `corpus` (which reads
+it). Optional fields are null when unknown.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+# Item kinds: a document with text, or an issue (a page that gave no document).
+DOCUMENT = "document"
+ISSUE = "issue"
+
+ITEM_SCHEMA = pa.schema(
+    [
+        ("item", pa.string()),  # "document" or "issue"
+        ("source", pa.string()),  # source name from the sources file
+        ("url", pa.string()),  # canonical URL of the response
+        ("title", pa.string()),
+        ("text", pa.string()),  # extracted main text, paragraphs joined by "\n"
+        ("published", pa.string()),  # ISO date YYYY-MM-DD, or null
+        ("date_source", pa.string()),  # where the date came from, or null
+        ("content_type", pa.string()),  # "html" or "pdf"
+        ("content_sha256", pa.string()),  # sha256 of text, hex
+        ("fetched_at", pa.string()),  # ISO timestamp, UTC
+        ("reason", pa.string()),  # issues only: short code
+        ("detail", pa.string()),  # issues only: explanation
+    ]
+)
+FIELDS = ITEM_SCHEMA.names

@@ -1,0 +1,239 @@
+-- marketspeak database schema, version 1.
+--
+-- This file is the data dictionary: every table and column carries a COMMENT that DuckDB
+-- stores with it (read them with `SELECT * FROM duckdb_columns()`). Tables hold what was
+-- crawled and computed; the views and table macros at the end are the stable interface for
+-- researchers. Dates are calendar dates as published; timestamps are UTC.
+
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE schema_migrations IS 'Schema versions applied to this file, one row per migration.';
+COMMENT ON COLUMN schema_migrations.version IS 'Schema version number; the highest is the version of the file.';
+COMMENT ON COLUMN schema_migrations.name IS 'Short name of the migration.';
+COMMENT ON COLUMN schema_migrations.applied_at IS 'When the migration was applied (UTC).';
+
+CREATE TABLE IF NOT EXISTS sources (
+    name       VARCHAR PRIMARY KEY,
+    kind       VARCHAR NOT NULL,
+    start_urls VARCHAR[] NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE sources IS 'Publishers as registered in the sources file when they were last crawled.';
+COMMENT ON COLUMN sources.name IS 'Source name from the sources file (lower-case slug).';
+COMMENT ON COLUMN sources.kind IS 'Kind of publisher: council, regulator, government or other.';
+COMMENT ON COLUMN sources.start_urls IS 'URLs the crawl of this source starts from.';
+COMMENT ON COLUMN sources.updated_at IS 'Last time this row was written by a crawl (UTC).';
+
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id           VARCHAR PRIMARY KEY,
+    source           VARCHAR NOT NULL,
+    url              VARCHAR NOT NULL,
+    title            VARCHAR,
+    published        DATE,
+    date_source      VARCHAR,
+    content_type     VARCHAR NOT NULL,
+    content_sha256   VARCHAR NOT NULL UNIQUE,
+    text             VARCHAR NOT NULL,
+    n_chars          INTEGER NOT NULL,
+    n_tokens         INTEGER,
+    n_words          INTEGER,
+    lexicon_versions VARCHAR,
+    first_seen       TIMESTAMP NOT NULL,
+    last_seen        TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE documents IS 'One row per distinct document text. The same text found at several URLs is stored once (see document_urls).';
+COMMENT ON COLUMN documents.doc_id IS 'Stable identifier: the first 16 hex digits of content_sha256.';
+COMMENT ON COLUMN documents.source IS 'Name of the source (publisher) the document was first found under.';
+COMMENT ON COLUMN documents.url IS 'Canonical URL where the document was first found.';
+COMMENT ON COLUMN documents.title IS 'Title from the page or PDF metadata, as crawled (untrusted text).';
+COMMENT ON COLUMN documents.published IS 'Publication date; NULL when no trustworthy date was found (never the fetch date).';
+COMMENT ON COLUMN documents.date_source IS 'Where the publication date came from: json-ld, html-meta, time-element, htmldate, pdf-metadata, url; NULL when undated.';
+COMMENT ON COLUMN documents.content_type IS 'Format the text was extracted from: html or pdf.';
+COMMENT ON COLUMN documents.content_sha256 IS 'SHA-256 (hex) of the extracted text after whitespace normalisation; the deduplication key.';
+COMMENT ON COLUMN documents.text IS 'Extracted main text; paragraphs separated by a line break.';
+COMMENT ON COLUMN documents.n_chars IS 'Length of text in characters.';
+COMMENT ON COLUMN documents.n_tokens IS 'Number of rows in tokens for this document (words and punctuation); NULL until tokenised.';
+COMMENT ON COLUMN documents.n_words IS 'Number of word tokens (with a letter or digit); the denominator of every rate.';
+COMMENT ON COLUMN documents.lexicon_versions IS 'Lexicon versions its term_hits were matched with, e.g. ''market@1.0.0 relational@1.0.0''.';
+COMMENT ON COLUMN documents.first_seen IS 'When this text was first crawled (UTC).';
+COMMENT ON COLUMN documents.last_seen IS 'When this text was last crawled at any of its URLs (UTC).';
+
+CREATE TABLE IF NOT EXISTS document_urls (
+    url        VARCHAR PRIMARY KEY,
+    doc_id     VARCHAR NOT NULL,
+    source     VARCHAR NOT NULL,
+    first_seen TIMESTAMP NOT NULL,
+    last_seen  TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE document_urls IS 'Every canonical URL at which a stored document was found.';
+COMMENT ON COLUMN document_urls.url IS 'Canonical URL (fragment and tracking parameters removed, query sorted).';
+COMMENT ON COLUMN document_urls.doc_id IS 'The document whose text this URL served (documents.doc_id).';
+COMMENT ON COLUMN document_urls.source IS 'Source whose crawl found the URL.';
+COMMENT ON COLUMN document_urls.first_seen IS 'When the URL was first crawled (UTC).';
+COMMENT ON COLUMN document_urls.last_seen IS 'When the URL was last crawled (UTC).';
+
+CREATE TABLE IF NOT EXISTS tokens (
+    doc_id    VARCHAR NOT NULL,
+    position  INTEGER NOT NULL,
+    token     VARCHAR NOT NULL,
+    lemma     VARCHAR NOT NULL,
+    is_word   BOOLEAN NOT NULL,
+    paragraph INTEGER NOT NULL
+);
+COMMENT ON TABLE tokens IS 'One row per token of each document, in order. Whitespace is not stored.';
+COMMENT ON COLUMN tokens.doc_id IS 'Document (documents.doc_id).';
+COMMENT ON COLUMN tokens.position IS '0-based index of the token in its document.';
+COMMENT ON COLUMN tokens.token IS 'The token as written.';
+COMMENT ON COLUMN tokens.lemma IS 'Lower-case dictionary form (spaCy English lookup table over the lower-cased token).';
+COMMENT ON COLUMN tokens.is_word IS 'True when the token has a letter or digit; false for punctuation.';
+COMMENT ON COLUMN tokens.paragraph IS '0-based paragraph number within the document.';
+
+CREATE TABLE IF NOT EXISTS term_hits (
+    doc_id   VARCHAR NOT NULL,
+    lexicon  VARCHAR NOT NULL,
+    term     VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    matched  VARCHAR NOT NULL
+);
+COMMENT ON TABLE term_hits IS 'One row per lexicon match. A multi-word term is one hit; where terms overlap the longest wins.';
+COMMENT ON COLUMN term_hits.doc_id IS 'Document (documents.doc_id).';
+COMMENT ON COLUMN term_hits.lexicon IS 'Lexicon name: market or relational.';
+COMMENT ON COLUMN term_hits.term IS 'Canonical term from the lexicon (variants are counted under it).';
+COMMENT ON COLUMN term_hits.category IS 'The term''s category in its lexicon (role, exchange, relationship, ...).';
+COMMENT ON COLUMN term_hits.position IS 'tokens.position of the first token of the match.';
+COMMENT ON COLUMN term_hits.n_tokens IS 'Number of tokens the match spans.';
+COMMENT ON COLUMN term_hits.matched IS 'The matched text as written.';
+
+CREATE TABLE IF NOT EXISTS lexicon_terms (
+    lexicon  VARCHAR NOT NULL,
+    version  VARCHAR NOT NULL,
+    term     VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    variants VARCHAR[] NOT NULL
+);
+COMMENT ON TABLE lexicon_terms IS 'The lexicons the current term_hits were matched with.';
+COMMENT ON COLUMN lexicon_terms.lexicon IS 'Lexicon name.';
+COMMENT ON COLUMN lexicon_terms.version IS 'Lexicon version (from its YAML file).';
+COMMENT ON COLUMN lexicon_terms.term IS 'Canonical term.';
+COMMENT ON COLUMN lexicon_terms.category IS 'Term category.';
+COMMENT ON COLUMN lexicon_terms.variants IS 'Other spellings counted under the term.';
+
+CREATE TABLE IF NOT EXISTS crawl_issues (
+    source  VARCHAR NOT NULL,
+    url     VARCHAR NOT NULL,
+    reason  VARCHAR NOT NULL,
+    detail  VARCHAR,
+    seen_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE crawl_issues IS 'Pages that were fetched but yielded no document, and why.';
+COMMENT ON COLUMN crawl_issues.source IS 'Source whose crawl met the page.';
+COMMENT ON COLUMN crawl_issues.url IS 'Canonical URL of the page.';
+COMMENT ON COLUMN crawl_issues.reason IS 'Short code: pdf-no-text-layer, pdf-unreadable, no-main-text.';
+COMMENT ON COLUMN crawl_issues.detail IS 'Human-readable explanation.';
+COMMENT ON COLUMN crawl_issues.seen_at IS 'When the page was fetched (UTC).';
+
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      VARCHAR PRIMARY KEY,
+    step        VARCHAR NOT NULL,
+    started_at  TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    status      VARCHAR NOT NULL,
+    detail      VARCHAR
+);
+COMMENT ON TABLE runs IS 'Pipeline steps that wrote to this file, for provenance.';
+COMMENT ON COLUMN runs.run_id IS 'Unique id of the step run.';
+COMMENT ON COLUMN runs.step IS 'Step name: ingest, tokenise.';
+COMMENT ON COLUMN runs.started_at IS 'Start time (UTC).';
+COMMENT ON COLUMN runs.finished_at IS 'End time (UTC); NULL if the step did not finish.';
+COMMENT ON COLUMN runs.status IS 'running, completed or failed.';
+COMMENT ON COLUMN runs.detail IS 'What the step did, as JSON (counts).';
+
+-- Researcher-facing views ---------------------------------------------------------------
+
+CREATE OR REPLACE VIEW lexicon_hits AS
+SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,
+       h.lexicon, h.term, h.category, h.position, h.n_tokens, h.matched
+FROM term_hits h
+JOIN documents d USING (doc_id)
+LEFT JOIN sources s ON s.name = d.source;
+COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document.';
+
+CREATE OR REPLACE VIEW document_counts AS
+SELECT d.doc_id, d.source, s.kind AS source_kind, d.published, d.n_words,
+       count(h.doc_id) FILTER (WHERE h.lexicon = 'market')     AS market_hits,
+       count(h.doc_id) FILTER (WHERE h.lexicon = 'relational') AS relational_hits
+FROM documents d
+LEFT JOIN sources s ON s.name = d.source
+LEFT JOIN term_hits h USING (doc_id)
+WHERE d.n_words IS NOT NULL
+GROUP BY ALL;
+COMMENT ON VIEW document_counts IS 'Per tokenised document: words and market/relational hits. The base of every trend.';
+
+-- trend_table(period, by_source): one row per period ('year', 'quarter' or 'month'), and
+-- per source when by_source is true. period_start is NULL for undated documents. Rates are
+-- hits per million word tokens; doc shares are the fraction of documents with at least
+-- one hit; market_share_index = market hits / (market + relational hits).
+CREATE OR REPLACE MACRO trend_table(period, by_source) AS TABLE
+WITH per_period AS (
+    SELECT date_trunc(period, published) AS period_start,
+           CASE WHEN by_source THEN source END AS group_source,
+           CASE WHEN by_source THEN source_kind END AS group_kind,
+           n_words, market_hits, relational_hits
+    FROM document_counts
+)
+SELECT period_start,
+       group_source                                    AS source,
+       any_value(group_kind)                           AS source_kind,
+       count(*)                                        AS n_documents,
+       sum(n_words)::BIGINT                            AS n_tokens,
+       sum(market_hits)::BIGINT                        AS market_hits,
+       sum(relational_hits)::BIGINT                    AS relational_hits,
+       1e6 * sum(market_hits) / nullif(sum(n_words), 0)     AS market_per_million,
+       1e6 * sum(relational_hits) / nullif(sum(n_words), 0) AS relational_per_million,
+       avg((market_hits > 0)::INTEGER)                 AS market_doc_share,
+       avg((relational_hits > 0)::INTEGER)             AS relational_doc_share,
+       sum(market_hits) / nullif(sum(market_hits) + sum(relational_hits), 0)
+                                                       AS market_share_index
+FROM per_period
+GROUP BY period_start, group_source
+ORDER BY period_start NULLS LAST, group_source;
+
+-- trend(period): all sources together.
+CREATE OR REPLACE MACRO trend(period) AS TABLE
+SELECT * EXCLUDE (source, source_kind) FROM trend_table(period, false);
+
+-- trend_by_source(period): one row per period and source.
+CREATE OR REPLACE MACRO trend_by_source(period) AS TABLE
+SELECT * FROM trend_table(period, true);
+
+-- term_trend(period): per period and term: hits, rate per million word tokens, and the
+-- share of that period's documents that use the term. Terms never used are absent.
+CREATE OR REPLACE MACRO term_trend(period) AS TABLE
+WITH docs AS (
+    SELECT date_trunc(period, published) AS period_start, doc_id, n_words
+    FROM documents WHERE n_words IS NOT NULL
+), totals AS (
+    SELECT period_start, count(*) AS n_documents, sum(n_words) AS n_tokens
+    FROM docs GROUP BY period_start
+), hits AS (
+    SELECT docs.period_start, h.lexicon, h.term,
+           count(*) AS hits, count(DISTINCT h.doc_id) AS n_documents_with_term
+    FROM term_hits h JOIN docs USING (doc_id)
+    GROUP BY ALL
+)
+SELECT hits.period_start, hits.lexicon, hits.term, hits.hits::BIGINT AS hits,
+       1e6 * hits.hits / nullif(totals.n_tokens, 0) AS per_million,
+       hits.n_documents_with_term / totals.n_documents AS doc_share
+FROM hits JOIN totals ON hits.period_start IS NOT DISTINCT FROM totals.period_start
+ORDER BY hits.period_start NULLS LAST, hits.lexicon, hits.term;
+
+CREATE OR REPLACE VIEW trend_yearly AS SELECT * FROM trend('year');
+COMMENT ON VIEW trend_yearly IS 'trend(''year''): documents, tokens, hits, rates per million tokens and market share index per year.';
+
+CREATE OR REPLACE VIEW term_trend_yearly AS SELECT * FROM term_trend('year');
+COMMENT ON VIEW term_trend_yearly IS 'term_trend(''year''): hits and rate per million tokens of each term per year.';

@@ -1,0 +1,179 @@
+"""Tokenise documents with spaCy into lower-case lemmas, and find lexicon hits.
+
+The pipeline is `spacy.blank("en")` plus a lookup lemmatiser over the lower-cased token
+(spaCy's lookup table is case-sensitive, so "Customers" at a sentence start would otherwise
+keep its plural). Nothing is downloaded: the table ships in the spacy-lookups-data package.
+Whitespace tokens are not stored; a line break starts a new paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pyarrow as pa
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.tokens import Doc
+
+from corpus.lexicons import Hit, LexiconMatcher
+
+TOKEN_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("position", pa.int32()),
+        ("token", pa.string()),
+        ("lemma", pa.string()),
+        ("is_word", pa.bool_()),
+        ("paragraph", pa.int32()),
+    ]
+)
+HIT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("lexicon", pa.string()),
+        ("term", pa.string()),
+        ("category", pa.string()),
+        ("position", pa.int32()),
+        ("n_tokens", pa.int32()),
+        ("matched", pa.string()),
+    ]
+)
+
+
+def lemma_exceptions() -> dict[str, str]:
+    """Project overrides of the lookup table, from `corpus/lemma_exceptions.yaml`."""
+    text = (resources.files("corpus") / "lemma_exceptions.yaml").read_text(encoding="utf-8")
+    return {str(k).lower(): str(v).lower() for k, v in (yaml.safe_load(text) or {}).items()}
+
+
+class LowercaseLookupLemmatizer:
+    """Set each token's lemma from the English lookup table, keyed on the lower-cased form."""
+
+    def __init__(self) -> None:
+        self._table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self._cache: dict[str, str] = dict(lemma_exceptions())
+
+    def lemma(self, lower: str) -> str:
+        found = self._cache.get(lower)
+        if found is None:
+            found = self._table.get(lower, lower).lower()
+            self._cache[lower] = found
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.lemma_ = self.lemma(token.lower_)
+        return doc
+
+
+@Language.factory("lowercase_lookup_lemmatizer")
+def _make_lemmatizer(nlp: Language, name: str) -> LowercaseLookupLemmatizer:
+    return LowercaseLookupLemmatizer()
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """The shared spaCy pipeline: blank English tokenizer plus lower-case lookup lemmas."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lowercase_lookup_lemmatizer")
+    return nlp
+
+
+def is_word(text: str) -> bool:
+    """A token counts as a word when it has a letter or digit (punctuation does not)."""
+    return any(ch.isalnum() for ch in text)
+
+
+@dataclass
+class Batch:
+    """Columns of tokens and hits for a batch of documents, ready for Arrow."""
+
+    tokens: dict[str, list] = field(default_factory=lambda: {n: [] for n in TOKEN_SCHEMA.names})
+    hits: dict[str, list] = field(default_factory=lambda: {n: [] for n in HIT_SCHEMA.names})
+    words: dict[str, int] = field(default_factory=dict)
+
+    def token_table(self) -> pa.Table:
+        return pa.table(self.tokens, schema=TOKEN_SCHEMA)
+
+    def hit_table(self) -> pa.Table:
+        return pa.table(self.hits, schema=HIT_SCHEMA)
+
+
+def doc_columns(doc: Doc) -> tuple[list[int], list[int]]:
+    """For each spaCy token: its stored position (-1 for whitespace) and its paragraph."""
+    positions, paragraphs = [], []
+    position = paragraph = 0
+    for token in doc:
+        if token.is_space:
+            positions.append(-1)
+            paragraphs.append(paragraph)
+            if "\n" in token.text:
+                paragraph += 1
+            continue
+        positions.append(position)
+        paragraphs.append(paragraph)
+        position += 1
+        if "\n" in token.whitespace_:
+            paragraph += 1
+    return positions, paragraphs
+
+
+def add_document(batch: Batch, doc_id: str, doc: Doc, matcher: LexiconMatcher) -> None:
+    """Append one tokenised document's tokens and hits to `batch`."""
+    positions, paragraphs = doc_columns(doc)
+    cols = batch.tokens
+    words = 0
+    for token, position, paragraph in zip(doc, positions, paragraphs, strict=True):
+        if position < 0:
+            continue
+        word = is_word(token.text)
+        words += word
+        cols["doc_id"].append(doc_id)
+        cols["position"].append(position)
+        cols["token"].append(token.text)
+        cols["lemma"].append(token.lemma_)
+        cols["is_word"].append(word)
+        cols["paragraph"].append(paragraph)
+    batch.words[doc_id] = words
+    add_hits(batch, doc_id, matcher.match(doc, paragraphs), positions)
+
+
+def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence[int]) -> None:
+    """Append hits, translating spaCy token indexes into stored token positions."""
+    cols = batch.hits
+    for hit in hits:
+        cols["doc_id"].append(doc_id)
+        cols["lexicon"].append(hit.lexicon)
+        cols["term"].append(hit.term)
+        cols["category"].append(hit.category)
+        cols["position"].append(positions[hit.position])
+        cols["n_tokens"].append(sum(1 for p in positions[hit.position:][: hit.length] if p >= 0))
+        cols["matched"].append(hit.matched)
+
+
+def tokenise_texts(
+    items: Iterable[tuple[str, str]], matcher: LexiconMatcher, batch_docs: int = 200
+) -> Iterator[Batch]:
+    """Tokenise (doc_id, text) pairs, yielding a Batch every `batch_docs` documents."""
+    nlp = build_nlp()
+    items = iter(items)
+    while True:
+        chunk = [item for _, item in zip(range(batch_docs), items, strict=False)]
+        if not chunk:
+            return
+        batch = Batch()
+        docs = nlp.pipe((text for _, text in chunk), batch_size=64)
+        for (doc_id, _), doc in zip(chunk, docs, strict=True):
+            add_document(batch, doc_id, doc, matcher)
+        yield batch
+
+
+def doc_from_tokens(tokens: Sequence[str], lemmas: Sequence[str]) -> Doc:
+    """Rebuild a spaCy Doc from stored tokens so lexicons can be re-matched without re-tokenising."""
+    nlp = build_nlp()
+    return Doc(nlp.vocab, words=list(tokens), lemmas=list(lemmas))

@@ -1,0 +1,316 @@
+"""Generate the bundled sample site: three invented publishers, 2005-2024, with planted counts.
+
+Everything is derived from a fixed seed, so two runs write identical files. Vocabulary
+drifts from relational to market words over the years. The manifest (`manifest.json`)
+records, for every document, its URL path, date and exactly how many times each lexicon
+term was planted, so tests can compare what the pipeline finds with what is there.
+
+The site also holds the traps a crawler must handle: a page disallowed by robots.txt, a
+link to another host, a print view that repeats an article (same text, other URL), a link
+with tracking parameters, listing pages that are not documents, undated pages, a
+latin-1 publisher, and a PDF with no text layer.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pipelines.demo_site.pdf import build_pdf
+from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
+
+SEED = 20051001
+YEARS = range(2005, 2025)
+PER_PAGE = 10
+OFFSITE = "__OFFSITE__"  # the server replaces this with a URL on another host
+
+# name, kind, display name, HTML documents per year, how the date is written, charset
+PUBLISHERS = [
+    ("northshire", "council", "Northshire County Council", 4, "meta", "utf-8"),
+    ("southvale", "council", "Southvale Borough Council", 3, "time", "iso-8859-1"),
+    ("care-regulator", "regulator", "Care Quality Standards Board", 4, "json-ld", "utf-8"),
+]
+PDF_YEARS = (2006, 2010, 2014, 2018, 2022)  # southvale publishes a report PDF these years
+UNDATED_GUIDES = 2  # care-regulator guidance pages with no date anywhere
+
+
+@dataclass
+class Document:
+    """A generated document and what was planted in it."""
+
+    source: str
+    path: str
+    title: str
+    published: date | None
+    date_source: str | None
+    content_type: str
+    paragraphs: list[str]
+    planted: Counter = field(default_factory=Counter)  # "lexicon\tterm" -> count
+
+    def manifest(self) -> dict:
+        return {
+            "source": self.source,
+            "path": self.path,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "year": self.published.year if self.published else None,
+            "date_source": self.date_source,
+            "content_type": self.content_type,
+            "planted": dict(sorted(self.planted.items())),
+        }
+
+
+def drift(year: int) -> float:
+    """0.0 in 2005 rising to 1.0 in 2024: how far vocabulary has moved to market words."""
+    return (year - YEARS.start) / (YEARS.stop - 1 - YEARS.start)
+
+
+def plant_counts(rng: random.Random, year: int | None) -> tuple[int, int]:
+    """How many market and relational terms a document of `year` gets."""
+    t = drift(year) if year else 0.5
+    return round(1 + 8 * t) + rng.randint(0, 2), round(9 - 7 * t) + rng.randint(0, 2)
+
+
+def compose(rng: random.Random, n_market: int, n_relational: int) -> tuple[list[str], Counter]:
+    """Paragraphs of filler with planted term sentences, and the planted counts."""
+    planted: Counter = Counter()
+    sentences = []
+    for lexicon, n in (("market", n_market), ("relational", n_relational)):
+        for _ in range(n):
+            term = rng.choice(sorted(PLANTS[lexicon]))
+            form = rng.choice(PLANTS[lexicon][term])
+            frame = rng.choice(FRAMES)
+            sentences.append(frame.replace("{x}", form).replace("{X}", form[0].upper() + form[1:]))
+            planted[f"{lexicon}\t{term}"] += 1
+    sentences += rng.sample(FILLER, k=rng.randint(8, 14))
+    rng.shuffle(sentences)
+    paragraphs, i = [], 0
+    while i < len(sentences):
+        size = rng.randint(2, 4)
+        paragraphs.append(" ".join(sentences[i : i + size]))
+        i += size
+    return paragraphs, planted
+
+
+def random_day(rng: random.Random, year: int) -> date:
+    return date(year, rng.randint(1, 12), rng.randint(1, 28))
+
+
+def build_documents() -> list[Document]:
+    """Every document of the site, in a fixed order."""
+    rng = random.Random(SEED)
+    docs: list[Document] = []
+    for name, _kind, display, per_year, style, _charset in PUBLISHERS:
+        for year in YEARS:
+            for n in range(1, per_year + 1):
+                m, r = plant_counts(rng, year)
+                paragraphs, planted = compose(rng, m, r)
+                published = random_day(rng, year)
+                title = f"{display}: update {n} of {year}"
+                source = {"meta": "html-meta", "time": "time-element", "json-ld": "json-ld"}
+                section = "reports" if name == "care-regulator" else "news"
+                path = f"/{name}/{section}/{year}/update-{n}.html"
+                docs.append(
+                    Document(name, path, title, published, source[style], "html",
+                             paragraphs, planted)
+                )
+    for year in PDF_YEARS:
+        m, r = plant_counts(rng, year)
+        paragraphs, planted = compose(rng, m, r)
+        docs.append(
+            Document("southvale", f"/southvale/reports/annual-review-{year}.pdf",
+                     f"Southvale annual review {year}", random_day(rng, year),
+                     "pdf-metadata", "pdf", paragraphs, planted)
+        )
+    for n in range(1, UNDATED_GUIDES + 1):
+        m, r = plant_counts(rng, None)
+        paragraphs, planted = compose(rng, m, r)
+        docs.append(
+            Document("care-regulator", f"/care-regulator/guidance/guide-{n}.html",
+                     f"Guidance note {n}", None, None, "html", paragraphs, planted)
+        )
+    return docs
+
+
+# --- HTML -------------------------------------------------------------------------------
+
+def page(title: str, body: str, charset: str, head: str = "", nav: str = "") -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="{charset}">'
+        f"<title>{html.escape(title)}</title>{head}</head><body>"
+        f'<header><nav>{nav}</nav></header><main>{body}</main>'
+        f'<footer><p>Sample site written for marketspeak tests.</p>'
+        f'<a href="{OFFSITE}/elsewhere/index.html">Elsewhere</a></footer></body></html>\n'
+    )
+
+
+def nav_links(source: str) -> str:
+    return (
+        f'<a href="/{source}/">Home</a> <a href="/{source}/news/">News</a> '
+        f'<a href="/{source}/contact.html">Contact</a>'
+    )
+
+
+def document_html(doc: Document, style: str, charset: str) -> str:
+    head, dateline = "", ""
+    if doc.published and style == "meta":
+        head = f'<meta property="article:published_time" content="{doc.published}T09:00:00+00:00">'
+    elif doc.published and style == "json-ld":
+        ld = {"@context": "https://schema.org", "@type": "Report", "headline": doc.title,
+              "datePublished": doc.published.isoformat()}
+        head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    elif doc.published and style == "time":
+        dateline = f'<p>Published <time datetime="{doc.published}">{doc.published:%d %B %Y}</time></p>'
+    paras = "".join(f"<p>{html.escape(p)}</p>" for p in doc.paragraphs)
+    if charset != "utf-8":
+        # A character that only decodes right when the declared charset is honoured.
+        paras += "<p>All figures are in pounds sterling (\u00a3) and exclude VAT.</p>"
+    body = f"<article><h1>{html.escape(doc.title)}</h1>{dateline}{paras}</article>"
+    return page(doc.title, body, charset, head, nav_links(doc.source))
+
+
+def listing_pages(source: str, display: str, charset: str, docs: list[Document],
+                  section: str) -> dict[str, str]:
+    """Paginated listing pages (newest first), keyed by path."""
+    ordered = sorted(docs, key=lambda d: (d.published or date.min, d.path), reverse=True)
+    chunks = [ordered[i : i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)]
+    pages = {}
+    for number, chunk in enumerate(chunks, start=1):
+        path = f"/{source}/{section}/" if number == 1 else f"/{source}/{section}/page/{number}/"
+        items = "".join(
+            f'<li><a href="{d.path}">{html.escape(d.title)}</a></li>' for d in chunk
+        )
+        pager = ""
+        if number < len(chunks):
+            pager += f'<a rel="next" href="/{source}/{section}/page/{number + 1}/">Next page</a>'
+        body = f"<h1>{html.escape(display)}: {section}, page {number}</h1><ul>{items}</ul>{pager}"
+        pages[path] = page(f"{display} {section} page {number}", body, charset,
+                           nav=nav_links(source))
+    return pages
+
+
+def write_site(root: Path) -> dict:
+    """Write the whole site under `root` and return the manifest (also saved as JSON)."""
+    root = Path(root)
+    docs = build_documents()
+    files: dict[str, bytes] = {}
+    styles = {name: (style, charset, display) for name, _, display, _, style, charset in PUBLISHERS}
+
+    def put(path: str, text: str, charset: str = "utf-8") -> None:
+        files[path] = text.encode(charset)
+
+    files["/robots.txt"] = b"User-agent: *\nDisallow: /southvale/private/\n"
+    for name, _kind, display, _n, style, charset in PUBLISHERS:
+        own = [d for d in docs if d.source == name]
+        html_docs = [d for d in own if d.content_type == "html" and d.published]
+        section = "reports" if name == "care-regulator" else "news"
+        for path, text in listing_pages(name, display, charset, html_docs, section).items():
+            put(path + "index.html", text, charset)
+        home_links = [f'<li><a href="/{name}/{section}/">{section.title()}</a></li>']
+        if name == "southvale":
+            home_links.append('<li><a href="/southvale/reports/">Annual reviews (PDF)</a></li>')
+            home_links.append('<li><a href="/southvale/private/draft.html">Draft papers</a></li>')
+        if name == "care-regulator":
+            for d in own:
+                if d.published is None:
+                    home_links.append(f'<li><a href="{d.path}">{html.escape(d.title)}</a></li>')
+        if name == "northshire":
+            first = html_docs[0]
+            home_links.append(
+                f'<li><a href="{first.path}?utm_source=newsletter&amp;utm_medium=email">'
+                "Latest from the newsletter</a></li>"
+            )
+            home_links.append(
+                f'<li><a href="/northshire/news/print/{Path(first.path).name}">Print view</a></li>'
+            )
+            put(f"/northshire/news/print/{Path(first.path).name}",
+                document_html(first, style, charset).replace(
+                    "<header>", '<header class="print-view">'))
+        home = page(display, f"<h1>{html.escape(display)}</h1><ul>{''.join(home_links)}</ul>",
+                    charset, nav=nav_links(name))
+        put(f"/{name}/index.html", home, charset)
+        put(f"/{name}/contact.html",
+            page(f"Contact {display}", "<p>Write to us at the town hall.</p>", charset,
+                 nav=nav_links(name)), charset)
+        for d in own:
+            if d.content_type == "html":
+                put(d.path, document_html(d, style, charset), charset)
+
+    pdfs = [d for d in docs if d.content_type == "pdf"]
+    for d in pdfs:
+        files[d.path] = build_pdf(d.title, d.published, d.paragraphs)
+    scanned = "/southvale/reports/scanned-minutes-2009.pdf"
+    files[scanned] = build_pdf("Scanned minutes 2009", date(2009, 5, 14), [])
+    _, charset, display = styles["southvale"]
+    links = "".join(f'<li><a href="{p}">{html.escape(t)}</a></li>' for p, t in
+                    [(d.path, d.title) for d in pdfs] + [(scanned, "Scanned minutes 2009")])
+    put("/southvale/reports/index.html",
+        page(f"{display} annual reviews", f"<h1>Annual reviews</h1><ul>{links}</ul>", charset,
+             nav=nav_links("southvale")), charset)
+    put("/southvale/private/draft.html",
+        page("Draft", "<article><h1>Draft</h1><p>" + " ".join(["customer"] * 50) +
+             "</p></article>", charset), charset)
+    put("/index.html", page("Sample site", "".join(
+        f'<p><a href="/{n}/">{html.escape(d)}</a></p>' for n, _, d, *_ in PUBLISHERS), "utf-8"))
+
+    for path, data in files.items():
+        target = root / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    manifest = {
+        "seed": SEED,
+        "publishers": [
+            {"name": n, "kind": k, "display": d, "charset": c,
+             "start_path": f"/{n}/", "documents_regex": DOCUMENT_REGEX[n]}
+            for n, k, d, _, _, c in PUBLISHERS
+        ],
+        "documents": [d.manifest() for d in docs],
+        "duplicates": {
+            "print_view": f"/northshire/news/print/{Path(docs[0].path).name}",
+            "tracking_link": "utm_source=newsletter",
+        },
+        "disallowed": "/southvale/private/draft.html",
+        "no_text_pdfs": [scanned],
+    }
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return manifest
+
+
+# Which URLs are documents (listing and home pages are followed, not stored).
+DOCUMENT_REGEX = {
+    "northshire": [r"/northshire/news/(\d{4}|print)/"],
+    "southvale": [r"/southvale/news/\d{4}/", r"/southvale/reports/[^/]+\.pdf$"],
+    "care-regulator": [r"/care-regulator/(reports/\d{4}|guidance)/"],
+}
+
+
+def sources_yaml(manifest: dict, base_url: str) -> str:
+    """A sources file for crawling the sample site served at `base_url`."""
+    lines = ["# Sources for the bundled sample site (generated).", "sources:"]
+    for pub in manifest["publishers"]:
+        lines += [
+            f"  - name: {pub['name']}",
+            f"    kind: {pub['kind']}",
+            f"    start_urls: [{base_url}{pub['start_path']}]",
+            "    documents:",
+            *(f"      - '{rx}'" for rx in pub["documents_regex"]),
+            "    follow:",
+            f"      - '^{base_url}/{pub['name']}/'",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def planted_totals(manifest: dict) -> Counter:
+    """(year, lexicon, term) -> planted count, over every stored document."""
+    totals: Counter = Counter()
+    for doc in manifest["documents"]:
+        for key, n in doc["planted"].items():
+            lexicon, term = key.split("\t")
+            totals[(doc["year"], lexicon, term)] += n
+    return totals

@@ -1,0 +1,101 @@
+"""Serve the sample site over HTTP on 127.0.0.1, recording every request.
+
+Pages are static files. Two things are added at serve time: the charset header of each
+publisher (so a latin-1 publisher really is latin-1 on the wire), and the address of a
+different host in place of the OFFSITE marker (`localhost` instead of `127.0.0.1`), so a
+test can see whether a crawler ever leaves its source's host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipelines.demo_site.generate import OFFSITE
+
+TYPES = {".html": "text/html", ".pdf": "application/pdf", ".txt": "text/plain",
+         ".json": "application/json"}
+
+
+@dataclass
+class Request:
+    """One request the server saw."""
+
+    host: str
+    path: str
+    status: int
+
+
+@dataclass
+class SampleSite:
+    """A running sample site: its base URL, manifest and request log."""
+
+    root: Path
+    base_url: str
+    manifest: dict
+    requests: list[Request] = field(default_factory=list)
+
+    def paths_requested(self, host: str | None = None) -> list[str]:
+        return [r.path for r in self.requests if host is None or r.host == host]
+
+
+def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            host = self.headers.get("Host", "")
+            path = unquote(urlsplit(self.path).path)
+            target = (site.root / path.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            ok = site.root in target.parents and target.is_file() and target.name != "manifest.json"
+            expected_host = urlsplit(site.base_url).netloc
+            if host != expected_host:
+                ok = False  # the same socket answers only for its own host name
+            status = 200 if ok else 404
+            site.requests.append(Request(host, self.path, status))
+            if not ok:
+                self.send_error(404)
+                return
+            body = target.read_bytes()
+            ctype = TYPES.get(target.suffix, "application/octet-stream")
+            if ctype == "text/html":
+                publisher = path.strip("/").split("/")[0]
+                charset = charsets.get(publisher, "utf-8")
+                body = body.replace(OFFSITE.encode(), offsite)
+                ctype = f"text/html; charset={charset}"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the request log above replaces stderr noise
+
+    return Handler
+
+
+@contextlib.contextmanager
+def serve_site(root: Path) -> Iterator[SampleSite]:
+    """Serve a generated site on 127.0.0.1 at an ephemeral port for the `with` block."""
+    root = Path(root).resolve()
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    charsets = {p["name"]: p["charset"] for p in manifest["publishers"]}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    port = server.server_address[1]
+    site = SampleSite(root, f"http://127.0.0.1:{port}", manifest)
+    server.RequestHandlerClass = _handler(site, charsets, f"http://localhost:{port}".encode())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

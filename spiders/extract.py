@@ -1,0 +1,184 @@
+"""Turn a fetched page into text, title and publication date (with where the date came from).
+
+HTML: main text with trafilatura; the date from, in order of trust, JSON-LD, meta tags,
+a <time datetime> element, htmldate's own heuristics, then a full date in the URL.
+PDF: the text layer with pypdf and the date from the document metadata. A PDF with no text
+layer (a scan) is reported, never given invented text. The fetch time is never used as a
+publication date: a page with no trustworthy date stays undated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import htmldate
+import lxml.html
+import trafilatura
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.WARNING)
+logging.getLogger("trafilatura").setLevel(logging.WARNING)
+
+EARLIEST = date(1900, 1, 1)
+
+# <meta> names and properties that carry a publication date, most specific first.
+DATE_META = (
+    "article:published_time", "datepublished", "dc.date.issued", "dcterms.issued",
+    "citation_publication_date", "dc.date", "dcterms.created", "publication_date", "date",
+)
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\b)")
+
+
+@dataclass
+class Extracted:
+    """What a page yielded. `text` is empty when there is none; `issue` then says why."""
+
+    title: str | None
+    text: str
+    published: date | None
+    date_source: str | None
+    issue: str | None = None
+    detail: str | None = None
+
+
+def normalise_text(text: str) -> str:
+    """Collapse runs of spaces inside lines; drop empty lines; paragraphs joined by one \\n."""
+    lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def content_hash(text: str) -> str:
+    """The deduplication key of a document: SHA-256 of its normalised text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_date(value: object, today: date | None = None) -> date | None:
+    """An ISO-ish date string (or datetime) as a date, if plausible (1900 to tomorrow)."""
+    today = today or date.today()
+    if isinstance(value, datetime):
+        found = value.date()
+    elif isinstance(value, date):
+        found = value
+    elif isinstance(value, str):
+        match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+        if not match:
+            return None
+        try:
+            found = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    else:
+        return None
+    if found < EARLIEST or found.toordinal() > today.toordinal() + 1:
+        return None
+    return found
+
+
+def _json_ld_dates(tree: lxml.html.HtmlElement) -> list[str]:
+    found = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                if isinstance(node.get("datePublished"), str):
+                    found.append(node["datePublished"])
+                stack.extend(v for k, v in node.items() if k == "@graph")
+    return found
+
+
+def _meta_dates(tree: lxml.html.HtmlElement) -> list[str]:
+    by_name: dict[str, str] = {}
+    for meta in tree.xpath("//meta[@content]"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        by_name.setdefault(key, meta.get("content"))
+    return [by_name[k] for k in DATE_META if k in by_name]
+
+
+def html_date(html: str, url: str) -> tuple[date | None, str | None]:
+    """Publication date of an HTML page and where it came from."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        tree = None
+    if tree is not None:
+        for source, candidates in (
+            ("json-ld", _json_ld_dates(tree)),
+            ("html-meta", _meta_dates(tree)),
+            ("time-element", tree.xpath("//time/@datetime")),
+        ):
+            for candidate in candidates:
+                found = parse_date(candidate)
+                if found:
+                    return found, source
+    try:
+        guess = htmldate.find_date(html, extensive_search=False, original_date=True)
+    except (ValueError, TypeError):
+        guess = None
+    if guess and (found := parse_date(guess)):
+        return found, "htmldate"
+    match = URL_DATE.search(url)
+    if match:
+        try:
+            found = parse_date(date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            found = None
+        if found:
+            return found, "url"
+    return None, None
+
+
+def extract_html(html: str, url: str) -> Extracted:
+    """Main text, title and date of an HTML page (already decoded with its charset)."""
+    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
+                               deduplicate=False, favor_recall=True) or ""
+    text = normalise_text(text)
+    title = None
+    metadata = trafilatura.extract_metadata(html)
+    if metadata is not None and metadata.title:
+        title = metadata.title.strip()
+    published, source = html_date(html, url)
+    if not text:
+        return Extracted(title, "", published, source, "no-main-text", "no main text found")
+    return Extracted(title, text, published, source)
+
+
+def extract_pdf(data: bytes, url: str) -> Extracted:
+    """Text layer, title and creation date of a PDF; a scan is reported, not crashed on."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = []
+        for page in reader.pages:
+            # Lines inside a page are joined: PDF line breaks are layout, not paragraphs.
+            pages.append(" ".join((page.extract_text() or "").split()))
+        meta = reader.metadata
+        title = (meta.title if meta else None) or None
+        try:
+            created = meta.creation_date if meta else None
+        except (ValueError, TypeError):
+            created = None
+    except (PdfReadError, ValueError, TypeError, KeyError, OSError) as exc:
+        return Extracted(None, "", None, None, "pdf-unreadable", f"cannot read PDF: {exc}")
+    text = normalise_text("\n".join(pages))
+    published = parse_date(created) if created else None
+    source = "pdf-metadata" if published else None
+    if not text:
+        return Extracted(
+            title, "", published, source, "pdf-no-text-layer",
+            f"PDF of {len(reader.pages)} page(s) has no text layer (scanned?); not stored",
+        )
+    return Extracted(title, text, published, source)
