@@ -1,0 +1,56 @@
+"""Frequencies over time: hits, rates per million tokens, document shares, market share index.
+
+The arithmetic lives in the database (`trend_table` and `term_trend` in corpus/schema.sql),
+so researchers querying the file and this module get the same numbers. Definitions:
+- rate per million = 1,000,000 x hits / word tokens in the period;
+- document share = documents with at least one hit / documents in the period;
+- market share index = market hits / (market hits + relational hits), empty when both are 0.
+Undated documents form their own row with an empty period.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+PERIODS = ("year", "quarter", "month")
+
+
+def _sql(name: str) -> str:
+    return (resources.files("analysis") / "sql" / name).read_text(encoding="utf-8")
+
+
+def _check_period(period: str) -> None:
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+
+
+def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by_source: bool = False) -> pd.DataFrame:
+    """One row per period (and source): n_documents, n_tokens, market_hits, relational_hits,
+    market_per_million, relational_per_million, market_doc_share, relational_doc_share,
+    market_share_index. `period_start` is the first day of the period, NaT when undated."""
+    _check_period(period)
+    frame = con.execute(_sql("trend.sql"), [period, by_source]).df()
+    if not by_source:
+        frame = frame.drop(columns=["source", "source_kind"])
+    return frame
+
+
+def term_trend(con: duckdb.DuckDBPyConnection, period: str = "year") -> pd.DataFrame:
+    """One row per period and term used: lexicon, term, hits, per_million, doc_share."""
+    _check_period(period)
+    return con.execute(_sql("term_trend.sql"), [period]).df()
+
+
+def period_label(value: object, period: str) -> str:
+    """'2012', '2012-Q3' or '2012-07' for a period start; 'undated' for none."""
+    if value is None or pd.isna(value):
+        return "undated"
+    stamp = pd.Timestamp(value)
+    if period == "year":
+        return f"{stamp.year}"
+    if period == "quarter":
+        return f"{stamp.year}-Q{stamp.quarter}"
+    return f"{stamp.year}-{stamp.month:02d}"

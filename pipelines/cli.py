@@ -1,0 +1,201 @@
+"""The `marketspeak` command: a thin layer over the steps and flows.
+
+Each subcommand is a short function; its docstring (with an Example) is its `-h` text.
+Errors in input become one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pipelines.settings import DB, OUT, configure_prefect
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("marketspeak")
+
+
+def _load_sources(path: str) -> list[dict]:
+    from pipelines.sources import load_sources
+
+    return load_sources(path)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Crawl, store, tokenise and publish in one Prefect flow run.
+
+    Example:
+      marketspeak run --sources sources.yaml --db data/marketspeak.duckdb --out site
+    """
+    sources = _load_sources(args.sources)
+    configure_prefect()
+    from pipelines.flows import run_flow
+
+    result = run_flow(sources, DB.value(args.db), OUT.value(args.out), args.by)
+    _report(result["db"], result["out"])
+    return EXIT_OK
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    """Crawl the sources and store what they publish (no charts).
+
+    Example:
+      marketspeak crawl --sources sources.yaml --db data/marketspeak.duckdb
+    """
+    from pipelines import steps
+
+    sources = _load_sources(args.sources)
+    db = Path(DB.value(args.db))
+    files = steps.crawl(sources, db)
+    steps.ingest(db, files, sources)
+    steps.tokenise(db)
+    print(f"database: {db}")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Write the chart site from the database.
+
+    Example:
+      marketspeak publish --db data/marketspeak.duckdb --out site
+    """
+    from pipelines import steps
+
+    db, out = Path(DB.value(args.db)), Path(OUT.value(args.out))
+    steps.publish(db, out, args.by)
+    _report(db, out)
+    return EXIT_OK
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    """Print market and relational counts, rates and the market share index per period.
+
+    Example:
+      marketspeak trend --by quarter --format csv > trend.csv
+    """
+    from analysis.frequency import period_label, trend
+    from corpus.db import connect
+
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        frame = trend(con, args.by, by_source=args.by_source)
+    finally:
+        con.close()
+    frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
+    frame = frame.drop(columns=["period_start"])
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(json.dumps(json.loads(frame.to_json(orient="records")), indent=1))
+    else:
+        _print_table(frame)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the bundled sample site on 127.0.0.1 and run the whole pipeline on it.
+
+    Example:
+      marketspeak demo --db data/demo.duckdb --out site
+    """
+    from pipelines.demo import run_demo
+
+    configure_prefect()
+    db, out = Path(args.db), Path(OUT.value(args.out))
+    run_demo(db, out)
+    _report(db, out)
+    return EXIT_OK
+
+
+def _print_table(frame) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in frame.columns:
+        table.add_column(column, justify="left" if column in ("period", "source", "source_kind") else "right")
+    for record in frame.itertuples(index=False):
+        table.add_row(*(_fmt(v) for v in record))
+    Console().print(table)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:,.3f}"
+    return "" if value is None else str(value)
+
+
+def _report(db: str | Path, out: str | Path) -> None:
+    out = Path(out)
+    print(f"database: {Path(db).resolve()}")
+    print(f"charts:   {(out / 'index.html').resolve()}")
+    print(f"          {(out / 'charts').resolve()}/*.html|png|svg|vl.json|csv")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marketspeak", formatter_class=_Formatter,
+        description="Measure market against relational words in public-sector texts.\n\n"
+                    "Example:\n  marketspeak demo",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable, *options: str) -> argparse.ArgumentParser:
+        doc = func.__doc__ or ""
+        p = sub.add_parser(name, help=doc.splitlines()[0], description=doc,
+                           formatter_class=_Formatter)
+        p.set_defaults(func=func)
+        if "sources" in options:
+            p.add_argument("--sources", required=True, metavar="FILE", help="sources file (YAML)")
+        if "db" in options:
+            p.add_argument("--db", metavar="PATH", help=f"{DB.help} (env {DB.env}; default {DB.default})")
+        if "out" in options:
+            p.add_argument("--out", metavar="DIR", help=f"{OUT.help} (env {OUT.env}; default {OUT.default})")
+        if "by" in options:
+            p.add_argument("--by", choices=["year", "quarter", "month"], default="year",
+                           help="period length (default year)")
+        return p
+
+    add("run", cmd_run, "sources", "db", "out", "by")
+    add("crawl", cmd_crawl, "sources", "db")
+    add("publish", cmd_publish, "db", "out", "by")
+    trend = add("trend", cmd_trend, "db", "by")
+    trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    trend.add_argument("--by-source", action="store_true", help="one row per period and source")
+    demo = add("demo", cmd_demo, "out")
+    demo.add_argument("--db", default="data/demo.duckdb", metavar="PATH",
+                      help="database for the demo, recreated each time (default data/demo.duckdb)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from corpus.db import DatabaseError
+    from corpus.ingest import IngestError
+    from corpus.yamlfile import ConfigError
+    from spiders.launch import CrawlError
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Prefect API call otherwise
+    try:
+        return args.func(args)
+    except (ConfigError, IngestError) as exc:
+        print(f"marketspeak: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (DatabaseError, CrawlError, ValueError) as exc:
+        print(f"marketspeak: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""Settings, declared once: name, default, environment variable, help.
+
+Precedence: command-line flag > environment variable > default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+    def value(self, flag: str | Path | None = None) -> str:
+        if flag is not None:
+            return str(flag)
+        return os.environ.get(self.env) or self.default
+
+
+DB = Setting("db", "MARKETSPEAK_DB", "data/marketspeak.duckdb", "DuckDB file to write and read")
+OUT = Setting("out", "MARKETSPEAK_OUT", "site", "folder the chart site is written to")
+SOURCES = Setting("sources", "MARKETSPEAK_SOURCES", "sources.yaml", "sources file (YAML)")
+PREFECT_HOME = Setting("prefect_home", "PREFECT_HOME", ".prefect",
+                       "Prefect's state folder (kept inside the project)")
+SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME)
+
+# Prefect needs these before it is first imported.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
+def configure_prefect() -> None:
+    """Point Prefect at a project-local home and quiet settings, unless already set."""
+    os.environ.setdefault("PREFECT_HOME", str(Path(PREFECT_HOME.value()).resolve()))
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)

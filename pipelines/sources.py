@@ -1,0 +1,102 @@
+"""The sources file: which publishers to crawl, validated on load.
+
+    sources:
+      - name: northshire            # lower-case slug, unique
+        kind: council               # council | regulator | government | other
+        start_urls: [https://www.northshire.gov.uk/news/]
+        documents: ['/news/\\d{4}/']  # optional: URLs (re.search) that are documents
+        follow: ['/news/']          # optional: links to follow (default: all on its hosts)
+        max_pages: 500              # optional: stop after this many responses
+        delay: 2                    # optional: seconds between requests (default 1)
+        concurrency: 2              # optional: parallel requests to the site (default 2)
+
+Every problem is reported as one line naming the file, line, source and key.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from corpus.yamlfile import ConfigError, line_of, load_yaml
+
+KINDS = ("council", "regulator", "government", "other")
+SOURCE_KEYS = {"name", "kind", "start_urls", "documents", "follow", "max_pages", "delay",
+               "concurrency"}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+def load_sources(path: Path | str) -> list[dict[str, Any]]:
+    """Read and validate a sources file; return plain dicts ready for the crawl process."""
+    data = load_yaml(path)
+    if not isinstance(data, dict) or "sources" not in data:
+        raise ConfigError(path, line_of(data), "expected a mapping with a 'sources:' list")
+    for key in data:
+        if key != "sources":
+            raise ConfigError(path, line_of(data, key), f"unknown top-level key {key!r}")
+    items = data["sources"]
+    if not isinstance(items, list) or not items:
+        raise ConfigError(path, line_of(data, "sources"), "sources: must be a non-empty list")
+    sources, names = [], set()
+    for index, item in enumerate(items):
+        source = _validate(path, item, line_of(items, index))
+        if source["name"] in names:
+            raise ConfigError(path, line_of(item, "name"), f"duplicate source name {source['name']!r}")
+        names.add(source["name"])
+        sources.append(source)
+    return sources
+
+
+def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise ConfigError(path, line, "each source must be a mapping")
+    label = f"source {item.get('name')!r}" if item.get("name") else "source"
+
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(path, line_of(item, key) or line, f"{label}: {key}: {message}")
+
+    for key in item:
+        if key not in SOURCE_KEYS:
+            raise fail(key, f"unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})")
+    for key in ("name", "kind", "start_urls"):
+        if key not in item:
+            raise ConfigError(path, line, f"{label}: missing key {key!r}")
+    name = item["name"]
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise fail("name", "use lower-case letters, digits, '-' and '_'")
+    if item["kind"] not in KINDS:
+        raise fail("kind", f"{item['kind']!r} is not one of {', '.join(KINDS)}")
+    urls = item["start_urls"]
+    if isinstance(urls, str):
+        urls = [urls]
+    if not isinstance(urls, list) or not urls:
+        raise fail("start_urls", "give at least one URL")
+    for url in urls:
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise fail("start_urls", f"{url!r} is not an http(s) URL")
+    source: dict[str, Any] = {"name": name, "kind": item["kind"], "start_urls": [str(u) for u in urls]}
+    for key in ("documents", "follow"):
+        patterns = item.get(key) or []
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        if not isinstance(patterns, list):
+            raise fail(key, "must be a list of regular expressions")
+        for pattern in patterns:
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                raise fail(key, f"bad regular expression {pattern!r} ({exc})") from exc
+        source[key] = [str(p) for p in patterns]
+    for key, kind, low in (("max_pages", int, 1), ("delay", float, 0), ("concurrency", int, 1)):
+        if item.get(key) is None:
+            continue
+        value = item[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
+            raise fail(key, f"must be a number >= {low}")
+        if kind is int and not isinstance(value, int):
+            raise fail(key, "must be a whole number")
+        source[key] = kind(value)
+    return source

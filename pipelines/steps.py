@@ -1,0 +1,89 @@
+"""The pipeline's steps as plain functions: crawl+ingest, annotate, publish.
+
+Flows (`pipelines/flows.py`) wrap each in a Prefect task; the CLI can also call them
+directly. Each step opens the database itself and closes it before returning, so only one
+writer holds the file at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from corpus import annotate
+from corpus.db import connect
+from corpus.ingest import ingest_files
+from corpus.lexicons import load_lexicons, signature
+from dashboards.site import build_site
+from spiders.launch import run_crawl
+
+log = logging.getLogger("marketspeak")
+
+
+def crawl_dir_for(db: Path) -> Path:
+    """Where a crawl writes its item files: beside the database."""
+    return Path(db).parent / "crawl"
+
+
+def crawl(sources: Sequence[dict[str, Any]], db: Path) -> list[Path]:
+    """Crawl every source in a child process; return the item files."""
+    out = crawl_dir_for(db)
+    if out.exists():
+        shutil.rmtree(out)
+    result = run_crawl(sources, out)
+    log.info("crawled %d source(s); items in %s, log in %s", len(sources), out, result.log_file)
+    return result.item_files
+
+
+def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any]]) -> dict:
+    """Store crawl items in the database."""
+    con = connect(db)
+    try:
+        result = ingest_files(con, item_files, sources)
+    finally:
+        con.close()
+    log.info("ingested %d item(s): %d new document(s), %d already stored, %d issue(s)",
+             result.items, result.new_documents, result.duplicate_items, result.issues)
+    return asdict(result)
+
+
+def tokenise(db: Path, lexicon_paths: Sequence[Path] | None = None, show_progress: bool = True) -> dict:
+    """Tokenise new documents and (re)match lexicons where needed."""
+    lexicons = load_lexicons(lexicon_paths)
+    con = connect(db)
+    try:
+        annotate.record_lexicons(con, lexicons)
+        pending = annotate.pending_count(con)
+        with Progress(TextColumn("tokenising"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), disable=not show_progress or pending == 0) as bar:
+            task = bar.add_task("tokenise", total=pending)
+            new = annotate.tokenise_pending(con, lexicons,
+                                            progress=lambda n: bar.advance(task, n))
+        rematched = annotate.rematch(con, lexicons)
+    finally:
+        con.close()
+    log.info("tokenised %d document(s) into %d tokens with %d hits; re-matched %d with %s",
+             new.documents, new.tokens, new.hits, rematched.documents, signature(lexicons))
+    return {"tokenised": asdict(new), "rematched": asdict(rematched),
+            "lexicons": signature(lexicons)}
+
+
+def publish(db: Path, out: Path, period: str = "year") -> list[Path]:
+    """Write the chart site from the database (opened read-only)."""
+    con = connect(db, read_only=True)
+    try:
+        versions = con.execute(
+            "SELECT string_agg(DISTINCT lexicon || '@' || version, ' ' ORDER BY lexicon || '@' || version) "
+            "FROM lexicon_terms"
+        ).fetchone()[0]
+        files = build_site(con, Path(out), period, versions or "")
+    finally:
+        con.close()
+    log.info("published %d file(s); open %s", len(files), Path(out) / "index.html")
+    return files

@@ -1,0 +1,73 @@
+"""Entry point of the crawl process: `python -m spiders.run --spec SPEC.json --out DIR`.
+
+Scrapy's Twisted reactor cannot be restarted inside one process, so every crawl runs in a
+fresh process started by `spiders.launch`. The spec is JSON written by the caller:
+`{"sources": [{name, kind, start_urls, documents, follow, max_pages, delay, concurrency}]}`.
+Each source's items go to `DIR/<name>.jsonl`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from spiders import settings as default_settings
+from spiders.source_spider import SourceSpider
+
+
+def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
+    """Per-source overrides of the shared settings."""
+    values: dict[str, Any] = {
+        "FEEDS": {str(out_dir / f"{source['name']}.jsonl"): {
+            "format": "jsonlines", "encoding": "utf-8", "overwrite": True}},
+    }
+    if source.get("max_pages"):
+        values["CLOSESPIDER_PAGECOUNT"] = int(source["max_pages"])
+    if source.get("delay") is not None:
+        values["DOWNLOAD_DELAY"] = float(source["delay"])
+        values["AUTOTHROTTLE_START_DELAY"] = max(float(source["delay"]), 0.01)
+        values["AUTOTHROTTLE_ENABLED"] = float(source["delay"]) > 0
+    if source.get("concurrency"):
+        values["CONCURRENT_REQUESTS_PER_DOMAIN"] = int(source["concurrency"])
+    return values
+
+
+def spider_for(source: dict[str, Any], out_dir: Path) -> type[SourceSpider]:
+    """A SourceSpider subclass carrying this source's settings."""
+    return type(
+        f"SourceSpider_{source['name'].replace('-', '_')}",
+        (SourceSpider,),
+        {"custom_settings": source_settings(source, out_dir)},
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m spiders.run")
+    parser.add_argument("--spec", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    spec = json.loads(args.spec.read_text(encoding="utf-8"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if spec.get("user_agent"):
+        settings.set("USER_AGENT", spec["user_agent"], priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    for source in spec["sources"]:
+        process.crawl(spider_for(source, args.out), source=source)
+    process.start()
+    failed = [c for c in process.crawlers if getattr(c.stats, "get_value", None)
+              and c.stats.get_value("finish_reason") not in ("finished", "closespider_pagecount")]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

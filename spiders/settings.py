@@ -1,0 +1,36 @@
+"""Scrapy settings shared by every marketspeak crawl: polite, identified, bounded.
+
+Per-source values (delay, concurrency, page limit, feed file) are set on each spider in
+`spiders/run.py`; these are the defaults underneath.
+"""
+
+# --- Identity: say who we are and where to read about the crawl -------------------------
+BOT_NAME = "marketspeak"
+CONTACT_URL = "https://github.com/marketspeak/marketspeak"
+USER_AGENT = f"marketspeak/0.1 (public-sector language research; +{CONTACT_URL})"
+
+# --- Politeness ---------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one site; a source's `delay` overrides
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# --- Limits -------------------------------------------------------------------------------
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # bytes; larger responses are dropped
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 2
+DEPTH_LIMIT = 20
+REDIRECT_MAX_TIMES = 10
+
+# --- No remote control of a running crawl -------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+
+# --- Output and logging -------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+COOKIES_ENABLED = False
