@@ -39,7 +39,7 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
     )
     even = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(
         strokeDash=[4, 4], color=theme.NEUTRAL).encode(y="y:Q")
-    line = base.mark_line(color=theme.MARKET, point=True)
+    line = base.mark_line(color=theme.MARKET, point=alt.OverlayMarkDef(color=theme.MARKET))
     return (even + line).properties(
         title=alt.Title(
             "Market words' share of market + relational words",

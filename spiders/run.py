@@ -27,8 +27,6 @@ def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
         "FEEDS": {str(out_dir / f"{source['name']}.jsonl"): {
             "format": "jsonlines", "encoding": "utf-8", "overwrite": True}},
     }
-    if source.get("max_pages"):
-        values["CLOSESPIDER_PAGECOUNT"] = int(source["max_pages"])
     if source.get("delay") is not None:
         values["DOWNLOAD_DELAY"] = float(source["delay"])
         values["AUTOTHROTTLE_START_DELAY"] = max(float(source["delay"]), 0.01)

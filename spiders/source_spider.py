@@ -35,10 +35,23 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = sorted({h.split(":")[0] for h in self.allowed_hosts})
         self.documents = [re.compile(p) for p in source.get("documents") or []]
         self.follow = [re.compile(p) for p in source.get("follow") or []]
+        self.max_pages = source.get("max_pages")
+        self.requested: set[str] = set()  # never more than max_pages of them
+
+    def budget_spent(self) -> bool:
+        return self.max_pages is not None and len(self.requested) >= self.max_pages
+
+    def request(self, url: str) -> scrapy.Request | None:
+        """A request for a canonical URL not yet requested, within the page budget."""
+        if url in self.requested or self.budget_spent():
+            return None
+        self.requested.add(url)
+        return scrapy.Request(url, callback=self.parse)
 
     async def start(self) -> Any:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse)
+            if request := self.request(url):
+                yield request
 
     def is_document(self, url: str) -> bool:
         return not self.documents or any(p.search(url) for p in self.documents)
@@ -68,15 +81,16 @@ class SourceSpider(scrapy.Spider):
         yield from self.follow_links(response)
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        seen = set()
         for href in response.css("a::attr(href)").getall():
             href = href.strip()
             if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
                 continue
             url = canonical_url(response.urljoin(href))
-            if url not in seen and url.startswith(("http://", "https://")) and self.should_follow(url):
-                seen.add(url)
-                yield scrapy.Request(url, callback=self.parse)
+            if self.budget_spent():
+                return
+            if url.startswith(("http://", "https://")) and self.should_follow(url):
+                if request := self.request(url):
+                    yield request
 
     def item(self, url: str, content_type: str, extracted: Extracted) -> dict[str, Any]:
         row = dict.fromkeys(FIELDS)

@@ -1,0 +1,68 @@
+"""Shared fixtures: the generated sample site served on 127.0.0.1, and one crawl of it.
+
+The crawl fixture is session-scoped: many tests read the same database, as researchers
+would, and the crawl itself is tested for what it did (requests seen by the server).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Prefect reads its settings at import: keep its state out of the user's home.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="marketspeak-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+from pipelines import steps  # noqa: E402
+from pipelines.demo import demo_sources  # noqa: E402
+from pipelines.demo_site.generate import write_site  # noqa: E402
+from pipelines.demo_site.server import SampleSite, serve_site  # noqa: E402
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@dataclass
+class Crawled:
+    """The result of crawling the sample site once."""
+
+    db: Path
+    site: SampleSite
+    item_files: list[Path]
+    manifest: dict
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sample-site")
+    write_site(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def sample_site(site_dir: Path):
+    with serve_site(site_dir) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def crawled(sample_site: SampleSite, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
+    db = tmp_path_factory.mktemp("crawl") / "corpus.duckdb"
+    sources = demo_sources(sample_site.manifest, sample_site.base_url)
+    files = steps.crawl(sources, db)
+    steps.ingest(db, files, sources)
+    steps.tokenise(db, show_progress=False)
+    return Crawled(db, sample_site, files, sample_site.manifest)
+
+
+@pytest.fixture()
+def read_db(crawled: Crawled):
+    import duckdb
+
+    con = duckdb.connect(str(crawled.db), read_only=True)
+    yield con
+    con.close()
