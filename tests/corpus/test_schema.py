@@ -1,0 +1,79 @@
+"""The schema is the data dictionary: every table, view and column is documented, and the
+file opens in the DuckDB command-line shell as well as in Python."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from corpus.db import SCHEMA_VERSION, DatabaseError, connect
+
+
+@pytest.fixture()
+def fresh_db(tmp_path):
+    path = tmp_path / "fresh.duckdb"
+    connect(path).close()
+    return path
+
+
+def test_every_table_and_column_has_a_comment(fresh_db):
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE comment IS NULL OR comment = ''").fetchall()
+    views = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND (comment IS NULL OR comment = '')"
+    ).fetchall()
+    columns = con.execute(
+        "SELECT table_name || '.' || column_name FROM duckdb_columns() c "
+        "JOIN duckdb_tables() t USING (table_name) WHERE c.comment IS NULL OR c.comment = ''"
+    ).fetchall()
+    assert (tables, views, columns) == ([], [], [])
+
+
+def test_researcher_views_and_macros_exist(fresh_db):
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {"lexicon_hits", "document_counts", "trend_yearly", "term_trend_yearly"} <= views
+    assert con.execute("SELECT count(*) FROM trend('quarter')").fetchone()[0] == 0
+
+
+def test_applying_the_schema_twice_changes_nothing(fresh_db):
+    connect(fresh_db).close()
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    assert con.execute("SELECT list(version) FROM schema_migrations").fetchone()[0] == [SCHEMA_VERSION]
+
+
+def test_a_file_from_a_newer_release_is_refused(fresh_db):
+    con = duckdb.connect(str(fresh_db))
+    con.execute("INSERT INTO schema_migrations VALUES (99, 'future', now())")
+    con.close()
+    with pytest.raises(DatabaseError, match="newer than this marketspeak"):
+        connect(fresh_db)
+
+
+def test_reading_a_missing_file_says_what_to_do(tmp_path):
+    with pytest.raises(DatabaseError, match="marketspeak crawl"):
+        connect(tmp_path / "nothing.duckdb", read_only=True)
+
+
+def duckdb_cli() -> str:
+    found = Path(sys.executable).parent / "duckdb"
+    return str(found) if found.exists() else (shutil.which("duckdb") or "")
+
+
+def test_the_crawled_file_opens_in_the_duckdb_shell(crawled):
+    cli = duckdb_cli()
+    assert cli, "the duckdb shell is installed with marketspeak (duckdb-cli)"
+    done = subprocess.run(
+        [cli, "-readonly", "-csv", str(crawled.db), "-c",
+         "SELECT count(*) AS n FROM documents; SELECT sum(market_hits) FROM trend_yearly;"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split()
+    assert lines[:2] == ["n", "227"]
