@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import numbers
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -111,21 +112,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# The table view keeps the columns that fit a terminal; csv and json have them all.
+TABLE_COLUMNS = {
+    "period": "period", "source": "source", "n_documents": "docs", "n_tokens": "tokens",
+    "market_hits": "market", "relational_hits": "relational",
+    "market_per_million": "market/M", "relational_per_million": "relational/M",
+    "market_share_index": "index",
+}
+
+
 def _print_table(frame) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(show_lines=False)
-    for column in frame.columns:
-        table.add_column(column, justify="left" if column in ("period", "source", "source_kind") else "right")
-    for record in frame.itertuples(index=False):
+    columns = [c for c in TABLE_COLUMNS if c in frame.columns]
+    table = Table(caption="market/M, relational/M: hits per million tokens; "
+                          "index: market / (market + relational)")
+    for column in columns:
+        table.add_column(TABLE_COLUMNS[column], no_wrap=True,
+                         justify="left" if column in ("period", "source") else "right")
+    for record in frame[columns].itertuples(index=False):
         table.add_row(*(_fmt(v) for v in record))
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
+    console.print(table)
 
 
 def _fmt(value: object) -> str:
     if isinstance(value, float):
-        return "" if value != value else f"{value:,.3f}"
+        return "" if value != value else f"{value:,.3f}" if value < 10 else f"{value:,.0f}"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
     return "" if value is None else str(value)
 
 

@@ -1,0 +1,73 @@
+"""The command line: help with examples, one-line errors, trend output; the README covers it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import build_parser, main
+
+COMMANDS = ["run", "crawl", "publish", "trend", "demo"]
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([command, "-h"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "Example:" in out and f"marketspeak {command}" in out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command):
+    assert f"marketspeak {command}" in README.read_text()
+
+
+def test_readme_quickstart_is_the_two_make_commands():
+    text = README.read_text()
+    assert "make demo" in text and "make test" in text
+
+
+def test_a_bad_sources_file_is_one_line_and_exit_2(tmp_path, capsys):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - name: x\n    kind: council\n    start_urls: [gopher://x]\n")
+    code = main(["crawl", "--sources", str(path), "--db", str(tmp_path / "db.duckdb")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.count("\n") == 0 and err.startswith(f"marketspeak: error: {path}:4:")
+    assert not (tmp_path / "db.duckdb").exists()
+
+
+def test_trend_on_a_missing_database_says_so(tmp_path, capsys):
+    code = main(["trend", "--db", str(tmp_path / "none.duckdb")])
+    assert code == 1
+    assert "no database here" in capsys.readouterr().err
+
+
+def test_trend_prints_csv_and_json(crawled, capsys):
+    assert main(["trend", "--db", str(crawled.db), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["period"] for r in rows][:2] == ["2005", "2006"] and rows[-1]["period"] == "undated"
+    assert main(["trend", "--db", str(crawled.db), "--by", "quarter", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["period"] == "2005-Q1" and "market_share_index" in data[0]
+
+
+def test_trend_table_by_source(crawled, capsys):
+    assert main(["trend", "--db", str(crawled.db), "--by-source"]) == 0
+    assert "care-regulator" in capsys.readouterr().out
+
+
+def test_parser_defaults_come_from_settings(monkeypatch):
+    from pipelines.settings import DB
+
+    monkeypatch.setenv("MARKETSPEAK_DB", "elsewhere.duckdb")
+    args = build_parser().parse_args(["trend"])
+    assert DB.value(args.db) == "elsewhere.duckdb"
+    assert DB.value("flag.duckdb") == "flag.duckdb"

@@ -1,0 +1,66 @@
+"""The sources file is validated on load; each mistake is one line naming file, line and key."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.yamlfile import ConfigError
+from pipelines.sources import load_sources
+
+GOOD = """\
+sources:
+  - name: northshire
+    kind: council
+    start_urls: [https://www.northshire.example/news/]
+    documents: ['/news/\\d{4}/']
+    max_pages: 100
+    delay: 1.5
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_file_loads_into_plain_dicts(tmp_path):
+    [source] = load_sources(write(tmp_path, GOOD))
+    assert source == {
+        "name": "northshire", "kind": "council",
+        "start_urls": ["https://www.northshire.example/news/"],
+        "documents": [r"/news/\d{4}/"], "follow": [], "max_pages": 100, "delay": 1.5,
+    }
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "message"),
+    [
+        (("    max_pages: 100", "    max_page: 100"), 6, "source 'northshire': max_page: unknown key"),
+        (("kind: council", "kind: shop"), 3, "kind: 'shop' is not one of"),
+        (("'/news/\\d{4}/'", "'/news/(\\d{4}/'"), 5, "documents: bad regular expression"),
+        (("https://www.northshire.example/news/", "ftp://x/"), 4, "is not an http(s) URL"),
+        (("delay: 1.5", "delay: -1"), 7, "delay: must be a number >= 0"),
+        (("name: northshire", "name: ../../etc"), 2, "name: use lower-case letters"),
+    ],
+)
+def test_mistakes_are_reported_with_file_line_and_key(tmp_path, edit, line, message):
+    path = write(tmp_path, GOOD.replace(*edit))
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    text = str(err.value)
+    assert "\n" not in text
+    assert message in text
+    assert text.startswith(f"{path}:{line}: ")
+
+
+def test_duplicate_source_names_are_refused(tmp_path):
+    twice = GOOD + GOOD.split("\n", 1)[1]
+    with pytest.raises(ConfigError, match="duplicate source name 'northshire'"):
+        load_sources(write(tmp_path, twice))
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    path = write(tmp_path, "sources:\n  - name: [unclosed\n")
+    with pytest.raises(ConfigError, match=rf"^{path}:\d+: invalid YAML"):
+        load_sources(path)
