@@ -27,7 +27,9 @@ def _check_period(period: str) -> None:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
 
 
-def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by_source: bool = False) -> pd.DataFrame:
+def trend(
+    con: duckdb.DuckDBPyConnection, period: str = "year", by_source: bool = False
+) -> pd.DataFrame:
     """One row per period (and source): n_documents, n_tokens, market_hits, relational_hits,
     market_per_million, relational_per_million, market_doc_share, relational_doc_share,
     market_share_index. `period_start` is the first day of the period, NaT when undated."""

@@ -118,7 +118,8 @@ def _parse_term(path: Path | str, items: list, index: int, item: object, seen: s
     if category not in CATEGORIES:
         allowed = ", ".join(sorted(CATEGORIES))
         raise ConfigError(
-            path, line_of(item, "category") or line,
+            path,
+            line_of(item, "category") or line,
             f"category: {category!r} for {term!r} is not one of {allowed}",
         )
     variants = item.get("variants") or []

@@ -152,7 +152,7 @@ def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence
         cols["term"].append(hit.term)
         cols["category"].append(hit.category)
         cols["position"].append(positions[hit.position])
-        cols["n_tokens"].append(sum(1 for p in positions[hit.position:][: hit.length] if p >= 0))
+        cols["n_tokens"].append(sum(1 for p in positions[hit.position :][: hit.length] if p >= 0))
         cols["matched"].append(hit.matched)
 
 
@@ -174,6 +174,6 @@ def tokenise_texts(
 
 
 def doc_from_tokens(tokens: Sequence[str], lemmas: Sequence[str]) -> Doc:
-    """Rebuild a spaCy Doc from stored tokens so lexicons can be re-matched without re-tokenising."""
+    """Rebuild a spaCy Doc from stored tokens, to re-match lexicons without re-tokenising."""
     nlp = build_nlp()
     return Doc(nlp.vocab, words=list(tokens), lemmas=list(lemmas))

@@ -22,12 +22,24 @@ def _dated(frame: pd.DataFrame) -> pd.DataFrame:
 
 def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
     """Market share index (market / (market + relational) hits) per period."""
-    data = _dated(trend)[["period_start", "market_share_index", "market_hits",
-                          "relational_hits", "n_documents", "n_tokens"]]
+    data = _dated(trend)[
+        [
+            "period_start",
+            "market_share_index",
+            "market_hits",
+            "relational_hits",
+            "n_documents",
+            "n_tokens",
+        ]
+    ]
     base = alt.Chart(data).encode(
         x=alt.X("period_start:T", title=period.title()),
-        y=alt.Y("market_share_index:Q", title="Market share index",
-                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        y=alt.Y(
+            "market_share_index:Q",
+            title="Market share index",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format=".0%"),
+        ),
         tooltip=[
             alt.Tooltip("period_start:T", title=period.title()),
             alt.Tooltip("market_share_index:Q", title="Market share", format=".1%"),
@@ -37,8 +49,11 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
             alt.Tooltip("n_tokens:Q", title="Tokens"),
         ],
     )
-    even = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(
-        strokeDash=[4, 4], color=theme.NEUTRAL).encode(y="y:Q")
+    even = (
+        alt.Chart(pd.DataFrame({"y": [0.5]}))
+        .mark_rule(strokeDash=[4, 4], color=theme.NEUTRAL)
+        .encode(y="y:Q")
+    )
     line = base.mark_line(color=theme.MARKET, point=alt.OverlayMarkDef(color=theme.MARKET))
     return (even + line).properties(
         title=alt.Title(
@@ -55,42 +70,55 @@ def lexicon_rates_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
     long = data.melt(
         id_vars=["period_start", "n_documents"],
         value_vars=["market_per_million", "relational_per_million"],
-        var_name="lexicon", value_name="per_million",
+        var_name="lexicon",
+        value_name="per_million",
     )
     long["lexicon"] = long["lexicon"].str.replace("_per_million", "", regex=False)
-    return alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("period_start:T", title=period.title()),
-        y=alt.Y("per_million:Q", title="Hits per million tokens"),
-        color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
-        tooltip=[
-            alt.Tooltip("period_start:T", title=period.title()),
-            alt.Tooltip("lexicon:N", title="Lexicon"),
-            alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
-            alt.Tooltip("n_documents:Q", title="Documents"),
-        ],
-    ).properties(
-        title="Market and relational words per million tokens",
-        description="Line chart of market and relational hits per million tokens per period.",
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period_start:T", title=period.title()),
+            y=alt.Y("per_million:Q", title="Hits per million tokens"),
+            color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
+            tooltip=[
+                alt.Tooltip("period_start:T", title=period.title()),
+                alt.Tooltip("lexicon:N", title="Lexicon"),
+                alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
+                alt.Tooltip("n_documents:Q", title="Documents"),
+            ],
+        )
+        .properties(
+            title="Market and relational words per million tokens",
+            description="Line chart of market and relational hits per million tokens per period.",
+        )
     )
 
 
 def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: int = 5) -> alt.Chart:
     """Small multiples: each term's hits per million tokens per period."""
     data = _dated(term_trend)[["period_start", "lexicon", "term", "hits", "per_million"]]
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("period_start:T", title=None),
-        y=alt.Y("per_million:Q", title="Per million tokens"),
-        color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
-        tooltip=[
-            alt.Tooltip("term:N", title="Term"),
-            alt.Tooltip("period_start:T", title=period.title()),
-            alt.Tooltip("hits:Q", title="Hits"),
-            alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
-        ],
-    ).properties(width=150, height=90).facet(
-        facet=alt.Facet("term:N", title=None, sort=alt.SortField("lexicon")),
-        columns=columns,
-    ).properties(
-        title="Each term per million tokens",
-        description="Small multiples of each lexicon term's rate per million tokens.",
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period_start:T", title=None),
+            y=alt.Y("per_million:Q", title="Per million tokens"),
+            color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
+            tooltip=[
+                alt.Tooltip("term:N", title="Term"),
+                alt.Tooltip("period_start:T", title=period.title()),
+                alt.Tooltip("hits:Q", title="Hits"),
+                alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
+            ],
+        )
+        .properties(width=150, height=90)
+        .facet(
+            facet=alt.Facet("term:N", title=None, sort=alt.SortField("lexicon")),
+            columns=columns,
+        )
+        .properties(
+            title="Each term per million tokens",
+            description="Small multiples of each lexicon term's rate per million tokens.",
+        )
     )

@@ -47,7 +47,9 @@ class WrittenChart:
     embed: str = ""
 
 
-def write_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, folder: Path, name: str) -> list[Path]:
+def write_chart(
+    chart: alt.TopLevelMixin, data: pd.DataFrame, folder: Path, name: str
+) -> list[Path]:
     """Save one chart as standalone HTML, Vega-Lite JSON, PNG, SVG and its data as CSV."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.{ext}" for ext in ("html", "vl.json", "png", "svg", "csv")]
@@ -61,7 +63,9 @@ def write_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, folder: Path, name
 
 
 def _summary(trend_frame: pd.DataFrame, period: str) -> str:
-    dated = trend_frame[trend_frame["period_start"].notna() & trend_frame["market_share_index"].notna()]
+    dated = trend_frame[
+        trend_frame["period_start"].notna() & trend_frame["market_share_index"].notna()
+    ]
     if dated.empty:
         return "No dated documents with lexicon hits yet."
     first, last = dated.iloc[0], dated.iloc[-1]
@@ -76,14 +80,16 @@ def _rows(trend_frame: pd.DataFrame, period: str) -> list[dict]:
     rows = []
     for record in trend_frame.to_dict("records"):
         index = record["market_share_index"]
-        rows.append({
-            "label": period_label(record["period_start"], period),
-            "n_documents": record["n_documents"],
-            "n_tokens": f"{int(record['n_tokens'] or 0):,}",
-            "market_hits": record["market_hits"],
-            "relational_hits": record["relational_hits"],
-            "index": "" if pd.isna(index) else f"{index:.1%}",
-        })
+        rows.append(
+            {
+                "label": period_label(record["period_start"], period),
+                "n_documents": record["n_documents"],
+                "n_tokens": f"{int(record['n_tokens'] or 0):,}",
+                "market_hits": record["market_hits"],
+                "relational_hits": record["relational_hits"],
+                "index": "" if pd.isna(index) else f"{index:.1%}",
+            }
+        )
     return rows
 
 
@@ -92,8 +98,9 @@ def _safe_url(url: str) -> str:
     return url if urlsplit(url).scheme in ("http", "https") else "#"
 
 
-def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, period: str = "year",
-               lexicons: str = "") -> list[Path]:
+def build_site(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, period: str = "year", lexicons: str = ""
+) -> list[Path]:
     """Write the whole site into `out_dir`; return every file written."""
     out_dir = Path(out_dir)
     chart_dir = out_dir / "charts"
@@ -101,25 +108,49 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, period: str = "yea
     terms = term_trend(con, period)
     summary = _summary(trend_frame, period)
     plan = [
-        ("market-share-index", "Market share index", summary, 420,
-         charts.market_share_index_chart(trend_frame, period), trend_frame),
-        ("lexicon-rates", "Market and relational words per million tokens", summary, 420,
-         charts.lexicon_rates_chart(trend_frame, period), trend_frame),
-        ("term-rates", "Each term per million tokens",
-         f"{terms['term'].nunique()} terms found; one panel each.", 1500,
-         charts.term_rates_chart(terms, period), terms),
+        (
+            "market-share-index",
+            "Market share index",
+            summary,
+            420,
+            charts.market_share_index_chart(trend_frame, period),
+            trend_frame,
+        ),
+        (
+            "lexicon-rates",
+            "Market and relational words per million tokens",
+            summary,
+            420,
+            charts.lexicon_rates_chart(trend_frame, period),
+            trend_frame,
+        ),
+        (
+            "term-rates",
+            "Each term per million tokens",
+            f"{terms['term'].nunique()} terms found; one panel each.",
+            1500,
+            charts.term_rates_chart(terms, period),
+            terms,
+        ),
     ]
     written: list[Path] = []
     listed: list[WrittenChart] = []
     for name, title, text, height, chart, data in plan:
         files = write_chart(chart, data, chart_dir, name)
         written += files
-        embed = (f'<iframe src="charts/{name}.html" title="{title}" width="100%" '
-                 f'height="{height}" style="border:0"></iframe>')
+        embed = (
+            f'<iframe src="charts/{name}.html" title="{title}" width="100%" '
+            f'height="{height}" style="border:0"></iframe>'
+        )
         listed.append(WrittenChart(name, title, text, height, [str(f) for f in files], embed))
 
-    corpus = dict(zip(["documents", "undated", "sources", "tokens", "last_crawl"],
-                      con.execute(CORPUS_SUMMARY).fetchone(), strict=True))
+    corpus = dict(
+        zip(
+            ["documents", "undated", "sources", "tokens", "last_crawl"],
+            con.execute(CORPUS_SUMMARY).fetchone(),
+            strict=True,
+        )
+    )
     recent = [
         {"published": p, "source": s, "url": _safe_url(u), "title": t}
         for p, s, u, t in con.execute(RECENT_DOCUMENTS).fetchall()
@@ -129,8 +160,12 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, period: str = "yea
         autoescape=jinja2.select_autoescape(["html"]),
     )
     page = env.get_template("index.html").render(
-        charts=listed, rows=_rows(trend_frame, period), period=period, corpus=corpus,
-        lexicons=lexicons or "unknown", recent=recent,
+        charts=listed,
+        rows=_rows(trend_frame, period),
+        period=period,
+        corpus=corpus,
+        lexicons=lexicons or "unknown",
+        recent=recent,
     )
     index = out_dir / "index.html"
     index.write_text(page, encoding="utf-8")

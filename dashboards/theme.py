@@ -30,8 +30,18 @@ def marketspeak_theme() -> alt.theme.ThemeConfig:
             "title": {"fontSize": 16, "anchor": "start", "subtitleColor": NEUTRAL},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
-            "range": {"category": [MARKET, RELATIONAL, "#009E73", "#CC79A7", "#E69F00",
-                                   "#56B4E9", "#F0E442", "#000000"]},
+            "range": {
+                "category": [
+                    MARKET,
+                    RELATIONAL,
+                    "#009E73",
+                    "#CC79A7",
+                    "#E69F00",
+                    "#56B4E9",
+                    "#F0E442",
+                    "#000000",
+                ]
+            },
         }
     }
 

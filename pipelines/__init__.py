@@ -1,1 +1,1 @@
-"""Orchestration and the command line: Prefect flows that put the steps in order, and the `marketspeak` CLI."""
+"""Orchestration and the command line: Prefect flows and the `marketspeak` CLI."""

@@ -114,9 +114,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # The table view keeps the columns that fit a terminal; csv and json have them all.
 TABLE_COLUMNS = {
-    "period": "period", "source": "source", "n_documents": "docs", "n_tokens": "tokens",
-    "market_hits": "market", "relational_hits": "relational",
-    "market_per_million": "market/M", "relational_per_million": "relational/M",
+    "period": "period",
+    "source": "source",
+    "n_documents": "docs",
+    "n_tokens": "tokens",
+    "market_hits": "market",
+    "relational_hits": "relational",
+    "market_per_million": "market/M",
+    "relational_per_million": "relational/M",
     "market_share_index": "index",
 }
 
@@ -126,11 +131,16 @@ def _print_table(frame) -> None:
     from rich.table import Table
 
     columns = [c for c in TABLE_COLUMNS if c in frame.columns]
-    table = Table(caption="market/M, relational/M: hits per million tokens; "
-                          "index: market / (market + relational)")
+    table = Table(
+        caption="market/M, relational/M: hits per million tokens; "
+        "index: market / (market + relational)"
+    )
     for column in columns:
-        table.add_column(TABLE_COLUMNS[column], no_wrap=True,
-                         justify="left" if column in ("period", "source") else "right")
+        table.add_column(
+            TABLE_COLUMNS[column],
+            no_wrap=True,
+            justify="left" if column in ("period", "source") else "right",
+        )
     for record in frame[columns].itertuples(index=False):
         table.add_row(*(_fmt(v) for v in record))
     console = Console()
@@ -160,27 +170,37 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="marketspeak", formatter_class=_Formatter,
+        prog="marketspeak",
+        formatter_class=_Formatter,
         description="Measure market against relational words in public-sector texts.\n\n"
-                    "Example:\n  marketspeak demo",
+        "Example:\n  marketspeak demo",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Callable, *options: str) -> argparse.ArgumentParser:
         doc = func.__doc__ or ""
-        p = sub.add_parser(name, help=doc.splitlines()[0], description=doc,
-                           formatter_class=_Formatter)
+        p = sub.add_parser(
+            name, help=doc.splitlines()[0], description=doc, formatter_class=_Formatter
+        )
         p.set_defaults(func=func)
         if "sources" in options:
             p.add_argument("--sources", required=True, metavar="FILE", help="sources file (YAML)")
         if "db" in options:
-            p.add_argument("--db", metavar="PATH", help=f"{DB.help} (env {DB.env}; default {DB.default})")
+            p.add_argument(
+                "--db", metavar="PATH", help=f"{DB.help} (env {DB.env}; default {DB.default})"
+            )
         if "out" in options:
-            p.add_argument("--out", metavar="DIR", help=f"{OUT.help} (env {OUT.env}; default {OUT.default})")
+            p.add_argument(
+                "--out", metavar="DIR", help=f"{OUT.help} (env {OUT.env}; default {OUT.default})"
+            )
         if "by" in options:
-            p.add_argument("--by", choices=["year", "quarter", "month"], default="year",
-                           help="period length (default year)")
+            p.add_argument(
+                "--by",
+                choices=["year", "quarter", "month"],
+                default="year",
+                help="period length (default year)",
+            )
         return p
 
     add("run", cmd_run, "sources", "db", "out", "by")
@@ -190,8 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
     trend.add_argument("--by-source", action="store_true", help="one row per period and source")
     demo = add("demo", cmd_demo, "out")
-    demo.add_argument("--db", default="data/demo.duckdb", metavar="PATH",
-                      help="database for the demo, recreated each time (default data/demo.duckdb)")
+    demo.add_argument(
+        "--db",
+        default="data/demo.duckdb",
+        metavar="PATH",
+        help="database for the demo, recreated each time (default data/demo.duckdb)",
+    )
     return parser
 
 
@@ -202,8 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from spiders.launch import CrawlError
 
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Prefect API call otherwise
     try:
         return args.func(args)

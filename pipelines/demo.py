@@ -33,5 +33,6 @@ def run_demo(db: Path, out: Path) -> dict:
     with serve_site(site_dir) as site:
         log.info("serving the sample site from %s at %s", site_dir, site.base_url)
         (Path(db).parent / "sample-sources.yaml").write_text(
-            sources_yaml(manifest, site.base_url), encoding="utf-8")
+            sources_yaml(manifest, site.base_url), encoding="utf-8"
+        )
         return run_flow(demo_sources(manifest, site.base_url), str(db), str(out))

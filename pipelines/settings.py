@@ -26,8 +26,9 @@ class Setting:
 DB = Setting("db", "MARKETSPEAK_DB", "data/marketspeak.duckdb", "DuckDB file to write and read")
 OUT = Setting("out", "MARKETSPEAK_OUT", "site", "folder the chart site is written to")
 SOURCES = Setting("sources", "MARKETSPEAK_SOURCES", "sources.yaml", "sources file (YAML)")
-PREFECT_HOME = Setting("prefect_home", "PREFECT_HOME", ".prefect",
-                       "Prefect's state folder (kept inside the project)")
+PREFECT_HOME = Setting(
+    "prefect_home", "PREFECT_HOME", ".prefect", "Prefect's state folder (kept inside the project)"
+)
 SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME)
 
 # Prefect needs these before it is first imported.

@@ -23,8 +23,16 @@ from urllib.parse import urlsplit
 from corpus.yamlfile import ConfigError, line_of, load_yaml
 
 KINDS = ("council", "regulator", "government", "other")
-SOURCE_KEYS = {"name", "kind", "start_urls", "documents", "follow", "max_pages", "delay",
-               "concurrency"}
+SOURCE_KEYS = {
+    "name",
+    "kind",
+    "start_urls",
+    "documents",
+    "follow",
+    "max_pages",
+    "delay",
+    "concurrency",
+}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
@@ -43,7 +51,9 @@ def load_sources(path: Path | str) -> list[dict[str, Any]]:
     for index, item in enumerate(items):
         source = _validate(path, item, line_of(items, index))
         if source["name"] in names:
-            raise ConfigError(path, line_of(item, "name"), f"duplicate source name {source['name']!r}")
+            raise ConfigError(
+                path, line_of(item, "name"), f"duplicate source name {source['name']!r}"
+            )
         names.add(source["name"])
         sources.append(source)
     return sources
@@ -77,7 +87,11 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
         parts = urlsplit(str(url))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise fail("start_urls", f"{url!r} is not an http(s) URL")
-    source: dict[str, Any] = {"name": name, "kind": item["kind"], "start_urls": [str(u) for u in urls]}
+    source: dict[str, Any] = {
+        "name": name,
+        "kind": item["kind"],
+        "start_urls": [str(u) for u in urls],
+    }
     for key in ("documents", "follow"):
         patterns = item.get(key) or []
         if isinstance(patterns, str):

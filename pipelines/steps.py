@@ -25,6 +25,11 @@ from spiders.launch import run_crawl
 
 log = logging.getLogger("marketspeak")
 
+LEXICON_VERSIONS = """
+SELECT string_agg(DISTINCT lexicon || '@' || version, ' ' ORDER BY lexicon || '@' || version)
+FROM lexicon_terms
+"""
+
 
 def crawl_dir_for(db: Path) -> Path:
     """Where a crawl writes its item files: beside the database."""
@@ -48,40 +53,57 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
         result = ingest_files(con, item_files, sources)
     finally:
         con.close()
-    log.info("ingested %d item(s): %d new document(s), %d already stored, %d issue(s)",
-             result.items, result.new_documents, result.duplicate_items, result.issues)
+    log.info(
+        "ingested %d item(s): %d new document(s), %d already stored, %d issue(s)",
+        result.items,
+        result.new_documents,
+        result.duplicate_items,
+        result.issues,
+    )
     return asdict(result)
 
 
-def tokenise(db: Path, lexicon_paths: Sequence[Path] | None = None, show_progress: bool = True) -> dict:
+def tokenise(
+    db: Path, lexicon_paths: Sequence[Path] | None = None, show_progress: bool = True
+) -> dict:
     """Tokenise new documents and (re)match lexicons where needed."""
     lexicons = load_lexicons(lexicon_paths)
     con = connect(db)
     try:
         annotate.record_lexicons(con, lexicons)
         pending = annotate.pending_count(con)
-        with Progress(TextColumn("tokenising"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), disable=not show_progress or pending == 0) as bar:
+        with Progress(
+            TextColumn("tokenising"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not show_progress or pending == 0,
+        ) as bar:
             task = bar.add_task("tokenise", total=pending)
-            new = annotate.tokenise_pending(con, lexicons,
-                                            progress=lambda n: bar.advance(task, n))
+            new = annotate.tokenise_pending(con, lexicons, progress=lambda n: bar.advance(task, n))
         rematched = annotate.rematch(con, lexicons)
     finally:
         con.close()
-    log.info("tokenised %d document(s) into %d tokens with %d hits; re-matched %d with %s",
-             new.documents, new.tokens, new.hits, rematched.documents, signature(lexicons))
-    return {"tokenised": asdict(new), "rematched": asdict(rematched),
-            "lexicons": signature(lexicons)}
+    log.info(
+        "tokenised %d document(s) into %d tokens with %d hits; re-matched %d with %s",
+        new.documents,
+        new.tokens,
+        new.hits,
+        rematched.documents,
+        signature(lexicons),
+    )
+    return {
+        "tokenised": asdict(new),
+        "rematched": asdict(rematched),
+        "lexicons": signature(lexicons),
+    }
 
 
 def publish(db: Path, out: Path, period: str = "year") -> list[Path]:
     """Write the chart site from the database (opened read-only)."""
     con = connect(db, read_only=True)
     try:
-        versions = con.execute(
-            "SELECT string_agg(DISTINCT lexicon || '@' || version, ' ' ORDER BY lexicon || '@' || version) "
-            "FROM lexicon_terms"
-        ).fetchone()[0]
+        versions = con.execute(LEXICON_VERSIONS).fetchone()[0]
         files = build_site(con, Path(out), period, versions or "")
     finally:
         con.close()

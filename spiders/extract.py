@@ -31,8 +31,15 @@ EARLIEST = date(1900, 1, 1)
 
 # <meta> names and properties that carry a publication date, most specific first.
 DATE_META = (
-    "article:published_time", "datepublished", "dc.date.issued", "dcterms.issued",
-    "citation_publication_date", "dc.date", "dcterms.created", "publication_date", "date",
+    "article:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "citation_publication_date",
+    "dc.date",
+    "dcterms.created",
+    "publication_date",
+    "date",
 )
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\b)")
 
@@ -144,8 +151,17 @@ def html_date(html: str, url: str) -> tuple[date | None, str | None]:
 
 def extract_html(html: str, url: str) -> Extracted:
     """Main text, title and date of an HTML page (already decoded with its charset)."""
-    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
-                               deduplicate=False, favor_recall=True) or ""
+    text = (
+        trafilatura.extract(
+            html,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+            favor_recall=True,
+        )
+        or ""
+    )
     text = normalise_text(text)
     title = None
     metadata = trafilatura.extract_metadata(html)
@@ -178,7 +194,11 @@ def extract_pdf(data: bytes, url: str) -> Extracted:
     source = "pdf-metadata" if published else None
     if not text:
         return Extracted(
-            title, "", published, source, "pdf-no-text-layer",
+            title,
+            "",
+            published,
+            source,
+            "pdf-no-text-layer",
             f"PDF of {len(reader.pages)} page(s) has no text layer (scanned?); not stored",
         )
     return Extracted(title, text, published, source)

@@ -34,11 +34,21 @@ def run_crawl(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     spec = out_dir / "crawl-spec.json"
-    spec.write_text(json.dumps({"sources": list(sources), "user_agent": user_agent}, indent=1),
-                    encoding="utf-8")
+    spec.write_text(
+        json.dumps({"sources": list(sources), "user_agent": user_agent}, indent=1), encoding="utf-8"
+    )
     log_file = out_dir / "crawl.log"
-    command = [sys.executable, "-m", "spiders.run", "--spec", str(spec), "--out", str(out_dir),
-               "--log-level", log_level]
+    command = [
+        sys.executable,
+        "-m",
+        "spiders.run",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out_dir),
+        "--log-level",
+        log_level,
+    ]
     env = dict(os.environ)
     # The child must import this checkout's packages however the parent was started.
     root = str(Path(__file__).resolve().parent.parent)

@@ -24,8 +24,13 @@ from spiders.source_spider import SourceSpider
 def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     """Per-source overrides of the shared settings."""
     values: dict[str, Any] = {
-        "FEEDS": {str(out_dir / f"{source['name']}.jsonl"): {
-            "format": "jsonlines", "encoding": "utf-8", "overwrite": True}},
+        "FEEDS": {
+            str(out_dir / f"{source['name']}.jsonl"): {
+                "format": "jsonlines",
+                "encoding": "utf-8",
+                "overwrite": True,
+            }
+        },
     }
     if source.get("delay") is not None:
         values["DOWNLOAD_DELAY"] = float(source["delay"])
@@ -62,8 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     for source in spec["sources"]:
         process.crawl(spider_for(source, args.out), source=source)
     process.start()
-    failed = [c for c in process.crawlers if getattr(c.stats, "get_value", None)
-              and c.stats.get_value("finish_reason") not in ("finished", "closespider_pagecount")]
+    failed = [
+        c
+        for c in process.crawlers
+        if getattr(c.stats, "get_value", None)
+        and c.stats.get_value("finish_reason") not in ("finished", "closespider_pagecount")
+    ]
     return 1 if failed else 0
 
 

@@ -104,8 +104,9 @@ class SourceSpider(scrapy.Spider):
             date_source=extracted.date_source,
         )
         if extracted.text:
-            row.update(item=DOCUMENT, text=extracted.text,
-                       content_sha256=content_hash(extracted.text))
+            row.update(
+                item=DOCUMENT, text=extracted.text, content_sha256=content_hash(extracted.text)
+            )
         else:
             row.update(item=ISSUE, reason=extracted.issue, detail=extracted.detail)
         return row

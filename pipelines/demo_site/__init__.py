@@ -1,1 +1,1 @@
-"""The bundled sample site: a deterministic generator of three publishers' pages and a local server."""
+"""The bundled sample site: a deterministic generator of pages and a local server."""

@@ -116,35 +116,52 @@ def build_documents() -> list[Document]:
                 section = "reports" if name == "care-regulator" else "news"
                 path = f"/{name}/{section}/{year}/update-{n}.html"
                 docs.append(
-                    Document(name, path, title, published, source[style], "html",
-                             paragraphs, planted)
+                    Document(
+                        name, path, title, published, source[style], "html", paragraphs, planted
+                    )
                 )
     for year in PDF_YEARS:
         m, r = plant_counts(rng, year)
         paragraphs, planted = compose(rng, m, r)
         docs.append(
-            Document("southvale", f"/southvale/reports/annual-review-{year}.pdf",
-                     f"Southvale annual review {year}", random_day(rng, year),
-                     "pdf-metadata", "pdf", paragraphs, planted)
+            Document(
+                "southvale",
+                f"/southvale/reports/annual-review-{year}.pdf",
+                f"Southvale annual review {year}",
+                random_day(rng, year),
+                "pdf-metadata",
+                "pdf",
+                paragraphs,
+                planted,
+            )
         )
     for n in range(1, UNDATED_GUIDES + 1):
         m, r = plant_counts(rng, None)
         paragraphs, planted = compose(rng, m, r)
         docs.append(
-            Document("care-regulator", f"/care-regulator/guidance/guide-{n}.html",
-                     f"Guidance note {n}", None, None, "html", paragraphs, planted)
+            Document(
+                "care-regulator",
+                f"/care-regulator/guidance/guide-{n}.html",
+                f"Guidance note {n}",
+                None,
+                None,
+                "html",
+                paragraphs,
+                planted,
+            )
         )
     return docs
 
 
 # --- HTML -------------------------------------------------------------------------------
 
+
 def page(title: str, body: str, charset: str, head: str = "", nav: str = "") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="{charset}">'
         f"<title>{html.escape(title)}</title>{head}</head><body>"
-        f'<header><nav>{nav}</nav></header><main>{body}</main>'
-        f'<footer><p>Sample site written for marketspeak tests.</p>'
+        f"<header><nav>{nav}</nav></header><main>{body}</main>"
+        f"<footer><p>Sample site written for marketspeak tests.</p>"
         f'<a href="{OFFSITE}/elsewhere/index.html">Elsewhere</a></footer></body></html>\n'
     )
 
@@ -161,11 +178,17 @@ def document_html(doc: Document, style: str, charset: str) -> str:
     if doc.published and style == "meta":
         head = f'<meta property="article:published_time" content="{doc.published}T09:00:00+00:00">'
     elif doc.published and style == "json-ld":
-        ld = {"@context": "https://schema.org", "@type": "Report", "headline": doc.title,
-              "datePublished": doc.published.isoformat()}
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "Report",
+            "headline": doc.title,
+            "datePublished": doc.published.isoformat(),
+        }
         head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     elif doc.published and style == "time":
-        dateline = f'<p>Published <time datetime="{doc.published}">{doc.published:%d %B %Y}</time></p>'
+        dateline = (
+            f'<p>Published <time datetime="{doc.published}">{doc.published:%d %B %Y}</time></p>'
+        )
     paras = "".join(f"<p>{html.escape(p)}</p>" for p in doc.paragraphs)
     if charset != "utf-8":
         # A character that only decodes right when the declared charset is honoured.
@@ -174,23 +197,23 @@ def document_html(doc: Document, style: str, charset: str) -> str:
     return page(doc.title, body, charset, head, nav_links(doc.source))
 
 
-def listing_pages(source: str, display: str, charset: str, docs: list[Document],
-                  section: str) -> dict[str, str]:
+def listing_pages(
+    source: str, display: str, charset: str, docs: list[Document], section: str
+) -> dict[str, str]:
     """Paginated listing pages (newest first), keyed by path."""
     ordered = sorted(docs, key=lambda d: (d.published or date.min, d.path), reverse=True)
     chunks = [ordered[i : i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)]
     pages = {}
     for number, chunk in enumerate(chunks, start=1):
         path = f"/{source}/{section}/" if number == 1 else f"/{source}/{section}/page/{number}/"
-        items = "".join(
-            f'<li><a href="{d.path}">{html.escape(d.title)}</a></li>' for d in chunk
-        )
+        items = "".join(f'<li><a href="{d.path}">{html.escape(d.title)}</a></li>' for d in chunk)
         pager = ""
         if number < len(chunks):
             pager += f'<a rel="next" href="/{source}/{section}/page/{number + 1}/">Next page</a>'
         body = f"<h1>{html.escape(display)}: {section}, page {number}</h1><ul>{items}</ul>{pager}"
-        pages[path] = page(f"{display} {section} page {number}", body, charset,
-                           nav=nav_links(source))
+        pages[path] = page(
+            f"{display} {section} page {number}", body, charset, nav=nav_links(source)
+        )
     return pages
 
 
@@ -228,15 +251,29 @@ def write_site(root: Path) -> dict:
             home_links.append(
                 f'<li><a href="/northshire/news/print/{Path(first.path).name}">Print view</a></li>'
             )
-            put(f"/northshire/news/print/{Path(first.path).name}",
+            put(
+                f"/northshire/news/print/{Path(first.path).name}",
                 document_html(first, style, charset).replace(
-                    "<header>", '<header class="print-view">'))
-        home = page(display, f"<h1>{html.escape(display)}</h1><ul>{''.join(home_links)}</ul>",
-                    charset, nav=nav_links(name))
+                    "<header>", '<header class="print-view">'
+                ),
+            )
+        home = page(
+            display,
+            f"<h1>{html.escape(display)}</h1><ul>{''.join(home_links)}</ul>",
+            charset,
+            nav=nav_links(name),
+        )
         put(f"/{name}/index.html", home, charset)
-        put(f"/{name}/contact.html",
-            page(f"Contact {display}", "<p>Write to us at the town hall.</p>", charset,
-                 nav=nav_links(name)), charset)
+        put(
+            f"/{name}/contact.html",
+            page(
+                f"Contact {display}",
+                "<p>Write to us at the town hall.</p>",
+                charset,
+                nav=nav_links(name),
+            ),
+            charset,
+        )
         for d in own:
             if d.content_type == "html":
                 put(d.path, document_html(d, style, charset), charset)
@@ -247,16 +284,37 @@ def write_site(root: Path) -> dict:
     scanned = "/southvale/reports/scanned-minutes-2009.pdf"
     files[scanned] = build_pdf("Scanned minutes 2009", date(2009, 5, 14), [])
     _, charset, display = styles["southvale"]
-    links = "".join(f'<li><a href="{p}">{html.escape(t)}</a></li>' for p, t in
-                    [(d.path, d.title) for d in pdfs] + [(scanned, "Scanned minutes 2009")])
-    put("/southvale/reports/index.html",
-        page(f"{display} annual reviews", f"<h1>Annual reviews</h1><ul>{links}</ul>", charset,
-             nav=nav_links("southvale")), charset)
-    put("/southvale/private/draft.html",
-        page("Draft", "<article><h1>Draft</h1><p>" + " ".join(["customer"] * 50) +
-             "</p></article>", charset), charset)
-    put("/index.html", page("Sample site", "".join(
-        f'<p><a href="/{n}/">{html.escape(d)}</a></p>' for n, _, d, *_ in PUBLISHERS), "utf-8"))
+    links = "".join(
+        f'<li><a href="{p}">{html.escape(t)}</a></li>'
+        for p, t in [(d.path, d.title) for d in pdfs] + [(scanned, "Scanned minutes 2009")]
+    )
+    put(
+        "/southvale/reports/index.html",
+        page(
+            f"{display} annual reviews",
+            f"<h1>Annual reviews</h1><ul>{links}</ul>",
+            charset,
+            nav=nav_links("southvale"),
+        ),
+        charset,
+    )
+    put(
+        "/southvale/private/draft.html",
+        page(
+            "Draft",
+            "<article><h1>Draft</h1><p>" + " ".join(["customer"] * 50) + "</p></article>",
+            charset,
+        ),
+        charset,
+    )
+    put(
+        "/index.html",
+        page(
+            "Sample site",
+            "".join(f'<p><a href="/{n}/">{html.escape(d)}</a></p>' for n, _, d, *_ in PUBLISHERS),
+            "utf-8",
+        ),
+    )
 
     for path, data in files.items():
         target = root / path.lstrip("/")
@@ -266,8 +324,14 @@ def write_site(root: Path) -> dict:
     manifest = {
         "seed": SEED,
         "publishers": [
-            {"name": n, "kind": k, "display": d, "charset": c,
-             "start_path": f"/{n}/", "documents_regex": DOCUMENT_REGEX[n]}
+            {
+                "name": n,
+                "kind": k,
+                "display": d,
+                "charset": c,
+                "start_path": f"/{n}/",
+                "documents_regex": DOCUMENT_REGEX[n],
+            }
             for n, k, d, _, _, c in PUBLISHERS
         ],
         "documents": [d.manifest() for d in docs],

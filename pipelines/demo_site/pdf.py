@@ -53,7 +53,9 @@ def build_pdf(title: str, created: date | None, paragraphs: list[str]) -> bytes:
     if paragraphs:
         streams = []
         for page in layout(paragraphs):
-            ops = [f"BT /F1 {FONT_SIZE} Tf {LEFT} {y} Td ({_escape(line)}) Tj ET" for y, line in page]
+            ops = [
+                f"BT /F1 {FONT_SIZE} Tf {LEFT} {y} Td ({_escape(line)}) Tj ET" for y, line in page
+            ]
             streams.append("\n".join(ops))
     else:
         streams = ["0.6 g 72 200 451 570 re f"]  # a grey block where a scan would be
@@ -75,8 +77,8 @@ def build_pdf(title: str, created: date | None, paragraphs: list[str]) -> bytes:
         content = stream.encode("latin-1")
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {first_page + 2 * i + 1} 0 R >>"
-            .encode()
+            f"/Resources << /Font << /F1 3 0 R >> >> "
+            f"/Contents {first_page + 2 * i + 1} 0 R >>".encode()
         )
         objects.append(
             f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream"

@@ -19,8 +19,12 @@ from urllib.parse import unquote, urlsplit
 
 from pipelines.demo_site.generate import OFFSITE
 
-TYPES = {".html": "text/html", ".pdf": "application/pdf", ".txt": "text/plain",
-         ".json": "application/json"}
+TYPES = {
+    ".html": "text/html",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".json": "application/json",
+}
 
 
 @dataclass

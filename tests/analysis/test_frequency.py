@@ -13,10 +13,12 @@ from pipelines.demo_site.generate import planted_totals
 
 def test_hits_per_term_and_year_equal_the_planted_counts(crawled, read_db):
     frame = term_trend(read_db, "year")
-    found = Counter({
-        (None if pd.isna(r.period_start) else r.period_start.year, r.lexicon, r.term): r.hits
-        for r in frame.itertuples()
-    })
+    found = Counter(
+        {
+            (None if pd.isna(r.period_start) else r.period_start.year, r.lexicon, r.term): r.hits
+            for r in frame.itertuples()
+        }
+    )
     assert found == planted_totals(crawled.manifest)
 
 
@@ -61,8 +63,8 @@ def test_trend_by_source_splits_the_totals(read_db):
 
 def test_document_share_counts_documents_with_a_hit(read_db):
     expected = read_db.execute(
-        "SELECT avg((relational_hits > 0)::INT) FROM document_counts "
-        "WHERE year(published) = 2024").fetchone()[0]
+        "SELECT avg((relational_hits > 0)::INT) FROM document_counts WHERE year(published) = 2024"
+    ).fetchone()[0]
     row = trend(read_db, "year").dropna(subset=["period_start"]).iloc[-1]
     assert row.relational_doc_share == pytest.approx(expected)
 
@@ -72,8 +74,9 @@ def test_an_unknown_period_is_refused(read_db):
         trend(read_db, "week")
 
 
-@pytest.mark.parametrize(("period", "label"), [("year", "2012"), ("quarter", "2012-Q3"),
-                                                ("month", "2012-08")])
+@pytest.mark.parametrize(
+    ("period", "label"), [("year", "2012"), ("quarter", "2012-Q3"), ("month", "2012-08")]
+)
 def test_period_labels(period, label):
     assert period_label(pd.Timestamp("2012-08-01"), period) == label
     assert period_label(None, period) == "undated"

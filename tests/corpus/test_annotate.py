@@ -24,7 +24,9 @@ def test_a_new_lexicon_version_rematches_without_retokenising(crawled, tmp_path)
     shutil.copy(crawled.db, db)
     market, relational = load_lexicons()
     lexicon = tmp_path / "market.yaml"
-    lexicon.write_text("lexicon: market\nversion: 2.0.0\nterms:\n  - {term: customer, category: role}\n")
+    lexicon.write_text(
+        "lexicon: market\nversion: 2.0.0\nterms:\n  - {term: customer, category: role}\n"
+    )
     from corpus.lexicons import load_lexicon
 
     new = [load_lexicon(lexicon), relational]
@@ -37,8 +39,12 @@ def test_a_new_lexicon_version_rematches_without_retokenising(crawled, tmp_path)
     assert result.documents == 227
     assert con.execute("SELECT count(*) FROM tokens").fetchone()[0] == tokens_before
     # "customer journey" etc. are gone, so the customers inside them now count as "customer".
-    inner = duckdb.connect(str(crawled.db), read_only=True).execute(
-        "SELECT count(*) FROM term_hits WHERE term LIKE 'customer %'").fetchone()[0]
+    inner = (
+        duckdb.connect(str(crawled.db), read_only=True)
+        .execute("SELECT count(*) FROM term_hits WHERE term LIKE 'customer %'")
+        .fetchone()[0]
+    )
     assert con.execute("SELECT count(*) FROM term_hits").fetchone()[0] == expected + inner
     assert con.execute("SELECT DISTINCT lexicon_versions FROM documents").fetchall() == [
-        ("market@2.0.0 relational@1.0.0",)]
+        ("market@2.0.0 relational@1.0.0",)
+    ]

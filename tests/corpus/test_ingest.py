@@ -13,9 +13,18 @@ from corpus.ingest import IngestError, ingest_files
 def item(url, text, **extra):
     from spiders.extract import content_hash
 
-    row = {"item": "document", "source": "s", "url": url, "title": "T", "text": text,
-           "published": "2012-03-04", "date_source": "html-meta", "content_type": "html",
-           "content_sha256": content_hash(text), "fetched_at": "2024-01-01T00:00:00"}
+    row = {
+        "item": "document",
+        "source": "s",
+        "url": url,
+        "title": "T",
+        "text": text,
+        "published": "2012-03-04",
+        "date_source": "html-meta",
+        "content_type": "html",
+        "content_sha256": content_hash(text),
+        "fetched_at": "2024-01-01T00:00:00",
+    }
     row.update(extra)
     return row
 
@@ -29,9 +38,14 @@ SOURCES = [{"name": "s", "kind": "council", "start_urls": ["http://127.0.0.1/"]}
 
 
 def test_ingesting_the_same_items_twice_stores_them_once(tmp_path):
-    items = write_items(tmp_path / "s.jsonl", [item("http://127.0.0.1/a", "one text"),
-                                              item("http://127.0.0.1/b", "one text"),
-                                              item("http://127.0.0.1/c", "other text")])
+    items = write_items(
+        tmp_path / "s.jsonl",
+        [
+            item("http://127.0.0.1/a", "one text"),
+            item("http://127.0.0.1/b", "one text"),
+            item("http://127.0.0.1/c", "other text"),
+        ],
+    )
     con = connect(tmp_path / "db.duckdb")
     first = ingest_files(con, [items], SOURCES)
     second = ingest_files(con, [items], SOURCES)
@@ -42,7 +56,9 @@ def test_ingesting_the_same_items_twice_stores_them_once(tmp_path):
 
 
 def test_an_impossible_date_is_stored_as_undated(tmp_path):
-    items = write_items(tmp_path / "s.jsonl", [item("http://127.0.0.1/a", "x", published="2012-02-31")])
+    items = write_items(
+        tmp_path / "s.jsonl", [item("http://127.0.0.1/a", "x", published="2012-02-31")]
+    )
     con = connect(tmp_path / "db.duckdb")
     ingest_files(con, [items], SOURCES)
     assert con.execute("SELECT published, date_source FROM documents").fetchone() == (None, None)

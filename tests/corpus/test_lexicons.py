@@ -21,25 +21,34 @@ def terms(matcher, text):
 def test_shipped_lexicons_hold_the_brief_vocabulary():
     market, relational = load_lexicons()
     assert (market.name, relational.name) == ("market", "relational")
-    assert {"customer", "unit cost", "customer journey", "value for money"} <= {t.term for t in market.terms}
+    assert {"customer", "unit cost", "customer journey", "value for money"} <= {
+        t.term for t in market.terms
+    }
     assert {"citizen", "co-production", "expert by experience", "wellbeing"} <= {
-        t.term for t in relational.terms}
+        t.term for t in relational.terms
+    }
 
 
 def test_inflections_and_sentence_initial_capitals_count(matcher):
     assert terms(matcher, "Customers complained. The customer left.") == [
-        ("market", "customer"), ("market", "customer")]
+        ("market", "customer"),
+        ("market", "customer"),
+    ]
 
 
 def test_a_longer_term_wins_over_the_term_inside_it(matcher):
     assert terms(matcher, "We mapped the customer journeys of every customer.") == [
-        ("market", "customer journey"), ("market", "customer")]
+        ("market", "customer journey"),
+        ("market", "customer"),
+    ]
 
 
 def test_spelling_variants_count_under_their_term(matcher):
     text = "co-production, coproduction and co production; neighbors and well-being."
     assert terms(matcher, text) == [("relational", "co-production")] * 3 + [
-        ("relational", "neighbour"), ("relational", "wellbeing")]
+        ("relational", "neighbour"),
+        ("relational", "wellbeing"),
+    ]
 
 
 def test_marketing_is_not_counted_as_market(matcher):
@@ -61,12 +70,23 @@ def write(tmp_path, text):
 @pytest.mark.parametrize(
     ("body", "line", "message"),
     [
-        ("lexicon: market\nversion: 1.0.0\nterms:\n  - {term: shop, category: shops}\n", 4,
-         "category: 'shops'"),
-        ("lexicon: market\nversion: 1.0.0\ncolour: red\nterms: [shop]\n", 3, "unknown key 'colour'"),
+        (
+            "lexicon: market\nversion: 1.0.0\nterms:\n  - {term: shop, category: shops}\n",
+            4,
+            "category: 'shops'",
+        ),
+        (
+            "lexicon: market\nversion: 1.0.0\ncolour: red\nterms: [shop]\n",
+            3,
+            "unknown key 'colour'",
+        ),
         ("lexicon: market\nversion: one\nterms: [shop]\n", 2, "version"),
-        ("lexicon: market\nversion: 1.0.0\nterms:\n  - {term: shop, category: place}\n"
-         "  - {term: Shop, category: place}\n", 5, "listed twice"),
+        (
+            "lexicon: market\nversion: 1.0.0\nterms:\n  - {term: shop, category: place}\n"
+            "  - {term: Shop, category: place}\n",
+            5,
+            "listed twice",
+        ),
         ("lexicon: market\nversion: 1.0.0\nterms: [\n", 4, "invalid YAML"),
     ],
 )

@@ -24,9 +24,11 @@ def fresh_db(tmp_path):
 def test_every_table_and_column_has_a_comment(fresh_db):
     con = duckdb.connect(str(fresh_db), read_only=True)
     tables = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE comment IS NULL OR comment = ''").fetchall()
+        "SELECT table_name FROM duckdb_tables() WHERE comment IS NULL OR comment = ''"
+    ).fetchall()
     views = con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND (comment IS NULL OR comment = '')"
+        "SELECT view_name FROM duckdb_views() "
+        "WHERE NOT internal AND (comment IS NULL OR comment = '')"
     ).fetchall()
     columns = con.execute(
         "SELECT table_name || '.' || column_name FROM duckdb_columns() c "
@@ -37,7 +39,10 @@ def test_every_table_and_column_has_a_comment(fresh_db):
 
 def test_researcher_views_and_macros_exist(fresh_db):
     con = duckdb.connect(str(fresh_db), read_only=True)
-    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    views = {
+        r[0]
+        for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    }
     assert {"lexicon_hits", "document_counts", "trend_yearly", "term_trend_yearly"} <= views
     assert con.execute("SELECT count(*) FROM trend('quarter')").fetchone()[0] == 0
 
@@ -45,7 +50,9 @@ def test_researcher_views_and_macros_exist(fresh_db):
 def test_applying_the_schema_twice_changes_nothing(fresh_db):
     connect(fresh_db).close()
     con = duckdb.connect(str(fresh_db), read_only=True)
-    assert con.execute("SELECT list(version) FROM schema_migrations").fetchone()[0] == [SCHEMA_VERSION]
+    assert con.execute("SELECT list(version) FROM schema_migrations").fetchone()[0] == [
+        SCHEMA_VERSION
+    ]
 
 
 def test_a_file_from_a_newer_release_is_refused(fresh_db):
@@ -70,9 +77,18 @@ def test_the_crawled_file_opens_in_the_duckdb_shell(crawled):
     cli = duckdb_cli()
     assert cli, "the duckdb shell is installed with marketspeak (duckdb-cli)"
     done = subprocess.run(
-        [cli, "-readonly", "-csv", str(crawled.db), "-c",
-         "SELECT count(*) AS n FROM documents; SELECT sum(market_hits) FROM trend_yearly;"],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            str(crawled.db),
+            "-c",
+            "SELECT count(*) AS n FROM documents; SELECT sum(market_hits) FROM trend_yearly;",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.split()

@@ -12,14 +12,21 @@ from corpus.tokenise import build_nlp, tokenise_texts
 from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
 
 MATCHER = LexiconMatcher(build_nlp(), load_lexicons())
-PLANTED = [(lexicon, term, form) for lexicon, by_term in PLANTS.items()
-           for term, forms in by_term.items() for form in forms]
+PLANTED = [
+    (lexicon, term, form)
+    for lexicon, by_term in PLANTS.items()
+    for term, forms in by_term.items()
+    for form in forms
+]
 
 sentences = st.one_of(
     st.sampled_from(FILLER).map(lambda s: (s, None)),
     st.tuples(st.sampled_from(PLANTED), st.sampled_from(FRAMES)).map(
-        lambda p: (p[1].replace("{x}", p[0][2]).replace("{X}", p[0][2][0].upper() + p[0][2][1:]),
-                   (p[0][0], p[0][1]))),
+        lambda p: (
+            p[1].replace("{x}", p[0][2]).replace("{X}", p[0][2][0].upper() + p[0][2][1:]),
+            (p[0][0], p[0][1]),
+        )
+    ),
 )
 paragraphs = st.lists(st.lists(sentences, min_size=1, max_size=6), min_size=1, max_size=6)
 
@@ -56,9 +63,10 @@ def test_hit_positions_point_at_the_matched_tokens(paras):
     text = "\n".join(" ".join(s for s, _ in para) for para in paras)
     batch = tokenise_one(text)
     tokens = batch.tokens["token"]
-    for position, length, matched in zip(batch.hits["position"], batch.hits["n_tokens"],
-                                         batch.hits["matched"], strict=True):
-        assert "".join(tokens[position:position + length]) == matched.replace(" ", "")
+    for position, length, matched in zip(
+        batch.hits["position"], batch.hits["n_tokens"], batch.hits["matched"], strict=True
+    ):
+        assert "".join(tokens[position : position + length]) == matched.replace(" ", "")
 
 
 def test_filler_sentences_contain_no_lexicon_term():

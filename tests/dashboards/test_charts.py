@@ -20,23 +20,33 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def small_trend() -> pd.DataFrame:
-    return pd.DataFrame({
-        "period_start": pd.to_datetime(["2010-01-01", "2011-01-01", None]),
-        "n_documents": [3, 4, 1], "n_tokens": [1000, 1200, 300],
-        "market_hits": [2, 6, 1], "relational_hits": [8, 4, 1],
-        "market_per_million": [2000.0, 5000.0, 3333.3],
-        "relational_per_million": [8000.0, 3333.3, 3333.3],
-        "market_doc_share": [0.3, 0.5, 1.0], "relational_doc_share": [1.0, 0.5, 1.0],
-        "market_share_index": [0.2, 0.6, 0.5],
-    })
+    return pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2010-01-01", "2011-01-01", None]),
+            "n_documents": [3, 4, 1],
+            "n_tokens": [1000, 1200, 300],
+            "market_hits": [2, 6, 1],
+            "relational_hits": [8, 4, 1],
+            "market_per_million": [2000.0, 5000.0, 3333.3],
+            "relational_per_million": [8000.0, 3333.3, 3333.3],
+            "market_doc_share": [0.3, 0.5, 1.0],
+            "relational_doc_share": [1.0, 0.5, 1.0],
+            "market_share_index": [0.2, 0.6, 0.5],
+        }
+    )
 
 
 def small_terms() -> pd.DataFrame:
-    return pd.DataFrame({
-        "period_start": pd.to_datetime(["2010-01-01", "2011-01-01", "2010-01-01"]),
-        "lexicon": ["market", "market", "relational"], "term": ["customer", "customer", "citizen"],
-        "hits": [2, 6, 8], "per_million": [2000.0, 5000.0, 8000.0], "doc_share": [0.3, 0.5, 1.0],
-    })
+    return pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2010-01-01", "2011-01-01", "2010-01-01"]),
+            "lexicon": ["market", "market", "relational"],
+            "term": ["customer", "customer", "citizen"],
+            "hits": [2, 6, 8],
+            "per_million": [2000.0, 5000.0, 8000.0],
+            "doc_share": [0.3, 0.5, 1.0],
+        }
+    )
 
 
 BUILDERS = {
@@ -68,7 +78,9 @@ def test_market_and_relational_keep_their_colours():
     spec = charts.lexicon_rates_chart(small_trend()).to_dict()
     scale = spec["encoding"]["color"]["scale"]
     assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
-        "market": MARKET, "relational": RELATIONAL}
+        "market": MARKET,
+        "relational": RELATIONAL,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +116,10 @@ def test_chart_pages_load_nothing_from_the_network(published):
 def test_chart_data_file_matches_the_database(published, read_db):
     out, _ = published
     data = pd.read_csv(out / "charts" / "market-share-index.csv")
-    assert data["market_hits"].sum() == read_db.execute(
-        "SELECT count(*) FROM term_hits WHERE lexicon = 'market'").fetchone()[0]
+    assert (
+        data["market_hits"].sum()
+        == read_db.execute("SELECT count(*) FROM term_hits WHERE lexicon = 'market'").fetchone()[0]
+    )
 
 
 def test_index_lists_every_chart_with_an_embed_snippet(published):
@@ -125,8 +139,10 @@ def test_crawled_titles_are_escaped_in_the_index(crawled, tmp_path):
     db = tmp_path / "hostile.duckdb"
     shutil.copy(crawled.db, db)
     con = duckdb.connect(str(db))
-    con.execute("UPDATE documents SET title = '<script>alert(1)</script>', "
-                "url = 'javascript:alert(1)' WHERE published = (SELECT max(published) FROM documents)")
+    con.execute(
+        "UPDATE documents SET title = '<script>alert(1)</script>', "
+        "url = 'javascript:alert(1)' WHERE published = (SELECT max(published) FROM documents)"
+    )
     build_site(con, tmp_path / "site")
     page = (tmp_path / "site" / "index.html").read_text()
     assert "<script>alert(1)</script>" not in page

@@ -18,8 +18,12 @@ def harness():
 
 def test_the_flow_crawls_stores_tokenises_and_publishes(harness, sample_site, tmp_path):
     db, out = tmp_path / "flow.duckdb", tmp_path / "site"
-    state = run_flow(demo_sources(sample_site.manifest, sample_site.base_url), str(db), str(out),
-                     return_state=True)
+    state = run_flow(
+        demo_sources(sample_site.manifest, sample_site.base_url),
+        str(db),
+        str(out),
+        return_state=True,
+    )
     assert state.is_completed()
     result = state.result()
     assert result["ingested"]["new_documents"] == 227
@@ -30,7 +34,9 @@ def test_the_flow_crawls_stores_tokenises_and_publishes(harness, sample_site, tm
     assert con.execute("SELECT count(*) FROM term_hits").fetchone()[0] == planted
 
 
-def test_a_second_run_on_an_unchanged_site_adds_and_tokenises_nothing(harness, sample_site, tmp_path):
+def test_a_second_run_on_an_unchanged_site_adds_and_tokenises_nothing(
+    harness, sample_site, tmp_path
+):
     sources = demo_sources(sample_site.manifest, sample_site.base_url)
     db, out = str(tmp_path / "twice.duckdb"), str(tmp_path / "site")
     run_flow(sources, db, out)

@@ -27,16 +27,24 @@ def write(tmp_path, text):
 def test_a_valid_file_loads_into_plain_dicts(tmp_path):
     [source] = load_sources(write(tmp_path, GOOD))
     assert source == {
-        "name": "northshire", "kind": "council",
+        "name": "northshire",
+        "kind": "council",
         "start_urls": ["https://www.northshire.example/news/"],
-        "documents": [r"/news/\d{4}/"], "follow": [], "max_pages": 100, "delay": 1.5,
+        "documents": [r"/news/\d{4}/"],
+        "follow": [],
+        "max_pages": 100,
+        "delay": 1.5,
     }
 
 
 @pytest.mark.parametrize(
     ("edit", "line", "message"),
     [
-        (("    max_pages: 100", "    max_page: 100"), 6, "source 'northshire': max_page: unknown key"),
+        (
+            ("    max_pages: 100", "    max_page: 100"),
+            6,
+            "source 'northshire': max_page: unknown key",
+        ),
         (("kind: council", "kind: shop"), 3, "kind: 'shop' is not one of"),
         (("'/news/\\d{4}/'", "'/news/(\\d{4}/'"), 5, "documents: bad regular expression"),
         (("https://www.northshire.example/news/", "ftp://x/"), 4, "is not an http(s) URL"),

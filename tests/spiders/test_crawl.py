@@ -26,9 +26,11 @@ def test_print_view_with_the_same_text_is_one_document_with_two_urls(crawled, re
     base = crawled.site.base_url
     print_url = base + crawled.manifest["duplicates"]["print_view"]
     original = base + crawled.manifest["documents"][0]["path"]
-    rows = dict(read_db.execute(
-        "SELECT url, doc_id FROM document_urls WHERE url IN (?, ?)", [print_url, original]
-    ).fetchall())
+    rows = dict(
+        read_db.execute(
+            "SELECT url, doc_id FROM document_urls WHERE url IN (?, ?)", [print_url, original]
+        ).fetchall()
+    )
     assert set(rows) == {print_url, original}
     assert rows[print_url] == rows[original]
 
@@ -46,31 +48,43 @@ def test_robots_txt_disallowed_page_is_never_requested(crawled):
 def test_listing_and_home_pages_are_followed_but_not_stored(crawled, read_db):
     requested = crawled.site.paths_requested()
     assert "/northshire/news/page/2/" in requested
-    stored = [r[0] for r in read_db.execute(
-        "SELECT url FROM documents WHERE url LIKE '%/page/%' OR url LIKE '%/news/' "
-        "OR url LIKE '%/reports/'").fetchall()]
+    stored = [
+        r[0]
+        for r in read_db.execute(
+            "SELECT url FROM documents WHERE url LIKE '%/page/%' OR url LIKE '%/news/' "
+            "OR url LIKE '%/reports/'"
+        ).fetchall()
+    ]
     assert stored == []
 
 
 def test_dates_and_their_provenance_match_what_was_published(crawled, read_db):
     base = crawled.site.base_url
-    stored = {url: (published, source) for url, published, source in read_db.execute(
-        "SELECT u.url, CAST(d.published AS VARCHAR), d.date_source "
-        "FROM document_urls u JOIN documents d USING (doc_id)").fetchall()}
+    stored = {
+        url: (published, source)
+        for url, published, source in read_db.execute(
+            "SELECT u.url, CAST(d.published AS VARCHAR), d.date_source "
+            "FROM document_urls u JOIN documents d USING (doc_id)"
+        ).fetchall()
+    }
     for doc in documents_in_manifest(crawled.manifest):
         assert stored[base + doc["path"]] == (doc["published"], doc["date_source"]), doc["path"]
 
 
 def test_undated_pages_are_kept_and_left_undated(crawled, read_db):
-    undated = read_db.execute(
-        "SELECT count(*) FROM documents WHERE published IS NULL").fetchone()[0]
+    undated = read_db.execute("SELECT count(*) FROM documents WHERE published IS NULL").fetchone()[
+        0
+    ]
     assert undated == sum(1 for d in crawled.manifest["documents"] if d["published"] is None) == 2
 
 
 def test_latin1_pages_are_decoded_with_their_declared_charset(crawled, read_db):
-    texts = [r[0] for r in read_db.execute(
-        "SELECT text FROM documents WHERE source = 'southvale' AND content_type = 'html'"
-    ).fetchall()]
+    texts = [
+        r[0]
+        for r in read_db.execute(
+            "SELECT text FROM documents WHERE source = 'southvale' AND content_type = 'html'"
+        ).fetchall()
+    ]
     assert texts and all("pounds sterling (\u00a3)" in t for t in texts)
     assert not any("\u00c2" in t for t in texts)  # the mark of latin-1 read as UTF-8
 
@@ -78,9 +92,13 @@ def test_latin1_pages_are_decoded_with_their_declared_charset(crawled, read_db):
 def test_pdf_text_and_metadata_date_are_extracted(crawled, read_db):
     pdfs = read_db.execute(
         "SELECT title, CAST(published AS VARCHAR), date_source, n_words FROM documents "
-        "WHERE content_type = 'pdf' ORDER BY published").fetchall()
-    expected = [(d["title"], d["published"]) for d in crawled.manifest["documents"]
-                if d["content_type"] == "pdf"]
+        "WHERE content_type = 'pdf' ORDER BY published"
+    ).fetchall()
+    expected = [
+        (d["title"], d["published"])
+        for d in crawled.manifest["documents"]
+        if d["content_type"] == "pdf"
+    ]
     assert [(t, p) for t, p, _, _ in pdfs] == sorted(expected, key=lambda x: x[1])
     assert all(source == "pdf-metadata" and words > 50 for _, _, source, words in pdfs)
 
@@ -89,7 +107,10 @@ def test_pdf_without_text_layer_is_reported_not_stored(crawled, read_db):
     scanned = crawled.site.base_url + crawled.manifest["no_text_pdfs"][0]
     issues = read_db.execute("SELECT url, reason FROM crawl_issues").fetchall()
     assert (scanned, "pdf-no-text-layer") in issues
-    assert read_db.execute("SELECT count(*) FROM documents WHERE url = ?", [scanned]).fetchone()[0] == 0
+    assert (
+        read_db.execute("SELECT count(*) FROM documents WHERE url = ?", [scanned]).fetchone()[0]
+        == 0
+    )
 
 
 def test_default_follow_stays_on_the_source_host(sample_site, tmp_path):
