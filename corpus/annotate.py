@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from corpus.db import transaction
 from corpus.lexicons import Lexicon, LexiconMatcher, signature
 from corpus.tokenise import Batch, add_hits, build_nlp, doc_from_tokens, tokenise_texts
 
@@ -34,6 +35,10 @@ SELECT t.doc_id, list(t.token ORDER BY t.position) AS tokens,
        list(t.paragraph ORDER BY t.position) AS paragraphs
 FROM tokens t JOIN batch_ids USING (doc_id)
 GROUP BY t.doc_id
+"""
+
+REMATCHED = """
+UPDATE documents SET lexicon_versions = ? WHERE doc_id IN (SELECT doc_id FROM batch_ids)
 """
 
 MARK_TOKENISED = """
@@ -59,10 +64,9 @@ def record_lexicons(con: duckdb.DuckDBPyConnection, lexicons: Sequence[Lexicon])
         for lx in lexicons
         for t in lx.terms
     ]
-    con.execute("BEGIN")
-    con.execute("DELETE FROM lexicon_terms")
-    con.executemany("INSERT INTO lexicon_terms VALUES (?, ?, ?, ?, ?)", rows)
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM lexicon_terms")
+        con.executemany("INSERT INTO lexicon_terms VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def pending_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -82,21 +86,10 @@ def _write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, versions: str) ->
             "n_words": list(batch.words.values()),
         }
     )
-    con.execute("BEGIN")
-    try:
-        con.register("batch_tokens", tokens)
-        con.register("batch_hits", hits)
-        con.register("counts", counts)
+    with transaction(con, batch_tokens=tokens, batch_hits=hits, counts=counts):
         con.execute("INSERT INTO tokens SELECT * FROM batch_tokens")
         con.execute("INSERT INTO term_hits SELECT * FROM batch_hits")
         con.execute(MARK_TOKENISED, [versions])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in ("batch_tokens", "batch_hits", "counts"):
-            con.unregister(name)
 
 
 def tokenise_pending(
@@ -141,24 +134,10 @@ def rematch(
             doc = doc_from_tokens(tokens, lemmas)
             hits = matcher.match(doc, paragraphs)
             add_hits(batch, doc_id, hits, list(range(len(tokens))))
-        con.execute("BEGIN")
-        try:
-            con.register("batch_ids", ids)
-            con.register("batch_hits", batch.hit_table())
+        with transaction(con, batch_ids=ids, batch_hits=batch.hit_table()):
             con.execute("DELETE FROM term_hits WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
             con.execute("INSERT INTO term_hits SELECT * FROM batch_hits")
-            con.execute(
-                "UPDATE documents SET lexicon_versions = ? "
-                "WHERE doc_id IN (SELECT doc_id FROM batch_ids)",
-                [versions],
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.unregister("batch_ids")
-            con.unregister("batch_hits")
+            con.execute(REMATCHED, [versions])
         result.documents += ids.num_rows
         result.hits += batch.hit_table().num_rows
         if progress:

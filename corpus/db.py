@@ -6,6 +6,8 @@ in `schema_migrations`. Readers open the file read-only and never change it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -66,15 +68,28 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             f"database schema version {version} is newer than this marketspeak "
             f"({SCHEMA_VERSION}); upgrade marketspeak"
         )
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(schema_sql())
         if version < SCHEMA_VERSION:
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                 [SCHEMA_VERSION, SCHEMA_NAME, utcnow()],
             )
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, **views: object) -> Iterator[None]:
+    """All-or-nothing writes. Keyword arguments (Arrow tables) are visible to SQL by name
+    inside the block, and gone after it."""
+    con.execute("BEGIN")
+    try:
+        for name, table in views.items():
+            con.register(name, table)
+        yield
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        for name in views:
+            con.unregister(name)

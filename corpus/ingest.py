@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from corpus.db import utcnow
+from corpus.db import transaction, utcnow
 from corpus.items import DOCUMENT, FIELDS, ISSUE, ITEM_SCHEMA
 
 
@@ -121,13 +121,11 @@ def ingest_files(
     incoming = pa.Table.from_pylist(rows, schema=ITEM_SCHEMA)
     result = IngestResult(items=len(rows))
     now = utcnow()
-    con.execute("BEGIN")
-    try:
+    with transaction(con, incoming=incoming):
         for source in sources:
             con.execute(
                 UPSERT_SOURCE, [source["name"], source["kind"], list(source["start_urls"]), now]
             )
-        con.register("incoming", incoming)
         con.execute(STAGE_DOCUMENTS)
         before = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         con.execute(INSERT_NEW_DOCUMENTS)
@@ -138,12 +136,6 @@ def ingest_files(
         result.issues = con.execute(
             "SELECT count(*) FROM incoming WHERE item = 'issue'"
         ).fetchone()[0]
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming")
     result.new_documents = after - before
     result.duplicate_items = result.items - result.issues - result.new_documents
     return result
