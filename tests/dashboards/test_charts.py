@@ -83,17 +83,6 @@ def test_market_and_relational_keep_their_colours():
     }
 
 
-@pytest.fixture(scope="module")
-def published(crawled, tmp_path_factory):
-    import duckdb
-
-    out = tmp_path_factory.mktemp("site")
-    con = duckdb.connect(str(crawled.db), read_only=True)
-    files = build_site(con, out, "year", "market@1.0.0 relational@1.0.0")
-    con.close()
-    return out, files
-
-
 def test_every_chart_is_written_in_every_format(published):
     out, _ = published
     for name in BUILDERS:
