@@ -8,6 +8,7 @@ failure leaves the database as it was.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from corpus.db import transaction, utcnow
-from corpus.items import DOCUMENT, FIELDS, ISSUE, ITEM_SCHEMA
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, ITEM_SCHEMA
 
 
 class IngestError(ValueError):
@@ -31,6 +32,8 @@ class IngestResult:
     new_documents: int = 0
     duplicate_items: int = 0
     issues: int = 0
+    fetches: int = 0
+    failed_fetches: int = 0
 
 
 UPSERT_SOURCE = """
@@ -80,6 +83,53 @@ SELECT url, substr(content_sha256, 1, 16), source, fetched_at, fetched_at FROM (
 ON CONFLICT (url) DO UPDATE SET doc_id = excluded.doc_id, last_seen = excluded.last_seen
 """
 
+INSERT_FETCHES = """
+INSERT INTO fetch_log
+SELECT ?, source, url, status, coalesce(error, ''), detail, content_type, n_bytes,
+       CAST(fetched_at AS TIMESTAMP)
+FROM incoming WHERE item = 'fetch'
+"""
+
+# Per source, before the documents are inserted: how many of its texts are new.
+INSERT_CRAWL_RUNS = """
+INSERT INTO crawl_runs
+WITH fetches AS (
+    SELECT source, count(*) FILTER (WHERE coalesce(error, '') = '') AS ok,
+           count(*) FILTER (WHERE coalesce(error, '') <> '') AS failed,
+           min(CAST(fetched_at AS TIMESTAMP)) AS started,
+           max(CAST(fetched_at AS TIMESTAMP)) AS finished
+    FROM incoming WHERE item = 'fetch' GROUP BY source
+), failures AS (
+    SELECT source, map_from_entries(list({'k': error, 'v': n} ORDER BY error)) AS failures
+    FROM (SELECT source, error, count(*)::INTEGER AS n FROM incoming
+          WHERE item = 'fetch' AND coalesce(error, '') <> '' GROUP BY ALL)
+    GROUP BY source
+), docs AS (
+    SELECT source,
+           count(*) FILTER (WHERE item = 'document') AS found,
+           count(*) FILTER (WHERE item = 'issue') AS issues
+    FROM incoming GROUP BY source
+), new_texts AS (
+    SELECT source, count(*) AS n FROM staged
+    WHERE content_sha256 NOT IN (SELECT content_sha256 FROM documents) GROUP BY source
+)
+SELECT ?, s.source, f.started, f.finished, coalesce(f.ok, 0), coalesce(f.failed, 0),
+       fl.failures, coalesce(n.n, 0), coalesce(d.found, 0) - coalesce(n.n, 0),
+       coalesce(d.issues, 0)
+FROM (SELECT DISTINCT source FROM incoming) s
+LEFT JOIN fetches f USING (source)
+LEFT JOIN failures fl USING (source)
+LEFT JOIN docs d USING (source)
+LEFT JOIN new_texts n USING (source)
+"""
+
+COUNT_ITEMS = """
+SELECT count(*) FILTER (WHERE item = 'issue'),
+       count(*) FILTER (WHERE item = 'fetch'),
+       count(*) FILTER (WHERE item = 'fetch' AND coalesce(error, '') <> '')
+FROM incoming
+"""
+
 INSERT_ISSUES = """
 INSERT INTO crawl_issues
 SELECT source, url, reason, detail, CAST(fetched_at AS TIMESTAMP)
@@ -98,7 +148,7 @@ def read_items(path: Path) -> list[dict]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise IngestError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or row.get("item") not in (DOCUMENT, ISSUE):
+            if not isinstance(row, dict) or row.get("item") not in (DOCUMENT, ISSUE, FETCH):
                 raise IngestError(f"{path}:{number}: not a marketspeak crawl item")
             missing = [k for k in ("source", "url", "fetched_at") if not row.get(k)]
             if row["item"] == DOCUMENT:
@@ -113,6 +163,7 @@ def ingest_files(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[Path],
     sources: Sequence[dict] = (),
+    run_id: str | None = None,
 ) -> IngestResult:
     """Store the items of crawl files (and the sources they came from) in one transaction."""
     rows: list[dict] = []
@@ -121,21 +172,23 @@ def ingest_files(
     incoming = pa.Table.from_pylist(rows, schema=ITEM_SCHEMA)
     result = IngestResult(items=len(rows))
     now = utcnow()
+    run_id = run_id or f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     with transaction(con, incoming=incoming):
         for source in sources:
             con.execute(
                 UPSERT_SOURCE, [source["name"], source["kind"], list(source["start_urls"]), now]
             )
         con.execute(STAGE_DOCUMENTS)
+        con.execute(INSERT_CRAWL_RUNS, [run_id])
+        con.execute(INSERT_FETCHES, [run_id])
         before = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         con.execute(INSERT_NEW_DOCUMENTS)
         after = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         con.execute(TOUCH_DOCUMENTS)
         con.execute(UPSERT_URLS)
         con.execute(INSERT_ISSUES)
-        result.issues = con.execute(
-            "SELECT count(*) FROM incoming WHERE item = 'issue'"
-        ).fetchone()[0]
+        counts = con.execute(COUNT_ITEMS).fetchone()
+        result.issues, result.fetches, result.failed_fetches = counts
     result.new_documents = after - before
-    result.duplicate_items = result.items - result.issues - result.new_documents
+    result.duplicate_items = result.items - result.fetches - result.issues - result.new_documents
     return result

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-# Item kinds: a document with text, or an issue (a page that gave no document).
+# Item kinds: a document with text, an issue (a page that gave no document), and a fetch
+# (one per request: what the server answered, or why there was no answer).
 DOCUMENT = "document"
 ISSUE = "issue"
+FETCH = "fetch"
 
 ITEM_SCHEMA = pa.schema(
     [
-        ("item", pa.string()),  # "document" or "issue"
+        ("item", pa.string()),  # "document", "issue" or "fetch"
         ("source", pa.string()),  # source name from the sources file
         ("url", pa.string()),  # canonical URL of the response
         ("title", pa.string()),
@@ -26,6 +28,9 @@ ITEM_SCHEMA = pa.schema(
         ("fetched_at", pa.string()),  # ISO timestamp, UTC
         ("reason", pa.string()),  # issues only: short code
         ("detail", pa.string()),  # issues only: explanation
+        ("status", pa.int32()),  # fetches only: HTTP status, null when no response
+        ("error", pa.string()),  # fetches only: short failure code, "" on success
+        ("n_bytes", pa.int64()),  # fetches only: size of the response body
     ]
 )
 FIELDS = ITEM_SCHEMA.names

@@ -137,6 +137,53 @@ COMMENT ON COLUMN crawl_issues.reason IS 'Short code: pdf-no-text-layer, pdf-unr
 COMMENT ON COLUMN crawl_issues.detail IS 'Human-readable explanation.';
 COMMENT ON COLUMN crawl_issues.seen_at IS 'When the page was fetched (UTC).';
 
+CREATE TABLE IF NOT EXISTS fetch_log (
+    run_id       VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL,
+    url          VARCHAR NOT NULL,
+    status       INTEGER,
+    error        VARCHAR NOT NULL,
+    detail       VARCHAR,
+    content_type VARCHAR,
+    n_bytes      BIGINT,
+    fetched_at   TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE fetch_log IS 'One row per request a crawl made (robots.txt aside), with what came back.';
+COMMENT ON COLUMN fetch_log.run_id IS 'The crawl run (crawl_runs.run_id).';
+COMMENT ON COLUMN fetch_log.source IS 'Source whose crawl made the request.';
+COMMENT ON COLUMN fetch_log.url IS 'Canonical URL requested.';
+COMMENT ON COLUMN fetch_log.status IS 'HTTP status of the response; NULL when there was none (timeout, refused, robots.txt).';
+COMMENT ON COLUMN fetch_log.error IS 'Empty on success; else a short code: http-404, robots-disallowed, timeout, dns, connection-refused, too-large, ...';
+COMMENT ON COLUMN fetch_log.detail IS 'The failure as the crawler reported it; NULL on success.';
+COMMENT ON COLUMN fetch_log.content_type IS 'Content-Type header of the response.';
+COMMENT ON COLUMN fetch_log.n_bytes IS 'Size of the response body in bytes.';
+COMMENT ON COLUMN fetch_log.fetched_at IS 'When the answer (or failure) arrived (UTC).';
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id              VARCHAR NOT NULL,
+    source              VARCHAR NOT NULL,
+    started_at          TIMESTAMP,
+    finished_at         TIMESTAMP,
+    pages_fetched       INTEGER NOT NULL,
+    pages_failed        INTEGER NOT NULL,
+    failures            MAP(VARCHAR, INTEGER),
+    new_documents       INTEGER NOT NULL,
+    duplicate_documents INTEGER NOT NULL,
+    issues              INTEGER NOT NULL,
+    PRIMARY KEY (run_id, source)
+);
+COMMENT ON TABLE crawl_runs IS 'What each crawl of each source did: one row per run and source.';
+COMMENT ON COLUMN crawl_runs.run_id IS 'Identifier shared by all sources crawled together.';
+COMMENT ON COLUMN crawl_runs.source IS 'Source name.';
+COMMENT ON COLUMN crawl_runs.started_at IS 'First answer received (UTC).';
+COMMENT ON COLUMN crawl_runs.finished_at IS 'Last answer received (UTC).';
+COMMENT ON COLUMN crawl_runs.pages_fetched IS 'Requests answered successfully.';
+COMMENT ON COLUMN crawl_runs.pages_failed IS 'Requests that failed (see failures and fetch_log).';
+COMMENT ON COLUMN crawl_runs.failures IS 'Failed requests counted by error code, e.g. {http-404: 2}.';
+COMMENT ON COLUMN crawl_runs.new_documents IS 'Documents whose text was not stored before.';
+COMMENT ON COLUMN crawl_runs.duplicate_documents IS 'Documents found whose text was already stored (same text, any URL).';
+COMMENT ON COLUMN crawl_runs.issues IS 'Pages that yielded no document (see crawl_issues).';
+
 CREATE TABLE IF NOT EXISTS runs (
     run_id      VARCHAR PRIMARY KEY,
     step        VARCHAR NOT NULL,

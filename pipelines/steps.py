@@ -54,8 +54,10 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
     finally:
         con.close()
     log.info(
-        "ingested %d item(s): %d new document(s), %d already stored, %d issue(s)",
-        result.items,
+        "ingested %d fetch(es), %d failed (see fetch_log); %d new document(s), "
+        "%d already stored, %d page(s) without a document (see crawl_issues)",
+        result.fetches,
+        result.failed_fetches,
         result.new_documents,
         result.duplicate_items,
         result.issues,

@@ -16,7 +16,8 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from corpus.items import DOCUMENT, FIELDS, ISSUE
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE
+from spiders.errors import classify_failure
 from spiders.extract import Extracted, content_hash, extract_html, extract_pdf
 from spiders.urls import canonical_url, host_of
 
@@ -46,7 +47,7 @@ class SourceSpider(scrapy.Spider):
         if url in self.requested or self.budget_spent():
             return None
         self.requested.add(url)
-        return scrapy.Request(url, callback=self.parse)
+        return scrapy.Request(url, callback=self.parse, errback=self.failed)
 
     async def start(self) -> Any:
         for url in self.start_urls:
@@ -63,6 +64,9 @@ class SourceSpider(scrapy.Spider):
 
     def parse(self, response: Response) -> Iterator[Any]:
         url = canonical_url(response.url)
+        yield self.fetch_record(
+            url, response.status, "", None, response.headers.get("Content-Type"), len(response.body)
+        )
         is_pdf = (
             b"pdf" in (response.headers.get("Content-Type") or b"").lower()
             or response.body[:5] == b"%PDF-"
@@ -92,6 +96,39 @@ class SourceSpider(scrapy.Spider):
                 if request := self.request(url):
                     yield request
 
+    def failed(self, failure: Any) -> Iterator[dict[str, Any]]:
+        """Every request that got no usable response is recorded, never lost."""
+        status, error, detail = classify_failure(failure)
+        response = getattr(failure.value, "response", None)
+        ctype = response.headers.get("Content-Type") if response is not None else None
+        size = len(response.body) if response is not None else None
+        yield self.fetch_record(
+            canonical_url(failure.request.url), status, error, detail, ctype, size
+        )
+
+    def fetch_record(
+        self,
+        url: str,
+        status: int | None,
+        error: str,
+        detail: str | None,
+        content_type: bytes | None,
+        n_bytes: int | None,
+    ) -> dict[str, Any]:
+        row = dict.fromkeys(FIELDS)
+        row.update(
+            item=FETCH,
+            source=self.source["name"],
+            url=url,
+            status=status,
+            error=error,
+            detail=detail,
+            n_bytes=n_bytes,
+            fetched_at=now_iso(),
+            content_type=content_type.decode("latin-1") if content_type else None,
+        )
+        return row
+
     def item(self, url: str, content_type: str, extracted: Extracted) -> dict[str, Any]:
         row = dict.fromkeys(FIELDS)
         row.update(
@@ -99,7 +136,7 @@ class SourceSpider(scrapy.Spider):
             url=url,
             title=extracted.title,
             content_type=content_type,
-            fetched_at=datetime.now(UTC).replace(tzinfo=None).isoformat(),
+            fetched_at=now_iso(),
             published=extracted.published.isoformat() if extracted.published else None,
             date_source=extracted.date_source,
         )
@@ -110,3 +147,8 @@ class SourceSpider(scrapy.Spider):
         else:
             row.update(item=ISSUE, reason=extracted.issue, detail=extracted.detail)
         return row
+
+
+def now_iso() -> str:
+    """The current UTC time as a naive ISO timestamp, the form the database stores."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat()

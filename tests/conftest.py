@@ -34,6 +34,7 @@ class Crawled:
     site: SampleSite
     item_files: list[Path]
     manifest: dict
+    requests: list  # what the server saw during this crawl
 
 
 @pytest.fixture(scope="session")
@@ -53,10 +54,12 @@ def sample_site(site_dir: Path):
 def crawled(sample_site: SampleSite, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
     db = tmp_path_factory.mktemp("crawl") / "corpus.duckdb"
     sources = demo_sources(sample_site.manifest, sample_site.base_url)
+    before = len(sample_site.requests)
     files = steps.crawl(sources, db)
+    requests = sample_site.requests[before:]
     steps.ingest(db, files, sources)
     steps.tokenise(db, show_progress=False)
-    return Crawled(db, sample_site, files, sample_site.manifest)
+    return Crawled(db, sample_site, files, sample_site.manifest, requests)
 
 
 @pytest.fixture()

@@ -283,10 +283,14 @@ def write_site(root: Path) -> dict:
         files[d.path] = build_pdf(d.title, d.published, d.paragraphs)
     scanned = "/southvale/reports/scanned-minutes-2009.pdf"
     files[scanned] = build_pdf("Scanned minutes 2009", date(2009, 5, 14), [])
+    # Faults a crawl must record, not crash on: a broken PDF and a link to nothing.
+    corrupt, missing = "/southvale/reports/budget-2013.pdf", "/southvale/reports/plan-2011.pdf"
+    files[corrupt] = b"%PDF-1.4\n" + bytes(random.Random(SEED).randrange(256) for _ in range(2000))
     _, charset, display = styles["southvale"]
+    extra = [(scanned, "Scanned minutes 2009"), (corrupt, "Budget 2013"), (missing, "Plan 2011")]
     links = "".join(
         f'<li><a href="{p}">{html.escape(t)}</a></li>'
-        for p, t in [(d.path, d.title) for d in pdfs] + [(scanned, "Scanned minutes 2009")]
+        for p, t in [(d.path, d.title) for d in pdfs] + extra
     )
     put(
         "/southvale/reports/index.html",
@@ -341,6 +345,8 @@ def write_site(root: Path) -> dict:
         },
         "disallowed": "/southvale/private/draft.html",
         "no_text_pdfs": [scanned],
+        "corrupt_pdfs": [corrupt],
+        "missing": [missing],
     }
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest

@@ -1,0 +1,59 @@
+"""Every request a crawl makes is recorded, with what came back; each run is summarised."""
+
+from __future__ import annotations
+
+
+def test_every_request_the_server_saw_is_in_the_fetch_log(crawled, read_db):
+    base = crawled.site.base_url
+    seen = sorted(base + r.path for r in crawled.requests if r.path != "/robots.txt")
+    logged = sorted(
+        r[0]
+        for r in read_db.execute("SELECT url FROM fetch_log WHERE status IS NOT NULL").fetchall()
+    )
+    assert logged == seen
+
+
+def test_a_broken_link_is_recorded_as_a_404(crawled, read_db):
+    url = crawled.site.base_url + crawled.manifest["missing"][0]
+    assert read_db.execute(
+        "SELECT status, error FROM fetch_log WHERE url = ?", [url]
+    ).fetchall() == [(404, "http-404")]
+
+
+def test_a_robots_disallowed_link_is_recorded_without_a_request(crawled, read_db):
+    url = crawled.site.base_url + crawled.manifest["disallowed"]
+    assert read_db.execute(
+        "SELECT status, error FROM fetch_log WHERE url = ?", [url]
+    ).fetchall() == [(None, "robots-disallowed")]
+
+
+def test_a_corrupt_pdf_is_fetched_and_reported_unreadable(crawled, read_db):
+    url = crawled.site.base_url + crawled.manifest["corrupt_pdfs"][0]
+    assert read_db.execute(
+        "SELECT status, error FROM fetch_log WHERE url = ?", [url]
+    ).fetchall() == [(200, "")]
+    [(reason,)] = read_db.execute("SELECT reason FROM crawl_issues WHERE url = ?", [url]).fetchall()
+    assert reason == "pdf-unreadable"
+
+
+def test_crawl_runs_sum_up_each_source(crawled, read_db):
+    runs = {
+        row[0]: row[1:]
+        for row in read_db.execute(
+            "SELECT source, pages_fetched, pages_failed, failures, new_documents, "
+            "duplicate_documents, issues FROM crawl_runs"
+        ).fetchall()
+    }
+    assert set(runs) == {"northshire", "southvale", "care-regulator"}
+    docs = {s: sum(1 for d in crawled.manifest["documents"] if d["source"] == s) for s in runs}
+    for source, (fetched, failed, *_, new, _duplicates, _issues) in runs.items():
+        logged = read_db.execute(
+            "SELECT count(*) FILTER (WHERE error = ''), count(*) FILTER (WHERE error <> '') "
+            "FROM fetch_log WHERE source = ?",
+            [source],
+        ).fetchone()
+        assert (fetched, failed) == logged
+        assert new == docs[source]
+    assert runs["northshire"][4] == 1  # the print view
+    assert runs["southvale"][2] == {"http-404": 1, "robots-disallowed": 1}
+    assert runs["southvale"][5] == 2  # the scanned PDF and the corrupt one
