@@ -34,6 +34,7 @@ class IngestResult:
     issues: int = 0
     fetches: int = 0
     failed_fetches: int = 0
+    not_modified: int = 0
 
 
 UPSERT_SOURCE = """
@@ -86,7 +87,7 @@ ON CONFLICT (url) DO UPDATE SET doc_id = excluded.doc_id, last_seen = excluded.l
 INSERT_FETCHES = """
 INSERT INTO fetch_log
 SELECT ?, source, url, status, coalesce(error, ''), detail, content_type, n_bytes,
-       CAST(fetched_at AS TIMESTAMP)
+       etag, last_modified, CAST(fetched_at AS TIMESTAMP)
 FROM incoming WHERE item = 'fetch'
 """
 
@@ -94,7 +95,8 @@ FROM incoming WHERE item = 'fetch'
 INSERT_CRAWL_RUNS = """
 INSERT INTO crawl_runs
 WITH fetches AS (
-    SELECT source, count(*) FILTER (WHERE coalesce(error, '') = '') AS ok,
+    SELECT source, count(*) FILTER (WHERE coalesce(error, '') = '' AND status <> 304) AS ok,
+           count(*) FILTER (WHERE status = 304) AS not_modified,
            count(*) FILTER (WHERE coalesce(error, '') <> '') AS failed,
            min(CAST(fetched_at AS TIMESTAMP)) AS started,
            max(CAST(fetched_at AS TIMESTAMP)) AS finished
@@ -113,7 +115,8 @@ WITH fetches AS (
     SELECT source, count(*) AS n FROM staged
     WHERE content_sha256 NOT IN (SELECT content_sha256 FROM documents) GROUP BY source
 )
-SELECT ?, s.source, f.started, f.finished, coalesce(f.ok, 0), coalesce(f.failed, 0),
+SELECT ?, s.source, f.started, f.finished, coalesce(f.ok, 0), coalesce(f.not_modified, 0),
+       coalesce(f.failed, 0),
        fl.failures, coalesce(n.n, 0), coalesce(d.found, 0) - coalesce(n.n, 0),
        coalesce(d.issues, 0)
 FROM (SELECT DISTINCT source FROM incoming) s
@@ -126,9 +129,23 @@ LEFT JOIN new_texts n USING (source)
 COUNT_ITEMS = """
 SELECT count(*) FILTER (WHERE item = 'issue'),
        count(*) FILTER (WHERE item = 'fetch'),
-       count(*) FILTER (WHERE item = 'fetch' AND coalesce(error, '') <> '')
+       count(*) FILTER (WHERE item = 'fetch' AND coalesce(error, '') <> ''),
+       count(*) FILTER (WHERE item = 'fetch' AND status = 304)
 FROM incoming
 """
+
+# A 304 says the URL still serves the text stored for it.
+TOUCH_NOT_MODIFIED = """
+UPDATE document_urls SET last_seen = greatest(document_urls.last_seen, seen.at)
+FROM (SELECT url, max(CAST(fetched_at AS TIMESTAMP)) AS at FROM incoming
+      WHERE item = 'fetch' AND status = 304 GROUP BY url) AS seen
+WHERE document_urls.url = seen.url;
+UPDATE documents SET last_seen = greatest(documents.last_seen, urls.at)
+FROM (SELECT doc_id, max(last_seen) AS at FROM document_urls GROUP BY doc_id) AS urls
+WHERE documents.doc_id = urls.doc_id
+"""
+
+VALIDATORS = "SELECT source, url, etag, last_modified FROM url_validators"
 
 INSERT_ISSUES = """
 INSERT INTO crawl_issues
@@ -187,8 +204,18 @@ def ingest_files(
         con.execute(TOUCH_DOCUMENTS)
         con.execute(UPSERT_URLS)
         con.execute(INSERT_ISSUES)
+        con.execute(TOUCH_NOT_MODIFIED)
         counts = con.execute(COUNT_ITEMS).fetchone()
-        result.issues, result.fetches, result.failed_fetches = counts
+        result.issues, result.fetches, result.failed_fetches, not_modified = counts
     result.new_documents = after - before
     result.duplicate_items = result.items - result.fetches - result.issues - result.new_documents
+    result.not_modified = not_modified
     return result
+
+
+def validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict[str, str]]]:
+    """source -> url -> {etag, last_modified}: what to send with conditional requests."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for source, url, etag, modified in con.execute(VALIDATORS).fetchall():
+        found.setdefault(source, {})[url] = {"etag": etag, "last_modified": modified}
+    return found

@@ -31,6 +31,8 @@ ITEM_SCHEMA = pa.schema(
         ("status", pa.int32()),  # fetches only: HTTP status, null when no response
         ("error", pa.string()),  # fetches only: short failure code, "" on success
         ("n_bytes", pa.int64()),  # fetches only: size of the response body
+        ("etag", pa.string()),  # fetches only: the response's ETag header
+        ("last_modified", pa.string()),  # fetches only: its Last-Modified header
     ]
 )
 FIELDS = ITEM_SCHEMA.names

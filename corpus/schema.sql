@@ -146,6 +146,8 @@ CREATE TABLE IF NOT EXISTS fetch_log (
     detail       VARCHAR,
     content_type VARCHAR,
     n_bytes      BIGINT,
+    etag         VARCHAR,
+    last_modified VARCHAR,
     fetched_at   TIMESTAMP NOT NULL
 );
 COMMENT ON TABLE fetch_log IS 'One row per request a crawl made (robots.txt aside), with what came back.';
@@ -157,6 +159,8 @@ COMMENT ON COLUMN fetch_log.error IS 'Empty on success; else a short code: http-
 COMMENT ON COLUMN fetch_log.detail IS 'The failure as the crawler reported it; NULL on success.';
 COMMENT ON COLUMN fetch_log.content_type IS 'Content-Type header of the response.';
 COMMENT ON COLUMN fetch_log.n_bytes IS 'Size of the response body in bytes.';
+COMMENT ON COLUMN fetch_log.etag IS 'ETag header of the response, sent back as If-None-Match next time.';
+COMMENT ON COLUMN fetch_log.last_modified IS 'Last-Modified header of the response, sent back as If-Modified-Since next time.';
 COMMENT ON COLUMN fetch_log.fetched_at IS 'When the answer (or failure) arrived (UTC).';
 
 CREATE TABLE IF NOT EXISTS crawl_runs (
@@ -165,6 +169,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     started_at          TIMESTAMP,
     finished_at         TIMESTAMP,
     pages_fetched       INTEGER NOT NULL,
+    pages_not_modified  INTEGER NOT NULL,
     pages_failed        INTEGER NOT NULL,
     failures            MAP(VARCHAR, INTEGER),
     new_documents       INTEGER NOT NULL,
@@ -177,7 +182,8 @@ COMMENT ON COLUMN crawl_runs.run_id IS 'Identifier shared by all sources crawled
 COMMENT ON COLUMN crawl_runs.source IS 'Source name.';
 COMMENT ON COLUMN crawl_runs.started_at IS 'First answer received (UTC).';
 COMMENT ON COLUMN crawl_runs.finished_at IS 'Last answer received (UTC).';
-COMMENT ON COLUMN crawl_runs.pages_fetched IS 'Requests answered successfully.';
+COMMENT ON COLUMN crawl_runs.pages_fetched IS 'Requests answered with a body (2xx).';
+COMMENT ON COLUMN crawl_runs.pages_not_modified IS 'Conditional requests answered 304 Not Modified: no download, no re-extraction.';
 COMMENT ON COLUMN crawl_runs.pages_failed IS 'Requests that failed (see failures and fetch_log).';
 COMMENT ON COLUMN crawl_runs.failures IS 'Failed requests counted by error code, e.g. {http-404: 2}.';
 COMMENT ON COLUMN crawl_runs.new_documents IS 'Documents whose text was not stored before.';
@@ -201,6 +207,17 @@ COMMENT ON COLUMN runs.status IS 'running, completed or failed.';
 COMMENT ON COLUMN runs.detail IS 'What the step did, as JSON (counts).';
 
 -- Researcher-facing views ---------------------------------------------------------------
+
+-- url_validators: what the next crawl sends with a conditional request for each URL that
+-- served a stored document (including the duplicate URLs that were not stored again).
+CREATE OR REPLACE VIEW url_validators AS
+SELECT source, url, etag, last_modified FROM (
+    SELECT f.source, f.url, f.etag, f.last_modified,
+           row_number() OVER (PARTITION BY f.url ORDER BY f.fetched_at DESC) AS rn
+    FROM fetch_log f JOIN document_urls u USING (url)
+    WHERE f.status = 200 AND (f.etag IS NOT NULL OR f.last_modified IS NOT NULL)
+) WHERE rn = 1;
+COMMENT ON VIEW url_validators IS 'Latest ETag / Last-Modified of every URL that served a stored document.';
 
 CREATE OR REPLACE VIEW lexicon_hits AS
 SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,

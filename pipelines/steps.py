@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corpus import annotate
 from corpus.db import connect
-from corpus.ingest import ingest_files
+from corpus.ingest import ingest_files, validators
 from corpus.lexicons import load_lexicons, signature
 from dashboards.site import build_site
 from spiders.launch import run_crawl
@@ -36,8 +36,26 @@ def crawl_dir_for(db: Path) -> Path:
     return Path(db).parent / "crawl"
 
 
+def with_validators(sources: Sequence[dict[str, Any]], db: Path) -> list[dict[str, Any]]:
+    """Sources plus what the last crawl learnt about their document URLs (ETag and
+    Last-Modified), so unchanged documents cost a 304. Only for sources with `documents`
+    patterns: their listing pages are always fetched again, so no link is lost to a 304."""
+    if not Path(db).exists():
+        return list(sources)
+    con = connect(db, read_only=True)
+    try:
+        known = validators(con)
+    finally:
+        con.close()
+    return [
+        {**s, "validators": known.get(s["name"], {})} if s.get("documents") else dict(s)
+        for s in sources
+    ]
+
+
 def crawl(sources: Sequence[dict[str, Any]], db: Path) -> list[Path]:
     """Crawl every source in a child process; return the item files."""
+    sources = with_validators(sources, db)
     out = crawl_dir_for(db)
     if out.exists():
         shutil.rmtree(out)
@@ -54,9 +72,10 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
     finally:
         con.close()
     log.info(
-        "ingested %d fetch(es), %d failed (see fetch_log); %d new document(s), "
+        "ingested %d fetch(es), %d not modified, %d failed (see fetch_log); %d new document(s), "
         "%d already stored, %d page(s) without a document (see crawl_issues)",
         result.fetches,
+        result.not_modified,
         result.failed_fetches,
         result.new_documents,
         result.duplicate_items,

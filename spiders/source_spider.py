@@ -37,6 +37,8 @@ class SourceSpider(scrapy.Spider):
         self.documents = [re.compile(p) for p in source.get("documents") or []]
         self.follow = [re.compile(p) for p in source.get("follow") or []]
         self.max_pages = source.get("max_pages")
+        # url -> {etag, last_modified} from the last crawl: sent as conditional headers.
+        self.validators: dict[str, dict[str, str | None]] = source.get("validators") or {}
         self.requested: set[str] = set()  # never more than max_pages of them
 
     def budget_spent(self) -> bool:
@@ -47,7 +49,16 @@ class SourceSpider(scrapy.Spider):
         if url in self.requested or self.budget_spent():
             return None
         self.requested.add(url)
-        return scrapy.Request(url, callback=self.parse, errback=self.failed)
+        headers, meta = {}, {}
+        if known := self.validators.get(url):
+            if known.get("etag"):
+                headers["If-None-Match"] = known["etag"]
+            if known.get("last_modified"):
+                headers["If-Modified-Since"] = known["last_modified"]
+            meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.failed, headers=headers, meta=meta
+        )
 
     async def start(self) -> Any:
         for url in self.start_urls:
@@ -64,9 +75,9 @@ class SourceSpider(scrapy.Spider):
 
     def parse(self, response: Response) -> Iterator[Any]:
         url = canonical_url(response.url)
-        yield self.fetch_record(
-            url, response.status, "", None, response.headers.get("Content-Type"), len(response.body)
-        )
+        yield self.fetch_record(url, response.status, "", None, response)
+        if response.status == 304:
+            return  # unchanged since the last crawl: nothing to extract
         is_pdf = (
             b"pdf" in (response.headers.get("Content-Type") or b"").lower()
             or response.body[:5] == b"%PDF-"
@@ -100,11 +111,7 @@ class SourceSpider(scrapy.Spider):
         """Every request that got no usable response is recorded, never lost."""
         status, error, detail = classify_failure(failure)
         response = getattr(failure.value, "response", None)
-        ctype = response.headers.get("Content-Type") if response is not None else None
-        size = len(response.body) if response is not None else None
-        yield self.fetch_record(
-            canonical_url(failure.request.url), status, error, detail, ctype, size
-        )
+        yield self.fetch_record(canonical_url(failure.request.url), status, error, detail, response)
 
     def fetch_record(
         self,
@@ -112,8 +119,7 @@ class SourceSpider(scrapy.Spider):
         status: int | None,
         error: str,
         detail: str | None,
-        content_type: bytes | None,
-        n_bytes: int | None,
+        response: Response | None,
     ) -> dict[str, Any]:
         row = dict.fromkeys(FIELDS)
         row.update(
@@ -123,10 +129,16 @@ class SourceSpider(scrapy.Spider):
             status=status,
             error=error,
             detail=detail,
-            n_bytes=n_bytes,
             fetched_at=now_iso(),
-            content_type=content_type.decode("latin-1") if content_type else None,
         )
+        if response is not None:
+            headers = response.headers
+            row.update(
+                n_bytes=len(response.body),
+                content_type=header(headers, "Content-Type"),
+                etag=header(headers, "ETag"),
+                last_modified=header(headers, "Last-Modified"),
+            )
         return row
 
     def item(self, url: str, content_type: str, extracted: Extracted) -> dict[str, Any]:
@@ -152,3 +164,9 @@ class SourceSpider(scrapy.Spider):
 def now_iso() -> str:
     """The current UTC time as a naive ISO timestamp, the form the database stores."""
     return datetime.now(UTC).replace(tzinfo=None).isoformat()
+
+
+def header(headers: Any, name: str) -> str | None:
+    """A response header as text, or None."""
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,7 +1,8 @@
 """Serve the sample site over HTTP on 127.0.0.1, recording every request.
 
-Pages are static files. Two things are added at serve time: the charset header of each
-publisher (so a latin-1 publisher really is latin-1 on the wire), and the address of a
+Pages are static files, served with ETag and Last-Modified, and a conditional request that
+matches gets 304 Not Modified. Two things are added at serve time: the charset header of
+each publisher (so a latin-1 publisher really is latin-1 on the wire), and the address of a
 different host in place of the OFFSITE marker (`localhost` instead of `127.0.0.1`), so a
 test can see whether a crawler ever leaves its source's host.
 """
@@ -9,10 +10,12 @@ test can see whether a crawler ever leaves its source's host.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -61,9 +64,8 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
             expected_host = urlsplit(site.base_url).netloc
             if host != expected_host:
                 ok = False  # the same socket answers only for its own host name
-            status = 200 if ok else 404
-            site.requests.append(Request(host, self.path, status))
             if not ok:
+                site.requests.append(Request(host, self.path, 404))
                 self.send_error(404)
                 return
             body = target.read_bytes()
@@ -73,11 +75,31 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
                 charset = charsets.get(publisher, "utf-8")
                 body = body.replace(OFFSITE.encode(), offsite)
                 ctype = f"text/html; charset={charset}"
-            self.send_response(200)
+            etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'  # noqa: S324 (not security)
+            modified = int(target.stat().st_mtime)
+            status = 304 if self.not_modified(etag, modified) else 200
+            site.requests.append(Request(host, self.path, status))
+            self.send_response(status)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", formatdate(modified, usegmt=True))
+            if status == 304:
+                self.end_headers()
+                return
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def not_modified(self, etag: str, modified: int) -> bool:
+            """HTTP conditional GET: If-None-Match wins over If-Modified-Since."""
+            if match := self.headers.get("If-None-Match"):
+                return etag in [tag.strip() for tag in match.split(",")]
+            if since := self.headers.get("If-Modified-Since"):
+                try:
+                    return modified <= parsedate_to_datetime(since).timestamp()
+                except (TypeError, ValueError):
+                    return False
+            return False
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # the request log above replaces stderr noise

@@ -1,0 +1,62 @@
+"""A second crawl of an unchanged site downloads no document again; a changed page is new."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from pipelines import steps
+from pipelines.demo import demo_sources
+
+
+def crawl_once(site, db):
+    sources = demo_sources(site.manifest, site.base_url)
+    before = len(site.requests)
+    files = steps.crawl(sources, db)
+    steps.ingest(db, files, sources)
+    return site.requests[before:]
+
+
+def test_recrawl_of_an_unchanged_site_costs_only_304s(crawled, tmp_path):
+    db = tmp_path / "again.duckdb"
+    shutil.copy(crawled.db, db)
+    requests = crawl_once(crawled.site, db)
+    base = crawled.site.base_url
+    documents = {base + d["path"] for d in crawled.manifest["documents"]}
+    documents.add(base + crawled.manifest["duplicates"]["print_view"])
+    by_url = {base + r.path: r.status for r in requests}
+    assert {by_url[u] for u in documents} == {304}
+    # Listing pages are fetched in full, so the links they hold are never lost.
+    assert by_url[base + "/northshire/news/page/2/"] == 200
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 227
+    runs = con.execute(
+        "SELECT sum(pages_not_modified), sum(new_documents) FROM crawl_runs "
+        "WHERE run_id = (SELECT max(run_id) FROM crawl_runs)"
+    ).fetchone()
+    assert runs == (len(documents), 0)
+
+
+def test_an_edited_page_is_downloaded_and_stored_as_new_text(crawled, tmp_path):
+    db = tmp_path / "edited.duckdb"
+    shutil.copy(crawled.db, db)
+    site_root = crawled.site.root
+    doc = crawled.manifest["documents"][5]
+    page = site_root / doc["path"].lstrip("/")
+    original = page.read_bytes()
+    try:
+        page.write_bytes(original.replace(b"</article>", b"<p>A late correction.</p></article>"))
+        requests = crawl_once(crawled.site, db)
+    finally:
+        page.write_bytes(original)
+    statuses = {r.path: r.status for r in requests}
+    assert statuses[doc["path"]] == 200
+    assert sum(1 for s in statuses.values() if s == 200) < 60  # listings and the edited page
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 228
+    [(text,)] = con.execute(
+        "SELECT d.text FROM document_urls u JOIN documents d USING (doc_id) WHERE u.url = ?",
+        [crawled.site.base_url + doc["path"]],
+    ).fetchall()
+    assert text.endswith("A late correction.")
