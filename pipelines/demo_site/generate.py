@@ -113,7 +113,7 @@ def build_documents() -> list[Document]:
                 published = random_day(rng, year)
                 title = f"{display}: update {n} of {year}"
                 source = {"meta": "html-meta", "time": "time-element", "json-ld": "json-ld"}
-                section = "reports" if name == "care-regulator" else "news"
+                section = section_of(name)
                 path = f"/{name}/{section}/{year}/update-{n}.html"
                 docs.append(
                     Document(
@@ -166,9 +166,15 @@ def page(title: str, body: str, charset: str, head: str = "", nav: str = "") -> 
     )
 
 
+def section_of(source: str) -> str:
+    """The folder a publisher lists its documents in."""
+    return "reports" if source == "care-regulator" else "news"
+
+
 def nav_links(source: str) -> str:
+    section = section_of(source)
     return (
-        f'<a href="/{source}/">Home</a> <a href="/{source}/news/">News</a> '
+        f'<a href="/{source}/">Home</a> <a href="/{source}/{section}/">{section.title()}</a> '
         f'<a href="/{source}/contact.html">Contact</a>'
     )
 
@@ -231,7 +237,7 @@ def write_site(root: Path) -> dict:
     for name, _kind, display, _n, style, charset in PUBLISHERS:
         own = [d for d in docs if d.source == name]
         html_docs = [d for d in own if d.content_type == "html" and d.published]
-        section = "reports" if name == "care-regulator" else "news"
+        section = section_of(name)
         for path, text in listing_pages(name, display, charset, html_docs, section).items():
             put(path + "index.html", text, charset)
         home_links = [f'<li><a href="/{name}/{section}/">{section.title()}</a></li>']

@@ -57,3 +57,10 @@ def test_crawl_runs_sum_up_each_source(crawled, read_db):
     assert runs["northshire"][4] == 1  # the print view
     assert runs["southvale"][2] == {"http-404": 1, "robots-disallowed": 1}
     assert runs["southvale"][5] == 2  # the scanned PDF and the corrupt one
+
+
+def test_the_only_failures_are_the_planted_ones(read_db):
+    failures = read_db.execute(
+        "SELECT source, error, count(*) FROM fetch_log WHERE error <> '' GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    assert failures == [("southvale", "http-404", 1), ("southvale", "robots-disallowed", 1)]
