@@ -3,6 +3,7 @@
     sources:
       - name: northshire            # lower-case slug, unique
         kind: council               # council | regulator | government | other
+        platform: site              # optional: site (follow links, default) | sitemap | feed
         start_urls: [https://www.northshire.gov.uk/news/]
         documents: ['/news/\\d{4}/']  # optional: URLs (re.search) that are documents
         follow: ['/news/']          # optional: links to follow (default: all on its hosts)
@@ -23,7 +24,9 @@ from urllib.parse import urlsplit
 from corpus.yamlfile import ConfigError, line_of, load_yaml
 
 KINDS = ("council", "regulator", "government", "other")
+PLATFORMS = ("site", "sitemap", "feed")
 SOURCE_KEYS = {
+    "platform",
     "name",
     "kind",
     "start_urls",
@@ -92,6 +95,11 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
         "kind": item["kind"],
         "start_urls": [str(u) for u in urls],
     }
+    platform = item.get("platform", "site")
+    if platform not in PLATFORMS:
+        raise fail("platform", f"{platform!r} is not one of {', '.join(PLATFORMS)}")
+    if platform != "site":
+        source["platform"] = platform
     for key in ("documents", "follow"):
         patterns = item.get(key) or []
         if isinstance(patterns, str):

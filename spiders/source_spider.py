@@ -1,4 +1,12 @@
-"""The spider for one source: follow links on the source's hosts and yield document items.
+"""The spider for one source: find its documents and yield document items.
+
+How documents are found depends on the source's `platform`:
+- `site` (default): follow links on the source's hosts from the start URLs;
+- `sitemap`: read sitemap.xml files (and sitemap indexes); every listed URL is a candidate,
+  and its `lastmod` dates the document when the page itself has no date;
+- `feed`: read RSS or Atom feeds; every entry's link is a candidate, dated by the entry
+  when the page has no date.
+Sitemap and feed crawls follow links from pages only where `follow` patterns are given.
 
 A page whose URL matches one of the source's `documents` patterns (or, with none given,
 any page with main text) becomes a document item; links matching `follow` (default: every
@@ -10,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
@@ -19,6 +27,7 @@ from scrapy.http import Response, TextResponse
 from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE
 from spiders.errors import classify_failure
 from spiders.extract import Extracted, content_hash, extract_html, extract_pdf
+from spiders.listings import read_feed, read_sitemap
 from spiders.urls import canonical_url, host_of
 
 
@@ -40,16 +49,22 @@ class SourceSpider(scrapy.Spider):
         # url -> {etag, last_modified} from the last crawl: sent as conditional headers.
         self.validators: dict[str, dict[str, str | None]] = source.get("validators") or {}
         self.requested: set[str] = set()  # never more than max_pages of them
+        self.platform = source.get("platform", "site")
 
     def budget_spent(self) -> bool:
         return self.max_pages is not None and len(self.requested) >= self.max_pages
 
-    def request(self, url: str) -> scrapy.Request | None:
-        """A request for a canonical URL not yet requested, within the page budget."""
+    def request(
+        self, url: str, callback: Any = None, listed: tuple[date, str] | None = None
+    ) -> scrapy.Request | None:
+        """A request for a canonical URL not yet requested, within the page budget.
+
+        `listed` is the date a sitemap or feed gave the URL, and where it came from."""
         if url in self.requested or self.budget_spent():
             return None
         self.requested.add(url)
-        headers, meta = {}, {}
+        headers: dict[str, str] = {}
+        meta: dict[str, Any] = {"listed": listed} if listed else {}
         if known := self.validators.get(url):
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
@@ -57,13 +72,41 @@ class SourceSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = known["last_modified"]
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(
-            url, callback=self.parse, errback=self.failed, headers=headers, meta=meta
+            url, callback=callback or self.parse, errback=self.failed, headers=headers, meta=meta
         )
 
     async def start(self) -> Any:
+        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(self.platform)
         for url in self.start_urls:
-            if request := self.request(url):
+            if request := self.request(url, callback):
                 yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """A sitemap index leads to more sitemaps; a urlset lists candidate documents."""
+        yield self.fetch_record(canonical_url(response.url), response.status, "", None, response)
+        for entry in read_sitemap(response.body):
+            url = canonical_url(response.urljoin(entry.url))
+            if host_of(url) not in self.allowed_hosts:
+                continue
+            if entry.is_sitemap:
+                request = self.request(url, self.parse_sitemap)
+            elif self.is_document(url) and self.should_follow(url):
+                listed = (entry.date, "sitemap-lastmod") if entry.date else None
+                request = self.request(url, self.parse, listed)
+            else:
+                continue
+            if request:
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        """Each RSS item or Atom entry links to a candidate document."""
+        yield self.fetch_record(canonical_url(response.url), response.status, "", None, response)
+        for entry in read_feed(response.body):
+            url = canonical_url(response.urljoin(entry.url))
+            if host_of(url) in self.allowed_hosts and self.is_document(url):
+                listed = (entry.date, "feed") if entry.date else None
+                if request := self.request(url, self.parse, listed):
+                    yield request
 
     def is_document(self, url: str) -> bool:
         return not self.documents or any(p.search(url) for p in self.documents)
@@ -84,16 +127,20 @@ class SourceSpider(scrapy.Spider):
         )
         if is_pdf:
             if self.is_document(url):
-                yield self.item(url, "pdf", extract_pdf(response.body, url))
+                yield self.item(
+                    url, "pdf", with_listed_date(extract_pdf(response.body, url), response)
+                )
             return
         if not isinstance(response, TextResponse):
             return
         if self.is_document(url):
-            extracted = extract_html(response.text, url)
+            extracted = with_listed_date(extract_html(response.text, url), response)
             # Without `documents` patterns, a page with no main text is just navigation.
             if extracted.text or self.documents:
                 yield self.item(url, "html", extracted)
-        yield from self.follow_links(response)
+        # Sitemap and feed crawls take their list as complete unless `follow` says otherwise.
+        if self.platform == "site" or self.follow:
+            yield from self.follow_links(response)
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
         for href in response.css("a::attr(href)").getall():
@@ -170,3 +217,11 @@ def header(headers: Any, name: str) -> str | None:
     """A response header as text, or None."""
     value = headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def with_listed_date(extracted: Extracted, response: Response) -> Extracted:
+    """The page's own date wins; else the date its sitemap or feed entry gave."""
+    listed = response.meta.get("listed")
+    if extracted.published is None and listed:
+        extracted.published, extracted.date_source = listed
+    return extracted

@@ -18,7 +18,8 @@ import json
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 from pipelines.demo_site.pdf import build_pdf
@@ -95,6 +96,11 @@ def compose(rng: random.Random, n_market: int, n_relational: int) -> tuple[list[
         paragraphs.append(" ".join(sentences[i : i + size]))
         i += size
     return paragraphs, planted
+
+
+def rfc822(day: date) -> str:
+    """A date as RSS writes it."""
+    return format_datetime(datetime(day.year, day.month, day.day, 8, tzinfo=UTC))
 
 
 def random_day(rng: random.Random, year: int) -> date:
@@ -326,6 +332,38 @@ def write_site(root: Path) -> dict:
         ),
     )
 
+    # Lists of documents, for sitemap and feed crawls: northshire keeps a sitemap index,
+    # the regulator an RSS feed that also dates its otherwise undated guidance.
+    north = [d for d in docs if d.source == "northshire"]
+    urls = "".join(
+        f"<url><loc>__BASE__{d.path}</loc><lastmod>{d.published}</lastmod></url>" for d in north
+    )
+    sitemap_ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    files["/northshire/sitemap.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {sitemap_ns}><sitemap>'
+        "<loc>__BASE__/northshire/sitemap-news.xml</loc></sitemap></sitemapindex>"
+    ).encode()
+    files["/northshire/sitemap-news.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><urlset {sitemap_ns}>{urls}</urlset>'
+    ).encode()
+    undated = [d for d in docs if d.source == "care-regulator" and not d.published]
+    feed_dates = {
+        d.path: d.published or date(2016, 2, 1 + undated.index(d))
+        for d in docs
+        if d.source == "care-regulator"
+    }
+    items = "".join(
+        f"<item><title>{html.escape(d.title)}</title><link>__BASE__{d.path}</link>"
+        f"<pubDate>{rfc822(feed_dates[d.path])}"
+        "</pubDate></item>"
+        for d in docs
+        if d.source == "care-regulator"
+    )
+    files["/care-regulator/feed.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Care Quality Standards Board</title>{items}</channel></rss>"
+    ).encode()
+
     for path, data in files.items():
         target = root / path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -350,6 +388,9 @@ def write_site(root: Path) -> dict:
             "tracking_link": "utm_source=newsletter",
         },
         "disallowed": "/southvale/private/draft.html",
+        "sitemap": "/northshire/sitemap.xml",
+        "feed": "/care-regulator/feed.xml",
+        "feed_dates": {p: d.isoformat() for p, d in feed_dates.items()},
         "no_text_pdfs": [scanned],
         "corrupt_pdfs": [corrupt],
         "missing": [missing],

@@ -27,6 +27,7 @@ TYPES = {
     ".pdf": "application/pdf",
     ".txt": "text/plain",
     ".json": "application/json",
+    ".xml": "application/xml",
 }
 
 
@@ -70,6 +71,8 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
                 return
             body = target.read_bytes()
             ctype = TYPES.get(target.suffix, "application/octet-stream")
+            if ctype == "application/xml":
+                body = body.replace(b"__BASE__", site.base_url.encode())
             if ctype == "text/html":
                 publisher = path.strip("/").split("/")[0]
                 charset = charsets.get(publisher, "utf-8")
