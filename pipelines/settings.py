@@ -29,7 +29,20 @@ SOURCES = Setting("sources", "MARKETSPEAK_SOURCES", "sources.yaml", "sources fil
 PREFECT_HOME = Setting(
     "prefect_home", "PREFECT_HOME", ".prefect", "Prefect's state folder (kept inside the project)"
 )
-SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME)
+CONTACT = Setting(
+    "contact_url",
+    "MARKETSPEAK_CONTACT_URL",
+    "",
+    "URL in the crawler's User-Agent where site owners can read about the crawl",
+)
+SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT)
+
+
+def user_agent() -> str | None:
+    """The crawler's User-Agent with the configured contact URL, or None for the default."""
+    contact = CONTACT.value()
+    return f"marketspeak/0.1 (public-sector language research; +{contact})" if contact else None
+
 
 # Prefect needs these before it is first imported.
 PREFECT_DEFAULTS = {

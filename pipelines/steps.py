@@ -21,6 +21,7 @@ from corpus.db import connect
 from corpus.ingest import ingest_files, validators
 from corpus.lexicons import load_lexicons, signature
 from dashboards.site import build_site
+from pipelines import settings
 from spiders.launch import run_crawl
 
 log = logging.getLogger("marketspeak")
@@ -59,7 +60,7 @@ def crawl(sources: Sequence[dict[str, Any]], db: Path) -> list[Path]:
     out = crawl_dir_for(db)
     if out.exists():
         shutil.rmtree(out)
-    result = run_crawl(sources, out)
+    result = run_crawl(sources, out, user_agent=settings.user_agent())
     log.info("crawled %d source(s); items in %s, log in %s", len(sources), out, result.log_file)
     return result.item_files
 

@@ -67,13 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     for source in spec["sources"]:
         process.crawl(spider_for(source, args.out), source=source)
     process.start()
-    failed = [
-        c
-        for c in process.crawlers
-        if getattr(c.stats, "get_value", None)
-        and c.stats.get_value("finish_reason") not in ("finished", "closespider_pagecount")
-    ]
-    return 1 if failed else 0
+    # Page-level failures are items in the feed; only a crawl that could not start fails here.
+    return 1 if process.bootstrap_failed else 0
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ class Request:
     host: str
     path: str
     status: int
+    agent: str = ""
 
 
 @dataclass
@@ -66,7 +67,9 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
             if host != expected_host:
                 ok = False  # the same socket answers only for its own host name
             if not ok:
-                site.requests.append(Request(host, self.path, 404))
+                site.requests.append(
+                    Request(host, self.path, 404, self.headers.get("User-Agent", ""))
+                )
                 self.send_error(404)
                 return
             body = target.read_bytes()
@@ -81,7 +84,9 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
             etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'  # noqa: S324 (not security)
             modified = int(target.stat().st_mtime)
             status = 304 if self.not_modified(etag, modified) else 200
-            site.requests.append(Request(host, self.path, status))
+            site.requests.append(
+                Request(host, self.path, status, self.headers.get("User-Agent", ""))
+            )
             self.send_response(status)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", formatdate(modified, usegmt=True))

@@ -134,3 +134,19 @@ def test_max_pages_bounds_a_crawl(sample_site, tmp_path):
     lines = out.item_files[0].read_text().splitlines() if out.item_files else []
     assert len(lines) <= 5
     assert all(json.loads(line)["source"] == "southvale" for line in lines)
+
+
+def test_the_crawler_names_itself_with_the_configured_contact_url(
+    sample_site, tmp_path, monkeypatch
+):
+    from pipelines import steps
+
+    monkeypatch.setenv("MARKETSPEAK_CONTACT_URL", "https://example.org/about-our-crawler")
+    source = yaml.safe_load(sources_yaml(sample_site.manifest, sample_site.base_url))["sources"][0]
+    source.update(delay=0, max_pages=2)
+    before = len(sample_site.requests)
+    steps.crawl([source], tmp_path / "ua.duckdb")
+    agents = {r.agent for r in sample_site.requests[before:]}
+    assert agents == {
+        "marketspeak/0.1 (public-sector language research; +https://example.org/about-our-crawler)"
+    }
