@@ -50,7 +50,7 @@ COMMENT ON COLUMN documents.source IS 'Name of the source (publisher) the docume
 COMMENT ON COLUMN documents.url IS 'Canonical URL where the document was first found.';
 COMMENT ON COLUMN documents.title IS 'Title from the page or PDF metadata, as crawled (untrusted text).';
 COMMENT ON COLUMN documents.published IS 'Publication date; NULL when no trustworthy date was found (never the fetch date).';
-COMMENT ON COLUMN documents.date_source IS 'Where the publication date came from: json-ld, html-meta, time-element, htmldate, pdf-metadata, url; NULL when undated.';
+COMMENT ON COLUMN documents.date_source IS 'Where the publication date came from (see date_sources for each value and whether trends trust it); NULL when undated.';
 COMMENT ON COLUMN documents.content_type IS 'Format the text was extracted from: html or pdf.';
 COMMENT ON COLUMN documents.content_sha256 IS 'SHA-256 (hex) of the extracted text after whitespace normalisation; the deduplication key.';
 COMMENT ON COLUMN documents.text IS 'Extracted main text; paragraphs separated by a line break.';
@@ -60,6 +60,26 @@ COMMENT ON COLUMN documents.n_words IS 'Number of word tokens (with a letter or 
 COMMENT ON COLUMN documents.lexicon_versions IS 'Lexicon versions its term_hits were matched with, e.g. ''market@1.0.0 relational@1.0.0''.';
 COMMENT ON COLUMN documents.first_seen IS 'When this text was first crawled (UTC).';
 COMMENT ON COLUMN documents.last_seen IS 'When this text was last crawled at any of its URLs (UTC).';
+
+CREATE TABLE IF NOT EXISTS date_sources (
+    date_source VARCHAR PRIMARY KEY,
+    reliable    BOOLEAN NOT NULL,
+    meaning     VARCHAR NOT NULL
+);
+COMMENT ON TABLE date_sources IS 'The places a publication date can come from, and whether trends trust it.';
+COMMENT ON COLUMN date_sources.date_source IS 'Value of documents.date_source.';
+COMMENT ON COLUMN date_sources.reliable IS 'True when the date is stated by the publisher as a publication date; trends count other dates as undated.';
+COMMENT ON COLUMN date_sources.meaning IS 'Where the date was read.';
+INSERT OR REPLACE INTO date_sources VALUES
+    ('json-ld',         true,  'datePublished in the page''s JSON-LD structured data'),
+    ('html-meta',       true,  'a publication-date <meta> tag (article:published_time, DC.date.issued, ...)'),
+    ('time-element',    true,  'the datetime attribute of a <time> element in the page'),
+    ('listing',         true,  'the date printed beside the link on the listing page that led to the document'),
+    ('feed',            true,  'the date of the RSS or Atom entry that linked to the document'),
+    ('pdf-metadata',    true,  'the CreationDate in the PDF''s document information'),
+    ('url',             true,  'a full year/month/day date in the URL path'),
+    ('htmldate',        false, 'htmldate''s heuristics over the page (may be a modification date)'),
+    ('sitemap-lastmod', false, 'the sitemap''s lastmod: when the page last changed, not when it was published');
 
 CREATE TABLE IF NOT EXISTS document_urls (
     url        VARCHAR PRIMARY KEY,
@@ -227,16 +247,23 @@ JOIN documents d USING (doc_id)
 LEFT JOIN sources s ON s.name = d.source;
 COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document.';
 
+CREATE OR REPLACE VIEW current_documents AS
+SELECT d.*, CASE WHEN ds.reliable THEN d.published END AS trend_date
+FROM documents d
+LEFT JOIN date_sources ds USING (date_source)
+WHERE d.doc_id IN (SELECT doc_id FROM document_urls);
+COMMENT ON VIEW current_documents IS 'Documents some URL still serves: an edited page''s earlier text stays in documents as history but leaves this view. trend_date is published when its date_source is reliable, else NULL (counted as undated).';
+
 CREATE OR REPLACE VIEW document_counts AS
-SELECT d.doc_id, d.source, s.kind AS source_kind, d.published, d.n_words,
+SELECT d.doc_id, d.source, s.kind AS source_kind, d.trend_date AS published, d.n_words,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'market')     AS market_hits,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'relational') AS relational_hits
-FROM documents d
+FROM current_documents d
 LEFT JOIN sources s ON s.name = d.source
 LEFT JOIN term_hits h USING (doc_id)
 WHERE d.n_words IS NOT NULL
 GROUP BY ALL;
-COMMENT ON VIEW document_counts IS 'Per tokenised document: words and market/relational hits. The base of every trend.';
+COMMENT ON VIEW document_counts IS 'Per current, tokenised document: words and market/relational hits, dated only by a reliable date. The base of every trend.';
 
 -- trend_table(period, by_source): one row per period ('year', 'quarter' or 'month'), and
 -- per source when by_source is true. period_start is NULL for undated documents. Rates are
@@ -279,8 +306,8 @@ SELECT * FROM trend_table(period, true);
 -- share of that period's documents that use the term. Terms never used are absent.
 CREATE OR REPLACE MACRO term_trend(period) AS TABLE
 WITH docs AS (
-    SELECT date_trunc(period, published) AS period_start, doc_id, n_words
-    FROM documents WHERE n_words IS NOT NULL
+    SELECT date_trunc(period, trend_date) AS period_start, doc_id, n_words
+    FROM current_documents WHERE n_words IS NOT NULL
 ), totals AS (
     SELECT period_start, count(*) AS n_documents, sum(n_words) AS n_tokens
     FROM docs GROUP BY period_start

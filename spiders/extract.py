@@ -29,6 +29,20 @@ logging.getLogger("trafilatura").setLevel(logging.WARNING)
 
 EARLIEST = date(1900, 1, 1)
 
+# Every value a crawl may write as date_source; corpus/schema.sql explains each one
+# (table date_sources) and says which of them trends trust.
+DATE_SOURCES = (
+    "json-ld",
+    "html-meta",
+    "time-element",
+    "htmldate",
+    "url",
+    "pdf-metadata",
+    "listing",
+    "feed",
+    "sitemap-lastmod",
+)
+
 # <meta> names and properties that carry a publication date, most specific first.
 DATE_META = (
     "article:published_time",

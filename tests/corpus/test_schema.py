@@ -93,3 +93,11 @@ def test_the_crawled_file_opens_in_the_duckdb_shell(crawled):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.split()
     assert lines[:2] == ["n", "227"]
+
+
+def test_every_date_source_the_crawler_can_write_is_explained(fresh_db):
+    from spiders.extract import DATE_SOURCES
+
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    explained = {r[0] for r in con.execute("SELECT date_source FROM date_sources").fetchall()}
+    assert set(DATE_SOURCES) == explained

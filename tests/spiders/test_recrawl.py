@@ -60,3 +60,9 @@ def test_an_edited_page_is_downloaded_and_stored_as_new_text(crawled, tmp_path):
         [crawled.site.base_url + doc["path"]],
     ).fetchall()
     assert text.endswith("A late correction.")
+    # The earlier text is kept as history but no longer counted.
+    assert con.execute("SELECT count(*) FROM current_documents").fetchone()[0] == 227
+    con.close()
+    steps.tokenise(db, show_progress=False)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT sum(n_documents) FROM trend('year')").fetchone()[0] == 227
