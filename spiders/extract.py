@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import htmldate
 import lxml.html
@@ -216,3 +217,66 @@ def extract_pdf(data: bytes, url: str) -> Extracted:
             f"PDF of {len(reader.pages)} page(s) has no text layer (scanned?); not stored",
         )
     return Extracted(title, text, published, source)
+
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+MONTH_NAMES = sorted([*MONTHS, *(m[:3] for m in MONTHS), "sept"], key=len, reverse=True)
+TEXT_DATE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(MONTH_NAMES) + r")\.?,?\s+((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+
+
+def text_date(text: str) -> date | None:
+    """The first date written out in `text`: '27 June 2012', '3rd Sept. 2010', '2012-06-27'."""
+    candidates = []
+    for match in TEXT_DATE.finditer(text):
+        month = MONTHS.get(match[2].lower()) or next(
+            n for m, n in MONTHS.items() if m.startswith(match[2].lower()[:3])
+        )
+        candidates.append((match.start(), match[3], month, match[1]))
+    for match in ISO_DATE.finditer(text):
+        candidates.append((match.start(), match[1], match[2], match[3]))
+    for _, year, month, day in sorted(candidates):
+        try:
+            found = parse_date(date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+        if found:
+            return found
+    return None
+
+
+def listing_date(link: Any) -> date | None:
+    """The date a listing page prints beside a link: in the link's own list item, table row
+    or article (outside any link text), as a <time datetime> or written out. None when the
+    entry has no date."""
+    entry = link.xpath("ancestor::*[self::li or self::tr or self::article or self::dd][1]")
+    if not entry:
+        return None
+    for value in entry.xpath(".//time/@datetime").getall():
+        if found := parse_date(value):
+            return found
+    # Text inside links is left out: a title like "Minutes of 17 October 2013" names the
+    # meeting, not when the document was published.
+    return text_date(" ".join(entry.xpath(".//text()[not(ancestor::a)]").getall()))

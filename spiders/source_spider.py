@@ -26,7 +26,7 @@ from scrapy.http import Response, TextResponse
 
 from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE
 from spiders.errors import classify_failure
-from spiders.extract import Extracted, content_hash, extract_html, extract_pdf
+from spiders.extract import Extracted, content_hash, extract_html, extract_pdf, listing_date
 from spiders.listings import read_feed, read_sitemap
 from spiders.urls import canonical_url, host_of
 
@@ -143,15 +143,16 @@ class SourceSpider(scrapy.Spider):
             yield from self.follow_links(response)
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        for href in response.css("a::attr(href)").getall():
-            href = href.strip()
+        for link in response.css("a[href]"):
+            href = link.attrib["href"].strip()
             if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
                 continue
             url = canonical_url(response.urljoin(href))
             if self.budget_spent():
                 return
             if url.startswith(("http://", "https://")) and self.should_follow(url):
-                if request := self.request(url):
+                found = listing_date(link) if self.is_document(url) else None
+                if request := self.request(url, listed=(found, "listing") if found else None):
                     yield request
 
     def failed(self, failure: Any) -> Iterator[dict[str, Any]]:
@@ -219,9 +220,19 @@ def header(headers: Any, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+# Dates a page states about itself beat the date beside its link; a PDF's creation date and
+# heuristic guesses do not (a report is often made weeks before the publisher posts it).
+WEAKER_THAN_LISTED = {None, "pdf-metadata", "htmldate", "url", "sitemap-lastmod"}
+
+
 def with_listed_date(extracted: Extracted, response: Response) -> Extracted:
-    """The page's own date wins; else the date its sitemap or feed entry gave."""
+    """Choose between the page's own date and the one its listing, sitemap or feed gave."""
     listed = response.meta.get("listed")
-    if extracted.published is None and listed:
+    if not listed:
+        return extracted
+    listed_source = listed[1]
+    if extracted.published is None or (
+        extracted.date_source in WEAKER_THAN_LISTED and listed_source in ("listing", "feed")
+    ):
         extracted.published, extracted.date_source = listed
     return extracted

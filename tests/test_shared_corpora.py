@@ -12,6 +12,7 @@ import html
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -38,8 +39,11 @@ def build_site(root: Path) -> tuple[list[dict], list[dict]]:
         target = root / "gov" / "pdf" / f"{record['id']}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PDFS / record["pdf_path"], target)
+        # As on a publisher's page: the publication date printed beside each link.
+        day = date.fromisoformat(record["date"])
         links.append(
-            f'<li><a href="/gov/pdf/{record["id"]}.pdf">{html.escape(record["title"])}</a></li>'
+            f'<li><a href="/gov/pdf/{record["id"]}.pdf">{html.escape(record["title"])}</a>'
+            f" <span>Published {day.day} {day:%B %Y}</span></li>"
         )
     (root / "gov" / "index.html").write_text(
         f"<html><body><ul>{''.join(links)}</ul></body></html>", encoding="utf-8"
@@ -163,3 +167,20 @@ def test_customer_and_citizen_lemmas_match_a_plain_word_count(real_corpus):
         ).fetchone()[0]
         assert found == expected, lemma
         assert expected > 0, f"the sample should contain '{lemma}'"
+
+
+def test_pdfs_take_the_date_printed_beside_their_link(real_corpus):
+    con, base, pdfs, _ = real_corpus
+    stored = dict(
+        (
+            (url, (published, source))
+            for url, published, source in con.execute(
+                "SELECT url, CAST(published AS VARCHAR), date_source FROM documents "
+                "WHERE source = 'gov'"
+            ).fetchall()
+        )
+    )
+    expected = {
+        f"{base}/gov/pdf/{r['id']}.pdf": (r["date"], "listing") for r in pdfs if r["has_text_layer"]
+    }
+    assert stored == expected
