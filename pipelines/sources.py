@@ -10,6 +10,7 @@
         max_pages: 500              # optional: stop after this many responses
         delay: 2                    # optional: seconds between requests (default 1)
         concurrency: 2              # optional: parallel requests to the site (default 2)
+        timeout: 60                 # optional: seconds to wait for an answer (default 60)
 
 Every problem is reported as one line naming the file, line, source and key.
 """
@@ -35,6 +36,7 @@ SOURCE_KEYS = {
     "max_pages",
     "delay",
     "concurrency",
+    "timeout",
 }
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -112,7 +114,13 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
             except re.error as exc:
                 raise fail(key, f"bad regular expression {pattern!r} ({exc})") from exc
         source[key] = [str(p) for p in patterns]
-    for key, kind, low in (("max_pages", int, 1), ("delay", float, 0), ("concurrency", int, 1)):
+    numbers = (
+        ("max_pages", int, 1),
+        ("delay", float, 0),
+        ("concurrency", int, 1),
+        ("timeout", float, 1),
+    )
+    for key, kind, low in numbers:
         if item.get(key) is None:
             continue
         value = item[key]

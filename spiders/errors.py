@@ -1,13 +1,14 @@
 """Name what went wrong with a request, as a short code an analyst can count by.
 
 Codes: http-NNN (the server answered with an error status), robots-disallowed, offsite,
-timeout, dns, connection-refused, connection-lost, too-large, other.
+redirect-loop, timeout, dns, connection-refused, connection-lost, too-large, other.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net
@@ -15,11 +16,24 @@ from twisted.internet.defer import CancelledError
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 CODES = (
-    (net.DNSLookupError, "dns"),
-    (net.ConnectionRefusedError, "connection-refused"),
-    ((net.TimeoutError, net.TCPTimedOutError), "timeout"),
-    ((net.ConnectionLost, ResponseFailed, ResponseNeverReceived), "connection-lost"),
-    (CancelledError, "too-large"),  # Scrapy cancels a download that passes DOWNLOAD_MAXSIZE
+    ((net.DNSLookupError, scrapy_errors.CannotResolveHostError), "dns"),
+    (
+        (net.ConnectionRefusedError, scrapy_errors.DownloadConnectionRefusedError),
+        "connection-refused",
+    ),
+    ((net.TimeoutError, net.TCPTimedOutError, scrapy_errors.DownloadTimeoutError), "timeout"),
+    (
+        (
+            net.ConnectionLost,
+            ResponseFailed,
+            ResponseNeverReceived,
+            scrapy_errors.ResponseDataLossError,
+            scrapy_errors.DownloadFailedError,
+        ),
+        "connection-lost",
+    ),
+    # Scrapy cancels a download that passes DOWNLOAD_MAXSIZE.
+    ((CancelledError, scrapy_errors.DownloadCancelledError), "too-large"),
 )
 
 
@@ -34,6 +48,8 @@ def classify_failure(failure: Any) -> tuple[int | None, str, str]:
         text = str(value).lower()
         if "robots" in text:
             return None, "robots-disallowed", detail
+        if "max redirections" in text:
+            return None, "redirect-loop", detail
         if "offsite" in text or "filtered" in text:
             return None, "offsite", detail
         return None, "ignored", detail

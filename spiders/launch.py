@@ -27,7 +27,7 @@ class CrawlOutput:
 def run_crawl(
     sources: Sequence[dict[str, Any]],
     out_dir: Path,
-    log_level: str = "INFO",
+    log_level: str = os.environ.get("MARKETSPEAK_CRAWL_LOG_LEVEL", "INFO"),
     user_agent: str | None = None,
 ) -> CrawlOutput:
     """Crawl `sources` in a fresh Scrapy process, writing `out_dir/<source>.jsonl`."""

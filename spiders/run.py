@@ -38,6 +38,11 @@ def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
         values["AUTOTHROTTLE_ENABLED"] = float(source["delay"]) > 0
     if source.get("concurrency"):
         values["CONCURRENT_REQUESTS_PER_DOMAIN"] = int(source["concurrency"])
+    if source.get("timeout"):
+        values["DOWNLOAD_TIMEOUT"] = float(source["timeout"])
+    # Overrides of any Scrapy setting, from the crawl spec only (tests shrink limits so
+    # that faults happen fast); the sources file cannot set these.
+    values.update(source.get("scrapy_settings") or {})
     return values
 
 

@@ -27,6 +27,9 @@ RETRY_TIMES = 2
 DEPTH_LIMIT = 20
 REDIRECT_MAX_TIMES = 10
 
+# --- Stay on each source's hosts, redirects included (before robots.txt is even asked) ----
+DOWNLOADER_MIDDLEWARES = {"spiders.middlewares.SourceHostsMiddleware": 50}
+
 # --- No remote control of a running crawl -------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 

@@ -71,8 +71,16 @@ class SourceSpider(scrapy.Spider):
             if known.get("last_modified"):
                 headers["If-Modified-Since"] = known["last_modified"]
             meta["handle_httpstatus_list"] = [304]
+        # We de-duplicate ourselves (self.requested). Scrapy's own filter would silently drop
+        # a redirect back to a URL already seen, with no errback, losing redirect loops; with
+        # it off, a loop ends at REDIRECT_MAX_TIMES as a recorded failure.
         return scrapy.Request(
-            url, callback=callback or self.parse, errback=self.failed, headers=headers, meta=meta
+            url,
+            callback=callback or self.parse,
+            errback=self.failed,
+            headers=headers,
+            meta=meta,
+            dont_filter=True,
         )
 
     async def start(self) -> Any:
@@ -159,7 +167,9 @@ class SourceSpider(scrapy.Spider):
         """Every request that got no usable response is recorded, never lost."""
         status, error, detail = classify_failure(failure)
         response = getattr(failure.value, "response", None)
-        yield self.fetch_record(canonical_url(failure.request.url), status, error, detail, response)
+        # Recorded under the URL we asked for, even when a redirect led elsewhere.
+        asked = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]
+        yield self.fetch_record(canonical_url(asked), status, error, detail, response)
 
     def fetch_record(
         self,

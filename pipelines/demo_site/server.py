@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -88,6 +89,8 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
                 Request(host, self.path, status, self.headers.get("User-Agent", ""))
             )
             self.send_response(status)
+            # HTTP/1.0 closes every connection; saying so stops clients from reusing one.
+            self.send_header("Connection", "close")
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", formatdate(modified, usegmt=True))
             if status == 304:
@@ -115,13 +118,26 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
     return Handler
 
 
+class LocalServer(ThreadingHTTPServer):
+    """A threaded server whose listen queue holds a crawler's burst of connections (the
+    default of 5 drops some, and the client sees a connect timeout)."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client hanging up mid-response (as a crawler does on an oversized body) is normal.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve_site(root: Path) -> Iterator[SampleSite]:
     """Serve a generated site on 127.0.0.1 at an ephemeral port for the `with` block."""
     root = Path(root).resolve()
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     charsets = {p["name"]: p["charset"] for p in manifest["publishers"]}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server = LocalServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     port = server.server_address[1]
     site = SampleSite(root, f"http://127.0.0.1:{port}", manifest)
     server.RequestHandlerClass = _handler(site, charsets, f"http://localhost:{port}".encode())

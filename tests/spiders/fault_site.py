@@ -1,0 +1,103 @@
+"""A local site whose pages fail in every way a real publisher's can, for crawl tests.
+
+Each path is one fault; `FAULTS` says what a crawl must record for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+
+from pipelines.demo_site.server import LocalServer
+
+ARTICLE = (
+    "<html><head><title>{title}</title></head>"
+    "<body><article><h1>{title}</h1>{body}</article></body></html>"
+)
+PROSE = "<p>" + "The committee reviewed the annual report on road maintenance. " * 8 + "</p>"
+
+# path -> (final HTTP status or None, error code, stored as a document?)
+FAULTS = {
+    "/faults/flaky.html": (200, "", True),  # 500 twice, then fine: retried
+    "/faults/down.html": (503, "http-503", False),
+    "/faults/slow.html": (None, "timeout", False),
+    "/faults/loop.html": (None, "redirect-loop", False),
+    "/faults/away.html": (None, "offsite", False),  # redirects to another host
+    "/faults/huge.html": (None, "too-large", False),
+    "/faults/cp1252.html": (200, "", True),  # no charset anywhere, Windows-1252 bytes
+    "/faults/malformed.html": (200, "", True),
+    "/faults/gone.html": (404, "http-404", False),
+}
+
+
+@contextlib.contextmanager
+def serve_faults() -> Iterator[tuple[str, Counter, set[str]]]:
+    hits: Counter = Counter()  # path -> requests
+    hosts: set[str] = set()  # every Host header seen
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            path = self.path
+            hits[path] += 1
+            hosts.add(self.headers.get("Host", ""))
+            port = self.server.server_address[1]
+            if path == "/faults/":
+                links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in FAULTS)
+                return self.send(200, f"<html><body><ul>{links}</ul></body></html>".encode())
+            if path == "/faults/flaky.html":
+                if hits[path] <= 2:
+                    return self.send(500, b"try again")
+                return self.send(200, ARTICLE.format(title="Flaky", body=PROSE).encode())
+            if path == "/faults/down.html":
+                return self.send(503, b"down")
+            if path == "/faults/slow.html":
+                time.sleep(3)
+                return self.send(200, b"late")
+            if path == "/faults/loop.html":
+                return self.redirect("/faults/loop.html")
+            if path == "/faults/away.html":
+                return self.redirect(f"http://localhost:{port}/faults/elsewhere.html")
+            if path == "/faults/huge.html":
+                return self.send(200, b"<p>" + b"x" * 300_000 + b"</p>")
+            if path == "/faults/cp1252.html":
+                body = ARTICLE.format(
+                    title="Prices",
+                    body=PROSE + "<p>It costs \u20ac5 \u2013 "
+                    "that\u2019s the \u201cunit cost\u201d.</p>",
+                )
+                return self.send(200, body.encode("cp1252"), ctype="text/html")
+            if path == "/faults/malformed.html":
+                body = "<html><body><article><h1>Broken<p>" + PROSE + "<div><p>unclosed <b>bold"
+                return self.send(200, body.encode())
+            return self.send(404, b"not here")
+
+        def send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
+            self.send_response(status)
+            self.send_header("Connection", "close")  # no reuse: each attempt reaches us
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def redirect(self, location: str) -> None:
+            self.send_response(302)
+            self.send_header("Connection", "close")
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = LocalServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits, hosts
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,75 @@
+"""A crawl of a site that fails in every common way: each fault is recorded, none crashes
+the crawl, and every good page is stored."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipelines import steps
+from tests.spiders.fault_site import FAULTS, serve_faults
+
+
+@pytest.fixture(scope="module")
+def fault_crawl(tmp_path_factory):
+    db = tmp_path_factory.mktemp("faults") / "faults.duckdb"
+    with serve_faults() as (base, hits, hosts):
+        source = {
+            "name": "faulty",
+            "kind": "other",
+            "start_urls": [f"{base}/faults/"],
+            "documents": [r"/faults/.+\.html$"],
+            "delay": 0,
+            "concurrency": 8,
+            "timeout": 1,
+            "scrapy_settings": {
+                "DOWNLOAD_MAXSIZE": 100_000,
+                "DOWNLOAD_WARNSIZE": 0,
+                "RETRY_TIMES": 2,
+            },
+        }
+        files = steps.crawl([source], db)
+        steps.ingest(db, files, [source])
+    con = duckdb.connect(str(db), read_only=True)
+    yield con, base, hits, hosts
+    con.close()
+
+
+@pytest.mark.parametrize("path", sorted(FAULTS))
+def test_each_fault_ends_as_a_recorded_outcome(fault_crawl, path):
+    con, base, *_ = fault_crawl
+    status, error, stored = FAULTS[path]
+    assert con.execute(
+        "SELECT status, error FROM fetch_log WHERE url = ?", [base + path]
+    ).fetchall() == [(status, error)]
+    n = con.execute("SELECT count(*) FROM documents WHERE url = ?", [base + path]).fetchone()[0]
+    assert n == (1 if stored else 0)
+
+
+def test_server_errors_are_retried_before_giving_up(fault_crawl):
+    _, _, hits, _ = fault_crawl
+    assert hits["/faults/flaky.html"] == 3
+    assert hits["/faults/down.html"] == 3  # RETRY_TIMES = 2
+
+
+def test_a_redirect_to_another_host_is_never_followed(fault_crawl):
+    _, base, _, hosts = fault_crawl
+    assert hosts == {base.split("//")[1]}
+
+
+def test_windows_1252_without_a_declared_charset_is_decoded(fault_crawl):
+    con, base, *_ = fault_crawl
+    [(text,)] = con.execute(
+        "SELECT text FROM documents WHERE url = ?", [base + "/faults/cp1252.html"]
+    ).fetchall()
+    assert "\u20ac5 \u2013 that\u2019s the \u201cunit cost\u201d" in text
+
+
+def test_the_run_summary_counts_the_failures(fault_crawl):
+    con, *_ = fault_crawl
+    [(fetched, failed, failures)] = con.execute(
+        "SELECT pages_fetched, pages_failed, failures FROM crawl_runs"
+    ).fetchall()
+    expected = sorted(e for s, e, _ in FAULTS.values() if e)
+    assert sorted(failures.keys()) == expected and failed == len(expected)
+    assert fetched == 1 + sum(1 for s, e, _ in FAULTS.values() if not e)
