@@ -43,10 +43,19 @@ class _LineLoader(yaml.SafeLoader):
         mapping = LinedDict()
         mapping.lines = {}
         mapping.line = node.start_mark.line + 1
-        for key_node, value_node in node.value:
+        # Merge keys (`<<: *anchor`) put the anchor's pairs first; this mapping's own keys
+        # may override those, but not repeat each other.
+        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
+        self.flatten_mapping(node)
+        inherited = len(node.value) - own
+        own_keys: set = set()
+        for index, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
-            if key in mapping:
-                raise ConfigError(self.name, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            if index >= inherited:
+                if key in own_keys:
+                    line = key_node.start_mark.line + 1
+                    raise ConfigError(self.name, line, f"duplicate key {key!r}")
+                own_keys.add(key)
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.lines[key] = key_node.start_mark.line + 1
         return mapping
