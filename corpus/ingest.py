@@ -154,16 +154,20 @@ FROM incoming WHERE item = 'issue'
 """
 
 
-def read_items(path: Path) -> list[dict]:
-    """Parse one JSON-lines crawl file; a bad line raises IngestError naming file and line."""
+def read_items(path: Path, truncated_tail_ok: bool = False) -> list[dict]:
+    """Parse one JSON-lines crawl file; a bad line raises IngestError naming file and line.
+
+    With `truncated_tail_ok`, an unfinished last line (a crawl killed mid-write) is dropped."""
     rows = []
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
+                if truncated_tail_ok and not line.endswith("\n"):
+                    break
                 raise IngestError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
             if not isinstance(row, dict) or row.get("item") not in (DOCUMENT, ISSUE, FETCH):
                 raise IngestError(f"{path}:{number}: not a marketspeak crawl item")
@@ -181,11 +185,14 @@ def ingest_files(
     paths: Iterable[Path],
     sources: Sequence[dict] = (),
     run_id: str | None = None,
+    interrupted: bool = False,
 ) -> IngestResult:
-    """Store the items of crawl files (and the sources they came from) in one transaction."""
+    """Store the items of crawl files (and the sources they came from) in one transaction.
+
+    `interrupted` marks files left by a crawl that was killed: their last line may be cut."""
     rows: list[dict] = []
     for path in sorted(paths):
-        rows.extend(read_items(path))
+        rows.extend(read_items(path, truncated_tail_ok=interrupted))
     incoming = pa.Table.from_pylist(rows, schema=ITEM_SCHEMA)
     result = IngestResult(items=len(rows))
     now = utcnow()

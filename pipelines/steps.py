@@ -17,7 +17,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corpus import annotate
-from corpus.db import connect
+from corpus.db import connect, utcnow
 from corpus.ingest import ingest_files, validators
 from corpus.lexicons import load_lexicons, signature
 from dashboards.site import build_site
@@ -54,12 +54,45 @@ def with_validators(sources: Sequence[dict[str, Any]], db: Path) -> list[dict[st
     ]
 
 
+# Present in the crawl folder from the start of a crawl until its items are ingested.
+PENDING = "PENDING"
+
+
+def recover_interrupted(db: Path, sources: Sequence[dict[str, Any]]) -> int:
+    """Ingest what a killed crawl had written before it died; return how many items.
+
+    Those documents are then stored, so the next crawl fetches them conditionally (a 304)
+    instead of downloading them again: the work done before the kill is kept."""
+    out = crawl_dir_for(db)
+    if not (out / PENDING).exists():
+        return 0
+    files = sorted(out.glob("*.jsonl"))
+    con = connect(db)
+    try:
+        result = ingest_files(
+            con, files, sources, run_id=f"interrupted-{utcnow():%Y%m%dT%H%M%S}", interrupted=True
+        )
+    finally:
+        con.close()
+    (out / PENDING).unlink()
+    log.warning(
+        "recovered %d item(s) (%d new document(s)) from an interrupted crawl in %s",
+        result.items,
+        result.new_documents,
+        out,
+    )
+    return result.items
+
+
 def crawl(sources: Sequence[dict[str, Any]], db: Path) -> list[Path]:
     """Crawl every source in a child process; return the item files."""
+    recover_interrupted(db, sources)
     sources = with_validators(sources, db)
     out = crawl_dir_for(db)
     if out.exists():
         shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / PENDING).write_text("crawl output not yet ingested\n", encoding="utf-8")
     result = run_crawl(sources, out, user_agent=settings.user_agent())
     log.info("crawled %d source(s); items in %s, log in %s", len(sources), out, result.log_file)
     return result.item_files
@@ -72,6 +105,7 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
         result = ingest_files(con, item_files, sources)
     finally:
         con.close()
+    (crawl_dir_for(db) / PENDING).unlink(missing_ok=True)
     log.info(
         "ingested %d fetch(es), %d not modified, %d failed (see fetch_log); %d new document(s), "
         "%d already stored, %d page(s) without a document (see crawl_issues)",
