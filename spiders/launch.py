@@ -6,10 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from spiders.progress import CrawlProgress, ItemTail
 
 
 class CrawlError(RuntimeError):
@@ -27,10 +30,12 @@ class CrawlOutput:
 def run_crawl(
     sources: Sequence[dict[str, Any]],
     out_dir: Path,
-    log_level: str = os.environ.get("MARKETSPEAK_CRAWL_LOG_LEVEL", "INFO"),
+    log_level: str | None = None,
     user_agent: str | None = None,
 ) -> CrawlOutput:
     """Crawl `sources` in a fresh Scrapy process, writing `out_dir/<source>.jsonl`."""
+    # Scrapy's own log goes to crawl.log; MARKETSPEAK_CRAWL_LOG_LEVEL=DEBUG shows every request.
+    log_level = log_level or os.environ.get("MARKETSPEAK_CRAWL_LOG_LEVEL", "INFO")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     spec = out_dir / "crawl-spec.json"
@@ -53,12 +58,21 @@ def run_crawl(
     # The child must import this checkout's packages however the parent was started.
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
-    with log_file.open("w", encoding="utf-8") as log:
-        done = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=env, check=False)
-    if done.returncode != 0:
-        tail = log_file.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+    tail = ItemTail(out_dir, [s["name"] for s in sources])
+    with log_file.open("w", encoding="utf-8") as log, CrawlProgress(tail) as progress:
+        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            while child.poll() is None:
+                time.sleep(0.5)
+                progress.refresh()
+        finally:
+            if child.poll() is None:  # we were interrupted: do not leave the crawl behind
+                child.terminate()
+                child.wait()
+    if child.returncode != 0:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
         raise CrawlError(
-            f"crawl process exited with {done.returncode}; see {log_file}: " + " / ".join(tail)
+            f"crawl process exited with {child.returncode}; see {log_file}: " + " / ".join(lines)
         )
     files = [out_dir / f"{s['name']}.jsonl" for s in sources]
     return CrawlOutput([f for f in files if f.exists()], log_file)
