@@ -76,6 +76,7 @@ INSERT OR REPLACE INTO date_sources VALUES
     ('time-element',    true,  'the datetime attribute of a <time> element in the page'),
     ('listing',         true,  'the date printed beside the link on the listing page that led to the document'),
     ('feed',            true,  'the date of the RSS or Atom entry that linked to the document'),
+    ('api',             true,  'the publisher''s API (GOV.UK: first_published_at, else public_timestamp)'),
     ('pdf-metadata',    true,  'the CreationDate in the PDF''s document information'),
     ('url',             true,  'a full year/month/day date in the URL path'),
     ('htmldate',        false, 'htmldate''s heuristics over the page (may be a modification date)'),

@@ -4,6 +4,9 @@
       - name: northshire            # lower-case slug, unique
         kind: council               # council | regulator | government | other
         platform: site              # optional: site (follow links, default) | sitemap | feed
+                                    #   | govuk (Search API; needs `organisations`)
+        organisations: [ofsted]     # govuk only: organisation slugs
+        hosts: [assets.example.org] # optional: more hosts the crawl may fetch from
         start_urls: [https://www.northshire.gov.uk/news/]
         documents: ['/news/\\d{4}/']  # optional: URLs (re.search) that are documents
         follow: ['/news/']          # optional: links to follow (default: all on its hosts)
@@ -25,7 +28,7 @@ from urllib.parse import urlsplit
 from corpus.yamlfile import ConfigError, line_of, load_yaml
 
 KINDS = ("council", "regulator", "government", "other")
-PLATFORMS = ("site", "sitemap", "feed")
+PLATFORMS = ("site", "sitemap", "feed", "govuk")
 SOURCE_KEYS = {
     "platform",
     "name",
@@ -37,6 +40,8 @@ SOURCE_KEYS = {
     "delay",
     "concurrency",
     "timeout",
+    "organisations",
+    "hosts",
 }
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -102,6 +107,14 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
         raise fail("platform", f"{platform!r} is not one of {', '.join(PLATFORMS)}")
     if platform != "site":
         source["platform"] = platform
+    for key in ("organisations", "hosts"):
+        values = item.get(key) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise fail(key, "must be a list of names")
+        if values:
+            source[key] = list(values)
+    if platform == "govuk" and not source.get("organisations"):
+        raise ConfigError(path, line, f"{label}: platform govuk needs 'organisations'")
     for key in ("documents", "follow"):
         patterns = item.get(key) or []
         if isinstance(patterns, str):

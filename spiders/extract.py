@@ -42,6 +42,7 @@ DATE_SOURCES = (
     "listing",
     "feed",
     "sitemap-lastmod",
+    "api",
 )
 
 # <meta> names and properties that carry a publication date, most specific first.

@@ -18,6 +18,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from spiders import settings as default_settings
+from spiders.govuk import GovukSpider
 from spiders.source_spider import SourceSpider
 
 
@@ -48,9 +49,10 @@ def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
 
 def spider_for(source: dict[str, Any], out_dir: Path) -> type[SourceSpider]:
     """A SourceSpider subclass carrying this source's settings."""
+    base = GovukSpider if source.get("platform") == "govuk" else SourceSpider
     return type(
-        f"SourceSpider_{source['name'].replace('-', '_')}",
-        (SourceSpider,),
+        f"{base.__name__}_{source['name'].replace('-', '_')}",
+        (base,),
         {"custom_settings": source_settings(source, out_dir)},
     )
 

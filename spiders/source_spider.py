@@ -40,7 +40,9 @@ class SourceSpider(scrapy.Spider):
         super().__init__(name=source["name"], **kwargs)
         self.source = source
         self.start_urls = [canonical_url(u) for u in source["start_urls"]]
-        self.allowed_hosts = {host_of(u) for u in self.start_urls}
+        self.allowed_hosts = {host_of(u) for u in self.start_urls} | {
+            h.lower() for h in source.get("hosts") or []
+        }
         # Scrapy's offsite filter works on host names; our own check adds the port.
         self.allowed_domains = sorted({h.split(":")[0] for h in self.allowed_hosts})
         self.documents = [re.compile(p) for p in source.get("documents") or []]

@@ -94,3 +94,15 @@ def test_an_unknown_platform_is_a_config_error(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"s\.yaml:4: source 'a': platform: 'wiki'"):
         load_sources(path)
+
+
+def test_a_govuk_source_needs_organisations(tmp_path):
+    from corpus.yamlfile import ConfigError
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "sources:\n  - name: a\n    kind: regulator\n    platform: govuk\n"
+        "    start_urls: [https://www.gov.uk/api/search.json]\n"
+    )
+    with pytest.raises(ConfigError, match="platform govuk needs 'organisations'"):
+        load_sources(path)

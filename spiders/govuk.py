@@ -1,0 +1,154 @@
+"""GOV.UK: documents of chosen organisations through the Search API and the Content API.
+
+The search API (`/api/search.json`) lists an organisation's documents, newest first, in
+pages; each result's content item (`/api/content/<path>`) gives the body, the first
+publication date and the attachments, whose PDFs are fetched too. Dates come from the API
+(`first_published_at`, else `public_timestamp`), recorded as date_source `api`.
+
+Source keys: `start_urls` holds the search API URL (https://www.gov.uk/api/search.json),
+`organisations` the organisation slugs, `hosts` the attachment host
+(assets.publishing.service.gov.uk).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import lxml.html
+from scrapy.http import Response
+
+from spiders.extract import Extracted, normalise_text, parse_date
+from spiders.source_spider import SourceSpider
+from spiders.urls import canonical_url, host_of
+
+PAGE_SIZE = 100  # the API allows up to 1500; smaller pages keep each response modest
+FIELDS = ("title", "link", "public_timestamp", "first_published_at", "format")
+BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "td", "th", "blockquote", "pre")
+
+
+def search_url(api: str, organisation: str, start: int, count: int = PAGE_SIZE) -> str:
+    query = [
+        ("filter_organisations", organisation),
+        ("count", count),
+        ("start", start),
+        ("order", "-public_timestamp"),
+        *(("fields", f) for f in FIELDS),
+    ]
+    parts = urlsplit(api)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def body_text(html: str) -> str:
+    """Paragraphs of a content item's HTML body, one per line."""
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    blocks = root.xpath(
+        "|".join(f"//{tag}[not(ancestor::{'|ancestor::'.join(BLOCKS)})]" for tag in BLOCKS)
+    )
+    text = "\n".join(block.text_content() for block in blocks) if blocks else root.text_content()
+    return normalise_text(text)
+
+
+def attachment_urls(details: dict) -> list[str]:
+    """PDF attachments of a content item, in both the current and the legacy form."""
+    urls = [
+        a["url"]
+        for a in details.get("attachments") or []
+        if isinstance(a, dict)
+        and a.get("url")
+        and a.get("attachment_type", "file") == "file"
+        and "pdf" in str(a.get("content_type", "pdf")).lower()
+    ]
+    for fragment in details.get("documents") or []:  # legacy: HTML strings with links
+        try:
+            urls += lxml.html.fromstring(fragment).xpath("//a/@href")
+        except (ValueError, lxml.etree.ParserError):
+            continue
+    return urls
+
+
+class GovukSpider(SourceSpider):
+    """Search API pages → content items → attachments."""
+
+    def __init__(self, source: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(source, **kwargs)
+        self.organisations = list(source.get("organisations") or [])
+        self.page_size = int(source.get("page_size") or PAGE_SIZE)  # crawl spec only
+
+    async def start(self) -> Any:
+        for api in self.start_urls:
+            for organisation in self.organisations:
+                url = search_url(api, organisation, 0, self.page_size)
+                if request := self.request(url, self.parse_search):
+                    request.meta.update(api=api, organisation=organisation, start=0)
+                    yield request
+
+    def parse_search(self, response: Response) -> Iterator[Any]:
+        yield self.fetch_record(canonical_url(response.url), response.status, "", None, response)
+        try:
+            data = json.loads(response.text)
+            results, total = data["results"], int(data.get("total", 0))
+        except (ValueError, KeyError, TypeError) as exc:
+            yield self.issue(response.url, "api-unreadable", f"search response: {exc}")
+            return
+        origin = f"{urlsplit(response.url).scheme}://{host_of(response.url)}"
+        for result in results:
+            link = str(result.get("link") or "")
+            if not link.startswith("/"):
+                continue  # an absolute link is on another site
+            when = parse_date(result.get("first_published_at") or result.get("public_timestamp"))
+            listed = (when, "api") if when else None
+            if request := self.request(f"{origin}/api/content{link}", self.parse_content, listed):
+                yield request
+        start = response.meta["start"] + len(results)
+        if results and start < total:
+            url = search_url(
+                response.meta["api"], response.meta["organisation"], start, self.page_size
+            )
+            if request := self.request(url, self.parse_search):
+                request.meta.update(
+                    api=response.meta["api"],
+                    start=start,
+                    organisation=response.meta["organisation"],
+                )
+                yield request
+
+    def parse_content(self, response: Response) -> Iterator[Any]:
+        yield self.fetch_record(canonical_url(response.url), response.status, "", None, response)
+        try:
+            item = json.loads(response.text)
+            details = item.get("details") or {}
+        except (ValueError, AttributeError) as exc:
+            yield self.issue(response.url, "api-unreadable", f"content item: {exc}")
+            return
+        origin = f"{urlsplit(response.url).scheme}://{host_of(response.url)}"
+        web_url = canonical_url(origin + str(item.get("base_path") or urlsplit(response.url).path))
+        published = parse_date(item.get("first_published_at") or item.get("public_updated_at"))
+        text = body_text(str(details.get("body") or ""))
+        extracted = Extracted(
+            item.get("title"),
+            text,
+            published,
+            "api" if published else None,
+            None if text else "no-main-text",
+            None if text else "content item has no body text",
+        )
+        yield self.item(web_url, "html", extracted)
+        for url in attachment_urls(details):
+            url = canonical_url(response.urljoin(url))
+            if host_of(url) in self.allowed_hosts and self.is_document(url):
+                listed = (published, "api") if published else None
+                if request := self.request(url, self.parse, listed):
+                    yield request
+
+    def issue(self, url: str, reason: str, detail: str) -> dict[str, Any]:
+        return self.item(
+            canonical_url(url), "html", Extracted(None, "", None, None, reason, detail)
+        )
