@@ -5,6 +5,7 @@
         kind: council               # council | regulator | government | other
         platform: site              # optional: site (follow links, default) | sitemap | feed
                                     #   | govuk (Search API; needs `organisations`)
+                                    #   | moderngov (start_urls: the site root)
         organisations: [ofsted]     # govuk only: organisation slugs
         hosts: [assets.example.org] # optional: more hosts the crawl may fetch from
         start_urls: [https://www.northshire.gov.uk/news/]
@@ -28,7 +29,7 @@ from urllib.parse import urlsplit
 from corpus.yamlfile import ConfigError, line_of, load_yaml
 
 KINDS = ("council", "regulator", "government", "other")
-PLATFORMS = ("site", "sitemap", "feed", "govuk")
+PLATFORMS = ("site", "sitemap", "feed", "govuk", "moderngov")
 SOURCE_KEYS = {
     "platform",
     "name",

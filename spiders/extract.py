@@ -281,3 +281,21 @@ def listing_date(link: Any) -> date | None:
     # Text inside links is left out: a title like "Minutes of 17 October 2013" names the
     # meeting, not when the document was published.
     return text_date(" ".join(entry.xpath(".//text()[not(ancestor::a)]").getall()))
+
+
+BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "td", "th", "blockquote", "pre")
+
+
+def fragment_text(html: str) -> str:
+    """Paragraphs of an HTML fragment (an API's body field), one per line."""
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    blocks = root.xpath(
+        "|".join(f"//{tag}[not(ancestor::{'|ancestor::'.join(BLOCKS)})]" for tag in BLOCKS)
+    )
+    text = "\n".join(block.text_content() for block in blocks) if blocks else root.text_content()
+    return normalise_text(text)

@@ -20,13 +20,12 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import lxml.html
 from scrapy.http import Response
 
-from spiders.extract import Extracted, normalise_text, parse_date
+from spiders.extract import Extracted, fragment_text, parse_date
 from spiders.source_spider import SourceSpider
 from spiders.urls import canonical_url, host_of
 
 PAGE_SIZE = 100  # the API allows up to 1500; smaller pages keep each response modest
 FIELDS = ("title", "link", "public_timestamp", "first_published_at", "format")
-BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "td", "th", "blockquote", "pre")
 
 
 def search_url(api: str, organisation: str, start: int, count: int = PAGE_SIZE) -> str:
@@ -39,21 +38,6 @@ def search_url(api: str, organisation: str, start: int, count: int = PAGE_SIZE) 
     ]
     parts = urlsplit(api)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
-
-
-def body_text(html: str) -> str:
-    """Paragraphs of a content item's HTML body, one per line."""
-    if not html.strip():
-        return ""
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    blocks = root.xpath(
-        "|".join(f"//{tag}[not(ancestor::{'|ancestor::'.join(BLOCKS)})]" for tag in BLOCKS)
-    )
-    text = "\n".join(block.text_content() for block in blocks) if blocks else root.text_content()
-    return normalise_text(text)
 
 
 def attachment_urls(details: dict) -> list[str]:
@@ -131,7 +115,7 @@ class GovukSpider(SourceSpider):
         origin = f"{urlsplit(response.url).scheme}://{host_of(response.url)}"
         web_url = canonical_url(origin + str(item.get("base_path") or urlsplit(response.url).path))
         published = parse_date(item.get("first_published_at") or item.get("public_updated_at"))
-        text = body_text(str(details.get("body") or ""))
+        text = fragment_text(str(details.get("body") or ""))
         extracted = Extracted(
             item.get("title"),
             text,

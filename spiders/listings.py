@@ -28,7 +28,8 @@ class Entry:
     is_sitemap: bool = False
 
 
-def _xml(body: bytes) -> etree._Element | None:
+def read_xml(body: bytes) -> etree._Element | None:
+    """Parse untrusted XML safely (no entities, no network); None when it is not XML."""
     if body[:2] == b"\x1f\x8b":  # gzipped sitemap
         try:
             body = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, MAX_XML_BYTES)
@@ -53,7 +54,7 @@ def _child_text(node: etree._Element, name: str) -> str | None:
 
 def read_sitemap(body: bytes) -> Iterator[Entry]:
     """Entries of a <urlset> (documents) or a <sitemapindex> (more sitemaps)."""
-    root = _xml(body)
+    root = read_xml(body)
     if root is None:
         return
     index = _local(root.tag) == "sitemapindex"
@@ -79,7 +80,7 @@ def _feed_date(text: str | None) -> date | None:
 
 def read_feed(body: bytes) -> Iterator[Entry]:
     """Entries of an RSS 2.0 channel or an Atom feed."""
-    root = _xml(body)
+    root = read_xml(body)
     if root is None:
         return
     for node in root.iter():

@@ -19,6 +19,7 @@ from scrapy.settings import Settings
 
 from spiders import settings as default_settings
 from spiders.govuk import GovukSpider
+from spiders.moderngov import ModernGovSpider
 from spiders.source_spider import SourceSpider
 
 
@@ -49,7 +50,9 @@ def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
 
 def spider_for(source: dict[str, Any], out_dir: Path) -> type[SourceSpider]:
     """A SourceSpider subclass carrying this source's settings."""
-    base = GovukSpider if source.get("platform") == "govuk" else SourceSpider
+    base = {"govuk": GovukSpider, "moderngov": ModernGovSpider}.get(
+        source.get("platform", "site"), SourceSpider
+    )
     return type(
         f"{base.__name__}_{source['name'].replace('-', '_')}",
         (base,),

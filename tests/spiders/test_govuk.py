@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from pipelines import steps
-from spiders.govuk import body_text
+from spiders.extract import fragment_text
 from tests.spiders.govuk_site import ORGS, serve_govuk
 
 
@@ -70,6 +70,6 @@ def test_search_results_are_paged_until_the_total(govuk_crawl):
     assert len(pages) == -(-ORGS["care-quality-standards"] // 10) == 3
 
 
-def test_body_text_keeps_paragraphs_and_list_items():
+def test_fragment_text_keeps_paragraphs_and_list_items():
     html = "<div><p>One <b>two</b>.</p><ul><li>Three</li></ul><p></p></div>"
-    assert body_text(html) == "One two.\nThree"
+    assert fragment_text(html) == "One two.\nThree"
