@@ -144,7 +144,7 @@ class SourceSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         if self.is_document(url):
-            extracted = with_listed_date(extract_html(response.text, url), response)
+            extracted = with_listed_date(extract_html(decoded_text(response), url), response)
             # Without `documents` patterns, a page with no main text is just navigation.
             if extracted.text or self.documents:
                 yield self.item(url, "html", extracted)
@@ -248,3 +248,16 @@ def with_listed_date(extracted: Extracted, response: Response) -> Extracted:
     ):
         extracted.published, extracted.date_source = listed
     return extracted
+
+
+def decoded_text(response: TextResponse) -> str:
+    """The page as text. Scrapy honours the declared charset; when that declaration is wrong
+    (bytes that are not valid in it, typically Windows-1252 labelled UTF-8), the bytes are
+    read as Windows-1252 instead of being turned into replacement characters."""
+    text = response.text
+    if "\ufffd" in text and "\ufffd".encode() not in response.body:
+        try:
+            return response.body.decode("cp1252")
+        except UnicodeDecodeError:
+            return text
+    return text

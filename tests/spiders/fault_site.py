@@ -29,6 +29,7 @@ FAULTS = {
     "/faults/away.html": (None, "offsite", False),  # redirects to another host
     "/faults/huge.html": (None, "too-large", False),
     "/faults/cp1252.html": (200, "", True),  # no charset anywhere, Windows-1252 bytes
+    "/faults/mislabelled.html": (200, "", True),  # says UTF-8, is Windows-1252
     "/faults/malformed.html": (200, "", True),
     "/faults/gone.html": (404, "http-404", False),
 }
@@ -70,6 +71,11 @@ def serve_faults() -> Iterator[tuple[str, Counter, set[str]]]:
                     "that\u2019s the \u201cunit cost\u201d.</p>",
                 )
                 return self.send(200, body.encode("cp1252"), ctype="text/html")
+            if path == "/faults/mislabelled.html":
+                body = ARTICLE.format(
+                    title="Mislabelled", body=PROSE + "<p>Caf\u00e9 \u2013 \u00a310 a head.</p>"
+                )
+                return self.send(200, body.encode("cp1252"))  # header says utf-8
             if path == "/faults/malformed.html":
                 body = "<html><body><article><h1>Broken<p>" + PROSE + "<div><p>unclosed <b>bold"
                 return self.send(200, body.encode())

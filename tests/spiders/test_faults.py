@@ -73,3 +73,11 @@ def test_the_run_summary_counts_the_failures(fault_crawl):
     expected = sorted(e for s, e, _ in FAULTS.values() if e)
     assert sorted(failures.keys()) == expected and failed == len(expected)
     assert fetched == 1 + sum(1 for s, e, _ in FAULTS.values() if not e)
+
+
+def test_a_page_whose_declared_charset_is_wrong_is_read_as_windows_1252(fault_crawl):
+    con, base, *_ = fault_crawl
+    [(text,)] = con.execute(
+        "SELECT text FROM documents WHERE url = ?", [base + "/faults/mislabelled.html"]
+    ).fetchall()
+    assert "Caf\u00e9 \u2013 \u00a310 a head." in text
