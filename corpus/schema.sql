@@ -329,3 +329,15 @@ COMMENT ON VIEW trend_yearly IS 'trend(''year''): documents, tokens, hits, rates
 
 CREATE OR REPLACE VIEW term_trend_yearly AS SELECT * FROM term_trend('year');
 COMMENT ON VIEW term_trend_yearly IS 'term_trend(''year''): hits and rate per million tokens of each term per year.';
+
+CREATE OR REPLACE VIEW v_kwic AS
+SELECT h.lexicon, h.term, d.published, d.source, d.title, d.url, h.doc_id, h.position,
+       (SELECT coalesce(string_agg(t.token, ' ' ORDER BY t.position), '') FROM tokens t
+        WHERE t.doc_id = h.doc_id AND t.position >= h.position - 8 AND t.position < h.position)
+           AS left_context,
+       h.matched AS match,
+       (SELECT coalesce(string_agg(t.token, ' ' ORDER BY t.position), '') FROM tokens t
+        WHERE t.doc_id = h.doc_id AND t.position >= h.position + h.n_tokens
+          AND t.position < h.position + h.n_tokens + 8) AS right_context
+FROM term_hits h JOIN current_documents d USING (doc_id);
+COMMENT ON VIEW v_kwic IS 'Every lexicon hit with 8 tokens of context either side, its document''s date, source, title and URL. Filter by term before reading: it is computed on demand.';

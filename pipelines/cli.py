@@ -97,6 +97,84 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_kwic(args: argparse.Namespace) -> int:
+    """Print every use of TERM with the words around it, its date, title and URL.
+
+    TERM is a lexicon term ("customer journey") or any word, matched on its lemma.
+
+    Example:
+      marketspeak kwic customer --width 6 --sample 20 --seed 1 --from 2015 --format csv
+    """
+    from analysis.kwic import kwic
+    from corpus.db import connect
+
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        frame = kwic(
+            con,
+            args.term,
+            args.width,
+            args.sample,
+            args.seed,
+            args.source,
+            _date_arg(args.date_from, start=True),
+            _date_arg(args.date_to, start=False),
+        )
+    finally:
+        con.close()
+    frame["published"] = [v.isoformat() if v else "" for v in frame["published"]]
+    if args.format == "csv":
+        frame.map(_csv_safe).to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", indent=1, force_ascii=False))
+    else:
+        _print_kwic(frame)
+    print(f"{len(frame)} line(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _date_arg(value: str | None, start: bool):
+    """'2015' or '2015-06-30' as a date; a bare year means its first or last day."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        if len(value) == 4:
+            return date(int(value), 1, 1) if start else date(int(value), 12, 31)
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"--from/--to: {value!r} is not a year or a YYYY-MM-DD date") from exc
+
+
+def _csv_safe(value: object) -> object:
+    """Crawled text must not become a spreadsheet formula: prefix =, +, -, @ with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _print_kwic(frame) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_header=True, box=None)
+    table.add_column("date", no_wrap=True)
+    table.add_column("left", justify="right", no_wrap=True, overflow="ellipsis", ratio=3)
+    table.add_column("term", style="bold", no_wrap=True)
+    table.add_column("right", no_wrap=True, overflow="ellipsis", ratio=3)
+    table.add_column("source", no_wrap=True)
+    for row in frame.itertuples(index=False):
+        # Crawled text may contain [brackets] that rich would read as markup.
+        cells = (row.published, row.left_context, row.match, row.right_context, row.source)
+        table.add_row(*(escape(str(cell)) for cell in cells))
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    console.print(table)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the bundled sample site on 127.0.0.1 and run the whole pipeline on it.
 
@@ -209,6 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     trend = add("trend", cmd_trend, "db", "by")
     trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
     trend.add_argument("--by-source", action="store_true", help="one row per period and source")
+    kwic = add("kwic", cmd_kwic, "db")
+    kwic.add_argument("term", help="lexicon term or word")
+    kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")
+    kwic.add_argument("--sample", type=int, help="show a random sample of N lines")
+    kwic.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
+    kwic.add_argument("--source", help="only this source")
+    kwic.add_argument("--from", dest="date_from", metavar="DATE", help="from year or date")
+    kwic.add_argument("--to", dest="date_to", metavar="DATE", help="to year or date")
+    kwic.add_argument("--format", choices=["table", "csv", "json"], default="table")
     demo = add("demo", cmd_demo, "out")
     demo.add_argument(
         "--db",

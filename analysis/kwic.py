@@ -1,0 +1,57 @@
+"""Key word in context: every use of a term with the words around it, its document's
+title, date and URL, so a reader can see what "customer" means where it is used."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+COLUMNS = [
+    "published",
+    "source",
+    "title",
+    "url",
+    "doc_id",
+    "position",
+    "left_context",
+    "match",
+    "right_context",
+]
+
+
+def kwic(
+    con: duckdb.DuckDBPyConnection,
+    term: str,
+    width: int = 8,
+    sample: int | None = None,
+    seed: int = 0,
+    source: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> pd.DataFrame:
+    """Concordance lines for `term` (a lexicon term, or any word by its lemma), in date order.
+
+    With `sample`, a reproducible random sample of that many lines (same seed, same lines).
+    """
+    if width < 0:
+        raise ValueError("width must be 0 or more")
+    sql = (resources.files("analysis") / "sql" / "kwic.sql").read_text(encoding="utf-8")
+    params = {
+        "term": " ".join(term.lower().split()),
+        "width": width,
+        "source": source,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    frame = con.execute(sql, params).df()
+    frame["published"] = [
+        None if pd.isna(v) else pd.Timestamp(v).date() for v in frame["published"]
+    ]
+    if sample is not None and sample < len(frame):
+        keep = sorted(random.Random(seed).sample(range(len(frame)), sample))
+        frame = frame.iloc[keep].reset_index(drop=True)
+    return frame[COLUMNS]

@@ -1,0 +1,32 @@
+-- Concordance (key word in context) lines for one term.
+-- A lexicon term is found through term_hits (so "customer journey" is one match); any other
+-- word is matched on its lemma in tokens. Context is `width` tokens either side.
+-- Parameters: $term, $width, $source, $date_from, $date_to (NULLs mean no filter).
+WITH matches AS (
+    SELECT doc_id, position, n_tokens FROM term_hits WHERE term = $term
+    UNION ALL
+    SELECT doc_id, position, 1 FROM tokens
+    WHERE lemma = $term AND NOT EXISTS (SELECT 1 FROM lexicon_terms WHERE term = $term)
+), lines AS (
+    SELECT m.doc_id, m.position,
+           string_agg(t.token, ' ' ORDER BY t.position)
+               FILTER (WHERE t.position < m.position) AS left_context,
+           string_agg(t.token, ' ' ORDER BY t.position)
+               FILTER (WHERE t.position >= m.position AND t.position < m.position + m.n_tokens)
+               AS match,
+           string_agg(t.token, ' ' ORDER BY t.position)
+               FILTER (WHERE t.position >= m.position + m.n_tokens) AS right_context
+    FROM matches m
+    JOIN tokens t ON t.doc_id = m.doc_id
+                 AND t.position BETWEEN m.position - $width AND m.position + m.n_tokens - 1 + $width
+    GROUP BY m.doc_id, m.position
+)
+SELECT d.published, d.source, d.title, d.url, l.doc_id, l.position,
+       coalesce(l.left_context, '') AS left_context, l.match,
+       coalesce(l.right_context, '') AS right_context
+FROM lines l
+JOIN current_documents d USING (doc_id)
+WHERE ($source IS NULL OR d.source = $source)
+  AND ($date_from IS NULL OR d.published >= $date_from)
+  AND ($date_to IS NULL OR d.published <= $date_to)
+ORDER BY d.published NULLS LAST, l.doc_id, l.position
