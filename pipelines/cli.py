@@ -93,7 +93,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print(json.dumps(json.loads(frame.to_json(orient="records")), indent=1))
     else:
-        _print_table(frame)
+        _print_table(frame, caption=TREND_CAPTION)
     return EXIT_OK
 
 
@@ -130,6 +130,40 @@ def cmd_kwic(args: argparse.Namespace) -> int:
     else:
         _print_kwic(frame)
     print(f"{len(frame)} line(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_collocates(args: argparse.Namespace) -> int:
+    """Print the words that keep TERM company, with O11, E11, log-likelihood, MI, logDice, t.
+
+    Counting follows #LancsBox: pairs within --window word tokens either side; see
+    analysis/collocations.py for every formula. Sorted by logDice.
+
+    Example:
+      marketspeak collocates customer --window 5 --min-freq 3 --by year --format csv
+    """
+    from analysis.collocations import collocates
+    from analysis.frequency import period_label
+    from corpus.db import connect
+
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        frame = collocates(con, args.term, args.window, args.min_freq, args.by)
+    finally:
+        con.close()
+    labels = [period_label(v, args.by) if args.by else "all" for v in frame["period_start"]]
+    frame = frame.drop(columns=["period_start"])
+    frame.insert(0, "period", labels)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", indent=1, force_ascii=False))
+    else:
+        frame = frame.groupby("period", sort=False).head(args.top)
+        _print_table(
+            frame.round({"e11": 2, "ll": 2, "mi": 2, "logdice": 2, "t": 2}),
+            columns=list(frame.columns),
+        )
     return EXIT_OK
 
 
@@ -204,23 +238,28 @@ TABLE_COLUMNS = {
 }
 
 
-def _print_table(frame) -> None:
+TREND_CAPTION = (
+    "market/M, relational/M: hits per million tokens; index: market / (market + relational)"
+)
+TEXT_COLUMNS = ("period", "source", "collocate")
+
+
+def _print_table(frame, columns: list[str] | None = None, caption: str = "") -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    columns = [c for c in TABLE_COLUMNS if c in frame.columns]
-    table = Table(
-        caption="market/M, relational/M: hits per million tokens; "
-        "index: market / (market + relational)"
-    )
+    names = dict(TABLE_COLUMNS) if columns is None else {c: c for c in columns}
+    columns = [c for c in names if c in frame.columns]
+    table = Table(caption=caption or None)
     for column in columns:
         table.add_column(
-            TABLE_COLUMNS[column],
+            names[column],
             no_wrap=True,
-            justify="left" if column in ("period", "source") else "right",
+            justify="left" if column in TEXT_COLUMNS else "right",
         )
     for record in frame[columns].itertuples(index=False):
-        table.add_row(*(_fmt(v) for v in record))
+        table.add_row(*(escape(_fmt(v)) for v in record))
     console = Console()
     if not console.is_terminal:
         console = Console(width=140)
@@ -287,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
     trend = add("trend", cmd_trend, "db", "by")
     trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
     trend.add_argument("--by-source", action="store_true", help="one row per period and source")
+    colloc = add("collocates", cmd_collocates, "db")
+    colloc.add_argument("term", help="lexicon term or word")
+    colloc.add_argument("--window", type=int, default=5, help="word tokens each side (default 5)")
+    colloc.add_argument("--min-freq", type=int, default=1, help="smallest O11 listed (default 1)")
+    colloc.add_argument("--by", choices=["year", "quarter", "month"], help="one list per period")
+    colloc.add_argument("--top", type=int, default=20, help="rows per period in the table view")
+    colloc.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")

@@ -7,6 +7,7 @@ WITH matches AS (
     UNION ALL
     SELECT doc_id, position, 1 FROM tokens
     WHERE lemma = $term AND NOT EXISTS (SELECT 1 FROM lexicon_terms WHERE term = $term)
+      AND NOT EXISTS (SELECT 1 FROM term_hits WHERE term = $term)
 ), lines AS (
     SELECT m.doc_id, m.position,
            string_agg(t.token, ' ' ORDER BY t.position)

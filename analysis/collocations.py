@@ -1,0 +1,83 @@
+"""Collocations: which words keep a term company, scored by standard association measures.
+
+Counting convention (the one #LancsBox documents): O11 is the number of (node, collocate)
+token pairs within ±window word tokens of the node in the same document, a token inside
+two node windows counting twice; R1 = f(node)·2·window; C1 = f(collocate); N = all word
+tokens. The 2×2 table is then O12 = R1 − O11, O21 = C1 − O11, O22 = N − R1 − C1 + O11, with
+expected values E_ij = R_i·C_j / N.
+
+Measures (columns):
+- ``mi``: mutual information, log2(O11 / E11) (Church & Hanks 1990).
+- ``t``: t-score, (O11 − E11) / √O11.
+- ``ll``: log-likelihood G² = 2·Σ O_ij·ln(O_ij / E_ij) over the four cells, cells with
+  O_ij ≤ 0 contributing 0; reported negative when O11 < E11 (the collocate is repelled)
+  (Dunning 1993).
+- ``logdice``: 14 + log2(2·O11 / (R1 + C1)) (Rychlý 2008).
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+COLUMNS = ["period_start", "collocate", "o11", "e11", "r1", "c1", "n", "ll", "mi", "logdice", "t"]
+
+
+def scores(o11: float, r1: float, c1: float, n: float) -> dict[str, float]:
+    """Every association measure for one node-collocate pair (see the module docstring)."""
+    e11 = r1 * c1 / n
+    observed = (o11, r1 - o11, c1 - o11, n - r1 - c1 + o11)
+    expected = (e11, r1 * (n - c1) / n, (n - r1) * c1 / n, (n - r1) * (n - c1) / n)
+    g2 = 2 * sum(
+        o * math.log(o / e) for o, e in zip(observed, expected, strict=True) if o > 0 and e > 0
+    )
+    return {
+        "e11": e11,
+        "ll": g2 if o11 >= e11 else -g2,
+        "mi": math.log2(o11 / e11),
+        "logdice": 14 + math.log2(2 * o11 / (r1 + c1)),
+        "t": (o11 - e11) / math.sqrt(o11),
+    }
+
+
+def collocates(
+    con: duckdb.DuckDBPyConnection,
+    term: str,
+    window: int = 5,
+    min_freq: int = 1,
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Collocates of `term` with O11 ≥ `min_freq`, best logDice first (per period with `by`).
+
+    `period_start` is empty overall; with `by` ('year', 'quarter', 'month') it is the
+    period's first day, and counts and N are those of the period.
+    """
+    if window < 1:
+        raise ValueError("window must be at least 1")
+    if by not in (None, "year", "quarter", "month"):
+        raise ValueError(f"by must be year, quarter or month, not {by!r}")
+    sql = (resources.files("analysis") / "sql" / "collocates.sql").read_text(encoding="utf-8")
+    params = {
+        "term": " ".join(term.lower().split()),
+        "window": window,
+        "by_period": by is not None,
+        "period": by or "year",
+    }
+    counts = con.execute(sql, params).df()
+    counts = counts[counts["o11"] >= min_freq]
+    rows = [
+        {**row, **scores(row["o11"], row["r1"], row["c1"], row["n"])}
+        for row in counts.to_dict("records")
+    ]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    if by is None:
+        frame["period_start"] = None
+    return frame.sort_values(
+        ["period_start", "logdice", "collocate"],
+        ascending=[True, False, True],
+        na_position="first",
+        ignore_index=True,
+    )

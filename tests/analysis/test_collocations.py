@@ -1,0 +1,105 @@
+"""Collocation measures on a corpus small enough to work out on paper."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from analysis.collocations import collocates, scores
+from corpus import annotate
+from corpus.db import connect
+from corpus.ingest import ingest_files
+from corpus.lexicons import load_lexicons
+from spiders.extract import content_hash
+
+
+def tiny_corpus(tmp_path, texts):
+    rows = [
+        {
+            "item": "document",
+            "source": "s",
+            "url": f"http://127.0.0.1/{n}",
+            "text": text,
+            "content_sha256": content_hash(text),
+            "content_type": "html",
+            "published": f"{2010 + n}-06-01",
+            "date_source": "html-meta",
+            "fetched_at": "2024-01-01T00:00:00",
+        }
+        for n, text in enumerate(texts)
+    ]
+    items = tmp_path / "s.jsonl"
+    items.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    con = connect(tmp_path / "tiny.duckdb")
+    ingest_files(
+        con, [items], [{"name": "s", "kind": "council", "start_urls": ["http://127.0.0.1/"]}]
+    )
+    annotate.tokenise_pending(con, load_lexicons())
+    return con
+
+
+def test_hand_worked_counts_and_scores(tmp_path):
+    # Word tokens: apple customer pear plum customer fig  (N = 6; punctuation is skipped)
+    con = tiny_corpus(tmp_path, ["Apple customer pear, plum customer fig."])
+    frame = collocates(con, "customer", window=1)
+    assert dict(zip(frame["collocate"], frame["o11"], strict=True)) == {
+        "apple": 1,
+        "pear": 1,
+        "plum": 1,
+        "fig": 1,
+    }
+    pear = frame[frame["collocate"] == "pear"].iloc[0]
+    assert (pear["r1"], pear["c1"], pear["n"]) == (4, 1, 6)
+    assert pear["e11"] == pytest.approx(4 / 6)
+    assert pear["mi"] == pytest.approx(math.log2(1.5))
+    assert pear["t"] == pytest.approx(1 / 3)
+    assert pear["logdice"] == pytest.approx(14 + math.log2(2 / 5))
+    g2 = 2 * (1 * math.log(1.5) + 3 * math.log(3 / (10 / 3)) + 2 * math.log(2 / (5 / 3)))
+    assert pear["ll"] == pytest.approx(g2)
+
+
+def test_windows_stop_at_the_document_edge_and_overlaps_count_twice(tmp_path):
+    con = tiny_corpus(tmp_path, ["customer pear customer", "pear pear pear"])
+    frame = collocates(con, "customer", window=2)
+    # Both node windows hold the pear between them; the second document is not reached.
+    assert dict(zip(frame["collocate"], frame["o11"], strict=True)) == {"pear": 2, "customer": 2}
+
+
+def test_log_likelihood_is_negative_for_a_repelled_collocate():
+    assert scores(o11=1, r1=10, c1=50, n=100)["ll"] < 0
+    assert scores(o11=8, r1=10, c1=50, n=100)["ll"] > 0
+
+
+@pytest.mark.parametrize(("o11", "r1", "c1", "n"), [(3, 10, 20, 1000), (7, 40, 9, 5000)])
+def test_scores_match_their_textbook_formulas(o11, r1, c1, n):
+    got = scores(o11, r1, c1, n)
+    e11 = r1 * c1 / n
+    assert got["mi"] == pytest.approx(math.log2(o11 * n / (r1 * c1)))
+    assert got["t"] == pytest.approx((o11 - e11) / math.sqrt(o11))
+
+
+def test_phrases_are_nodes_and_periods_split_the_counts(crawled, read_db):
+    overall = collocates(read_db, "customer journey", window=3)
+    by_year = collocates(read_db, "customer journey", window=3, by="year")
+    assert overall["o11"].sum() == by_year["o11"].sum()
+    assert (overall["o11"] <= overall["r1"]).all()
+    assert collocates(read_db, "customer journey", window=3, min_freq=5)["o11"].min() >= 5
+
+
+def test_the_cli_lists_collocates_per_period_as_csv(crawled, capsys):
+    import csv
+    import io
+
+    from pipelines.cli import main
+
+    assert (
+        main(["collocates", "customer", "--db", str(crawled.db), "--by", "year", "--format", "csv"])
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {"period", "collocate", "o11", "e11", "ll", "mi", "logdice", "t"} <= set(rows[0])
+    assert {r["period"] for r in rows} >= {"2005", "2024"}
+    assert main(["collocates", "customer", "--db", str(crawled.db)]) == 0
+    assert "logdice" in capsys.readouterr().out
