@@ -76,6 +76,18 @@ def _summary(trend_frame: pd.DataFrame, period: str) -> str:
     )
 
 
+def _rates_summary(trend_frame: pd.DataFrame, period: str) -> str:
+    dated = trend_frame[trend_frame["period_start"].notna()]
+    if dated.empty:
+        return "No dated documents yet."
+    parts = [
+        f"{period_label(row['period_start'], period)}: market {row['market_per_million']:,.0f}, "
+        f"relational {row['relational_per_million']:,.0f}"
+        for row in (dated.iloc[0], dated.iloc[-1])
+    ]
+    return "Hits per million tokens in " + "; ".join(parts) + "."
+
+
 def _rows(trend_frame: pd.DataFrame, period: str) -> list[dict]:
     rows = []
     for record in trend_frame.to_dict("records"):
@@ -119,8 +131,8 @@ def build_site(
         (
             "lexicon-rates",
             "Market and relational words per million tokens",
-            summary,
-            420,
+            _rates_summary(trend_frame, period),
+            470,
             charts.lexicon_rates_chart(trend_frame, period),
             trend_frame,
         ),
