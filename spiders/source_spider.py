@@ -7,6 +7,7 @@ How documents are found depends on the source's `platform`:
 - `feed`: read RSS or Atom feeds; every entry's link is a candidate, dated by the entry
   when the page has no date.
 Sitemap and feed crawls follow links from pages only where `follow` patterns are given.
+The `govuk` and `moderngov` platforms are subclasses in their own modules.
 
 A page whose URL matches one of the source's `documents` patterns (or, with none given,
 any page with main text) becomes a document item; links matching `follow` (default: every
@@ -235,6 +236,7 @@ def header(headers: Any, name: str) -> str | None:
 # Dates a page states about itself beat the date beside its link; a PDF's creation date and
 # heuristic guesses do not (a report is often made weeks before the publisher posts it).
 WEAKER_THAN_LISTED = {None, "pdf-metadata", "htmldate", "url", "sitemap-lastmod"}
+STATED_BY_PUBLISHER = ("listing", "feed", "api")
 
 
 def with_listed_date(extracted: Extracted, response: Response) -> Extracted:
@@ -244,7 +246,7 @@ def with_listed_date(extracted: Extracted, response: Response) -> Extracted:
         return extracted
     listed_source = listed[1]
     if extracted.published is None or (
-        extracted.date_source in WEAKER_THAN_LISTED and listed_source in ("listing", "feed")
+        extracted.date_source in WEAKER_THAN_LISTED and listed_source in STATED_BY_PUBLISHER
     ):
         extracted.published, extracted.date_source = listed
     return extracted

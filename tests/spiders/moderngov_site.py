@@ -147,7 +147,9 @@ def serve_moderngov() -> Iterator[tuple[str, list[str]]]:
                 papers = [p for _, _, ms in COMMITTEES.values() for m in ms for p in m.papers]
                 paper = next((p for p in papers if str(p.attachment) == query.get("ID")), None)
                 if paper:
-                    body = build_pdf(paper.title, None, [f"{paper.title}. Unit costs rose."])
+                    # The file's own creation date is earlier than its publication date.
+                    made = date(paper.published.year - 1, 1, 1)
+                    body = build_pdf(paper.title, made, [f"{paper.title}. Unit costs rose."])
                     ctype = "application/pdf"
             status = 200 if body is not None else 404
             body = body if body is not None else b"not found"
