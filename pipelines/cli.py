@@ -167,7 +167,60 @@ def cmd_collocates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _date_arg(value: str | None, start: bool):
+def cmd_keyness(args: argparse.Namespace) -> int:
+    """Compare two periods: which words the focus uses more (or less) than the reference.
+
+    Scores: log-likelihood (signed), log ratio and %DIFF; see analysis/keyness.py.
+
+    Example:
+      marketspeak keyness --focus 2015-2024 --reference 2005-2014 --lexicons-only
+    """
+    from analysis.keyness import keyness
+    from corpus.db import connect
+    from corpus.lexicons import load_lexicons
+
+    terms = None
+    if args.lexicons_only:
+        terms = [t.term for lx in load_lexicons() for t in lx.terms if " " not in t.term]
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        frame = keyness(
+            con,
+            _period_arg(args.focus, "--focus"),
+            _period_arg(args.reference, "--reference"),
+            args.min_freq,
+            terms,
+        )
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", indent=1, force_ascii=False))
+    else:
+        shown = frame.head(args.top)
+        _print_table(
+            shown.round(2),
+            columns=list(shown.columns),
+            caption="ll > 0: used more in the focus period; log_ratio +1: twice as often",
+        )
+    return EXIT_OK
+
+
+def _period_arg(value: str, flag: str):
+    """'2015-2024', '2015' or '2015-01-01:2019-06-30' as (first day, last day)."""
+    if ":" in value:
+        first, last = value.split(":", 1)
+        return _date_arg(first, start=True, flag=flag), _date_arg(last, start=False, flag=flag)
+    if len(value) == 9 and value[4] == "-":
+        return (
+            _date_arg(value[:4], start=True, flag=flag),
+            _date_arg(value[5:], start=False, flag=flag),
+        )
+    return _date_arg(value, start=True, flag=flag), _date_arg(value, start=False, flag=flag)
+
+
+def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):
     """'2015' or '2015-06-30' as a date; a bare year means its first or last day."""
     from datetime import date
 
@@ -178,7 +231,7 @@ def _date_arg(value: str | None, start: bool):
             return date(int(value), 1, 1) if start else date(int(value), 12, 31)
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"--from/--to: {value!r} is not a year or a YYYY-MM-DD date") from exc
+        raise ValueError(f"{flag}: {value!r} is not a year or a YYYY-MM-DD date") from exc
 
 
 def _csv_safe(value: object) -> object:
@@ -333,6 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
     colloc.add_argument("--by", choices=["year", "quarter", "month"], help="one list per period")
     colloc.add_argument("--top", type=int, default=20, help="rows per period in the table view")
     colloc.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    key = add("keyness", cmd_keyness, "db")
+    key.add_argument("--focus", required=True, help="years, e.g. 2015-2024")
+    key.add_argument("--reference", required=True, help="years, e.g. 2005-2014")
+    key.add_argument("--min-freq", type=int, default=5, help="smallest total frequency (default 5)")
+    key.add_argument("--lexicons-only", action="store_true", help="only single-word lexicon terms")
+    key.add_argument("--top", type=int, default=30, help="rows in the table view (default 30)")
+    key.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")

@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.cli import build_parser, main
 
-COMMANDS = ["run", "crawl", "publish", "trend", "kwic", "collocates", "demo"]
+COMMANDS = ["run", "crawl", "publish", "trend", "kwic", "collocates", "keyness", "demo"]
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
