@@ -220,6 +220,44 @@ def _period_arg(value: str, flag: str):
     return _date_arg(value, start=True, flag=flag), _date_arg(value, start=False, flag=flag)
 
 
+def cmd_lexicon(args: argparse.Namespace) -> int:
+    """Validate lexicon files and list their terms (the shipped ones unless FILEs are given).
+
+    Example:
+      marketspeak lexicon check
+      marketspeak lexicon check my-market.yaml corpus/lexicons/relational.yaml
+    """
+    from corpus.lexicons import load_lexicons, signature
+
+    lexicons = load_lexicons([Path(p) for p in args.files] or None)
+    for lexicon in lexicons:
+        print(f"{lexicon.name} {lexicon.version} ({len(lexicon.terms)} terms) {lexicon.path}")
+        for term in lexicon.terms:
+            variants = f"  [{', '.join(term.variants)}]" if term.variants else ""
+            print(f"  {term.term:<24} {term.category:<12}{variants}")
+    print(f"ok: {signature(lexicons)}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the tables and views as Parquet files for other tools (tokens and hits by year).
+
+    Example:
+      marketspeak export --parquet exports/ --db data/marketspeak.duckdb
+    """
+    from corpus.db import connect
+    from corpus.export import export_parquet
+
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        written = export_parquet(con, Path(args.parquet))
+    finally:
+        con.close()
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
 def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):
     """'2015' or '2015-06-30' as a date; a bare year means its first or last day."""
     from datetime import date
@@ -393,6 +431,11 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--lexicons-only", action="store_true", help="only single-word lexicon terms")
     key.add_argument("--top", type=int, default=30, help="rows in the table view (default 30)")
     key.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    lexicon = add("lexicon", cmd_lexicon)
+    lexicon.add_argument("action", choices=["check"], help="check: validate and list terms")
+    lexicon.add_argument("files", nargs="*", help="lexicon YAML files (default: shipped ones)")
+    export = add("export", cmd_export, "db")
+    export.add_argument("--parquet", required=True, metavar="DIR", help="folder to write")
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")

@@ -11,7 +11,18 @@ import pytest
 
 from pipelines.cli import build_parser, main
 
-COMMANDS = ["run", "crawl", "publish", "trend", "kwic", "collocates", "keyness", "demo"]
+COMMANDS = [
+    "run",
+    "crawl",
+    "publish",
+    "trend",
+    "kwic",
+    "collocates",
+    "keyness",
+    "lexicon",
+    "export",
+    "demo",
+]
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
