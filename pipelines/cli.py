@@ -75,15 +75,24 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_trend(args: argparse.Namespace) -> int:
     """Print market and relational counts, rates and the market share index per period.
 
+    With --ci, 95% bootstrap intervals (documents resampled) and a `sparse` flag for
+    periods with under 10,000 tokens.
+
     Example:
-      marketspeak trend --by quarter --format csv > trend.csv
+      marketspeak trend --by quarter --ci --format csv > trend.csv
     """
     from analysis.frequency import period_label, trend
+    from analysis.uncertainty import trend_with_ci
     from corpus.db import connect
 
     con = connect(DB.value(args.db), read_only=True)
     try:
-        frame = trend(con, args.by, by_source=args.by_source)
+        if args.ci:
+            if args.by_source:
+                raise ValueError("--ci works on all sources together; drop --by-source")
+            frame = trend_with_ci(con, args.by, args.bootstrap, args.seed)
+        else:
+            frame = trend(con, args.by, by_source=args.by_source)
     finally:
         con.close()
     frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
@@ -326,6 +335,9 @@ TABLE_COLUMNS = {
     "market_per_million": "market/M",
     "relational_per_million": "relational/M",
     "market_share_index": "index",
+    "market_share_index_low": "index low",
+    "market_share_index_high": "index high",
+    "sparse": "sparse",
 }
 
 
@@ -358,6 +370,8 @@ def _print_table(frame, columns: list[str] | None = None, caption: str = "") -> 
 
 
 def _fmt(value: object) -> str:
+    if type(value).__name__ in ("bool", "bool_"):
+        return "yes" if value else ""
     if isinstance(value, float):
         return "" if value != value else f"{value:,.3f}" if value < 10 else f"{value:,.0f}"
     if isinstance(value, numbers.Integral):
@@ -417,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     trend = add("trend", cmd_trend, "db", "by")
     trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
     trend.add_argument("--by-source", action="store_true", help="one row per period and source")
+    trend.add_argument("--ci", action="store_true", help="add 95%% bootstrap intervals")
+    trend.add_argument("--bootstrap", type=int, default=1000, help="resamples for --ci")
+    trend.add_argument("--seed", type=int, default=0, help="seed for --ci (default 0)")
     colloc = add("collocates", cmd_collocates, "db")
     colloc.add_argument("term", help="lexicon term or word")
     colloc.add_argument("--window", type=int, default=5, help="word tokens each side (default 5)")

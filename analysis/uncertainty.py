@@ -1,0 +1,85 @@
+"""How sure a trend is: bootstrap confidence intervals that resample documents.
+
+Within each period the documents are drawn with replacement `n_boot` times (seeded, so the
+same seed gives the same intervals); each draw's rates and market share index are computed
+the way the point estimates are (sums over the drawn documents), and the 2.5th and 97.5th
+percentiles of the draws bound the 95% interval (the percentile bootstrap, Efron &
+Tibshirani 1993). Resampling documents rather than tokens respects that words in one
+document are not independent. Periods with fewer than `min_tokens` word tokens are flagged
+`sparse`: their numbers are shown but should not be read as certain.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analysis.frequency import trend
+
+DOCUMENT_COUNTS = """
+SELECT date_trunc(?, published) AS period_start, n_words, market_hits, relational_hits
+FROM document_counts
+"""
+MEASURES = ("market_per_million", "relational_per_million", "market_share_index")
+
+
+def bootstrap_period(
+    words: np.ndarray,
+    market: np.ndarray,
+    relational: np.ndarray,
+    rng: np.random.Generator,
+    n_boot: int,
+) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals of the three measures for one period's documents."""
+    draws = rng.integers(0, len(words), size=(n_boot, len(words)))
+    w, m, r = words[draws].sum(axis=1), market[draws].sum(axis=1), relational[draws].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = {
+            "market_per_million": np.where(w > 0, 1e6 * m / w, np.nan),
+            "relational_per_million": np.where(w > 0, 1e6 * r / w, np.nan),
+            "market_share_index": np.where(m + r > 0, m / (m + r), np.nan),
+        }
+    intervals = {}
+    for name, sample in values.items():
+        sample = sample[~np.isnan(sample)]
+        intervals[name] = (
+            (float(np.percentile(sample, 2.5)), float(np.percentile(sample, 97.5)))
+            if len(sample)
+            else (np.nan, np.nan)
+        )
+    return intervals
+
+
+def trend_with_ci(
+    con: duckdb.DuckDBPyConnection,
+    period: str = "year",
+    n_boot: int = 1000,
+    seed: int = 0,
+    min_tokens: int = 10_000,
+) -> pd.DataFrame:
+    """trend() plus `<measure>_low` / `<measure>_high` (95% bootstrap) and `sparse`."""
+    frame = trend(con, period)
+    docs = con.execute(DOCUMENT_COUNTS, [period]).df()
+    rng = np.random.default_rng(seed)
+    bounds: dict[str, list[float]] = {f"{m}_{end}": [] for m in MEASURES for end in ("low", "high")}
+    for start in frame["period_start"]:
+        rows = (
+            docs[docs["period_start"].isna()]
+            if pd.isna(start)
+            else docs[docs["period_start"] == start]
+        )
+        intervals = bootstrap_period(
+            rows["n_words"].to_numpy(float),
+            rows["market_hits"].to_numpy(float),
+            rows["relational_hits"].to_numpy(float),
+            rng,
+            n_boot,
+        )
+        for measure, (low, high) in intervals.items():
+            bounds[f"{measure}_low"].append(low)
+            bounds[f"{measure}_high"].append(high)
+    for name, values in bounds.items():
+        frame[name] = values
+    frame["sparse"] = frame["n_tokens"] < min_tokens
+    return frame

@@ -1,0 +1,55 @@
+"""Bootstrap intervals: reproducible, around the point estimate, wider for smaller periods."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.uncertainty import bootstrap_period, trend_with_ci
+from pipelines.cli import main
+
+documents = st.lists(
+    st.tuples(st.integers(50, 2000), st.integers(0, 30), st.integers(0, 30)),
+    min_size=2,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents, st.integers(0, 2**16))
+def test_intervals_contain_the_point_estimate(docs, seed):
+    words, market, relational = (np.array(col, dtype=float) for col in zip(*docs, strict=True))
+    got = bootstrap_period(words, market, relational, np.random.default_rng(seed), 400)
+    rate = 1e6 * market.sum() / words.sum()
+    low, high = got["market_per_million"]
+    assert low - 1e-9 <= rate <= high + 1e-9
+    if market.sum() + relational.sum():
+        index = market.sum() / (market.sum() + relational.sum())
+        low, high = got["market_share_index"]
+        assert low - 1e-9 <= index <= high + 1e-9
+
+
+def mean_width(frame) -> float:
+    return (frame["market_share_index_high"] - frame["market_share_index_low"]).mean()
+
+
+def test_the_same_seed_gives_the_same_intervals_and_quarters_are_wider(read_db):
+    first = trend_with_ci(read_db, "year", n_boot=300, seed=3)
+    again = trend_with_ci(read_db, "year", n_boot=300, seed=3)
+    assert first.equals(again)
+    dated = first.dropna(subset=["period_start"])
+    assert (dated["market_share_index_low"] <= dated["market_share_index"]).all()
+    assert (dated["market_share_index"] <= dated["market_share_index_high"]).all()
+    quarters = trend_with_ci(read_db, "quarter", n_boot=300, seed=3).dropna(subset=["period_start"])
+    assert mean_width(quarters) > mean_width(dated)
+    assert dated["sparse"].all()  # the sample site has about 3,000 tokens a year
+
+
+def test_trend_ci_on_the_command_line(crawled, capsys):
+    assert (
+        main(["trend", "--db", str(crawled.db), "--ci", "--bootstrap", "200", "--format", "csv"])
+        == 0
+    )
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "market_share_index_low" in header and "sparse" in header
