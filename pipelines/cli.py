@@ -267,6 +267,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_dispersion(args: argparse.Namespace) -> int:
+    """Print how evenly each lexicon term is spread across sources: document frequency and
+    Gries' DP (0 = spread like the text, near 1 = in one source); see analysis/dispersion.py.
+
+    Example:
+      marketspeak dispersion --format csv
+    """
+    from analysis.dispersion import dispersion
+    from corpus.db import connect
+
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        frame = dispersion(con)
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", indent=1, force_ascii=False))
+    else:
+        _print_table(frame.round(3), columns=list(frame.columns))
+    return EXIT_OK
+
+
 def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):
     """'2015' or '2015-06-30' as a date; a bare year means its first or last day."""
     from datetime import date
@@ -344,7 +368,7 @@ TABLE_COLUMNS = {
 TREND_CAPTION = (
     "market/M, relational/M: hits per million tokens; index: market / (market + relational)"
 )
-TEXT_COLUMNS = ("period", "source", "collocate")
+TEXT_COLUMNS = ("period", "source", "collocate", "lemma", "lexicon", "term")
 
 
 def _print_table(frame, columns: list[str] | None = None, caption: str = "") -> None:
@@ -453,6 +477,8 @@ def build_parser() -> argparse.ArgumentParser:
     lexicon.add_argument("files", nargs="*", help="lexicon YAML files (default: shipped ones)")
     export = add("export", cmd_export, "db")
     export.add_argument("--parquet", required=True, metavar="DIR", help="folder to write")
+    spread = add("dispersion", cmd_dispersion, "db")
+    spread.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")

@@ -21,6 +21,7 @@ COMMANDS = [
     "keyness",
     "lexicon",
     "export",
+    "dispersion",
     "demo",
 ]
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -1,0 +1,54 @@
+"""Dispersion: is a term used across all publishers, or concentrated in a few?
+
+For each term, over the parts of the corpus (sources):
+- ``documents``: how many documents use it (document frequency), and ``doc_share`` of all;
+- ``dp``: Gries' deviation of proportions, DP = ½·Σ|v_i − s_i|, where s_i is part i's share
+  of all word tokens and v_i its share of the term's hits (Gries 2008). 0 means the term is
+  spread exactly as the text is; values near 1 mean it sits in one small part;
+- ``dp_norm``: DP / (1 − min s_i), scaled to run from 0 to 1 (Lijffijt & Gries 2012).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+COLUMNS = ["lexicon", "term", "hits", "documents", "doc_share", "dp", "dp_norm", "parts"]
+
+
+def dp(part_sizes: list[float], part_hits: list[float]) -> tuple[float, float]:
+    """(DP, normalised DP) for one term; see the module docstring."""
+    total_size, total_hits = sum(part_sizes), sum(part_hits)
+    if not total_hits or not total_size:
+        return float("nan"), float("nan")
+    shares = [s / total_size for s in part_sizes]
+    value = 0.5 * sum(abs(h / total_hits - s) for h, s in zip(part_hits, shares, strict=True))
+    smallest = min(shares)
+    return value, (value / (1 - smallest) if smallest < 1 else float("nan"))
+
+
+def dispersion(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per lexicon term found, across sources, most evenly spread first."""
+    sql = (resources.files("analysis") / "sql" / "dispersion.sql").read_text(encoding="utf-8")
+    rows = con.execute(sql).df()
+    total_documents = rows.groupby("source")["part_documents"].first().sum() if len(rows) else 0
+    out = []
+    for (lexicon, term), group in rows.groupby(["lexicon", "term"], sort=True):
+        value, normalised = dp(group["part_size"].tolist(), group["hits"].tolist())
+        documents = int(group["documents"].sum())
+        out.append(
+            {
+                "lexicon": lexicon,
+                "term": term,
+                "hits": int(group["hits"].sum()),
+                "documents": documents,
+                "doc_share": documents / total_documents,
+                "dp": value,
+                "dp_norm": normalised,
+                "parts": len(group),
+            }
+        )
+    frame = pd.DataFrame(out, columns=COLUMNS)
+    return frame.sort_values(["dp", "term"], ignore_index=True)
