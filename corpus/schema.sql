@@ -341,3 +341,14 @@ SELECT h.lexicon, h.term, d.published, d.source, d.title, d.url, h.doc_id, h.pos
           AND t.position < h.position + h.n_tokens + 8) AS right_context
 FROM term_hits h JOIN current_documents d USING (doc_id);
 COMMENT ON VIEW v_kwic IS 'Every lexicon hit with 8 tokens of context either side, its document''s date, source, title and URL. Filter by term before reading: it is computed on demand.';
+
+CREATE OR REPLACE VIEW v_index AS
+SELECT period_start AS year_start, n_documents, n_tokens, market_hits, relational_hits,
+       market_share_index
+FROM trend('year');
+COMMENT ON VIEW v_index IS 'Market share index per year: market hits / (market + relational hits), with the documents and tokens behind it. trend(''quarter'') and trend(''month'') give other periods.';
+
+CREATE OR REPLACE VIEW v_term_rates AS
+SELECT period_start AS year_start, lexicon, term, hits, per_million, doc_share
+FROM term_trend('year');
+COMMENT ON VIEW v_term_rates IS 'Each term per year: hits, rate per million word tokens, share of documents using it.';

@@ -291,6 +291,30 @@ def cmd_dispersion(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_drift(args: argparse.Namespace) -> int:
+    """Print how far TERM's company changes between consecutive periods: the Jaccard overlap
+    of its top collocates by logDice, with the term's frequency in each period.
+
+    Example:
+      marketspeak drift customer --by year --top 20
+    """
+    from analysis.drift import collocate_drift
+    from corpus.db import connect
+
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        frame = collocate_drift(con, args.term, args.by, args.top, args.window, args.min_freq)
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", indent=1, force_ascii=False))
+    else:
+        _print_table(frame.round(3), columns=list(frame.columns))
+    return EXIT_OK
+
+
 def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):
     """'2015' or '2015-06-30' as a date; a bare year means its first or last day."""
     from datetime import date
@@ -368,7 +392,16 @@ TABLE_COLUMNS = {
 TREND_CAPTION = (
     "market/M, relational/M: hits per million tokens; index: market / (market + relational)"
 )
-TEXT_COLUMNS = ("period", "source", "collocate", "lemma", "lexicon", "term")
+TEXT_COLUMNS = (
+    "period",
+    "next_period",
+    "shared",
+    "source",
+    "collocate",
+    "lemma",
+    "lexicon",
+    "term",
+)
 
 
 def _print_table(frame, columns: list[str] | None = None, caption: str = "") -> None:
@@ -479,6 +512,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--parquet", required=True, metavar="DIR", help="folder to write")
     spread = add("dispersion", cmd_dispersion, "db")
     spread.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    drift = add("drift", cmd_drift, "db")
+    drift.add_argument("term", help="lexicon term or word")
+    drift.add_argument("--by", choices=["year", "quarter", "month"], default="year")
+    drift.add_argument("--top", type=int, default=20, help="collocates compared (default 20)")
+    drift.add_argument("--window", type=int, default=5, help="word tokens each side")
+    drift.add_argument("--min-freq", type=int, default=2, help="smallest O11 (default 2)")
+    drift.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")

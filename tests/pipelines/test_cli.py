@@ -22,6 +22,7 @@ COMMANDS = [
     "lexicon",
     "export",
     "dispersion",
+    "drift",
     "demo",
 ]
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -1,0 +1,54 @@
+"""Context drift: does a term keep the same company over time?
+
+For each pair of consecutive periods, the Jaccard overlap |A ∩ B| / |A ∪ B| of the term's
+top-k collocates by logDice (see analysis/collocations.py) in each period: 1 means the same
+neighbours, 0 none in common. Small periods give noisy collocates, so each row carries the
+node's frequency in both periods.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analysis.collocations import collocates
+from analysis.frequency import period_label
+
+COLUMNS = ["period", "next_period", "jaccard", "shared", "node_freq", "next_node_freq"]
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """|A ∩ B| / |A ∪ B|; 1.0 for two empty sets is avoided by returning NaN."""
+    union = a | b
+    return len(a & b) / len(union) if union else float("nan")
+
+
+def collocate_drift(
+    con: duckdb.DuckDBPyConnection,
+    term: str,
+    by: str = "year",
+    top: int = 20,
+    window: int = 5,
+    min_freq: int = 2,
+) -> pd.DataFrame:
+    """Jaccard overlap of the top-`top` logDice collocates between consecutive periods."""
+    frame = collocates(con, term, window, min_freq, by).dropna(subset=["period_start"])
+    tops, freq = {}, {}
+    for start, group in frame.groupby("period_start", sort=True):
+        tops[start] = set(group.nlargest(top, "logdice")["collocate"])
+        freq[start] = int(group["r1"].iloc[0] // (2 * window))
+    periods = sorted(tops)
+    rows = []
+    for first, second in zip(periods, periods[1:], strict=False):
+        shared = sorted(tops[first] & tops[second])
+        rows.append(
+            {
+                "period": period_label(first, by),
+                "next_period": period_label(second, by),
+                "jaccard": jaccard(tops[first], tops[second]),
+                "shared": " ".join(shared),
+                "node_freq": freq[first],
+                "next_node_freq": freq[second],
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
