@@ -315,6 +315,42 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_compounds(args: argparse.Namespace) -> int:
+    """Print how market words combine with other words over time ("customer journey",
+    "internal customer"); with --discover, two-word phrases gensim finds in the corpus that
+    contain a market word and are not yet in a lexicon.
+
+    Example:
+      marketspeak compounds --by year --min-freq 3
+      marketspeak compounds --discover
+    """
+    from analysis.compounds import discover_compounds, modifier_uses, single_word_terms
+    from analysis.frequency import period_label
+    from corpus.db import connect
+    from corpus.lexicons import load_lexicons
+
+    lexicons = load_lexicons()
+    words = args.terms or single_word_terms(lexicons)
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        if args.discover:
+            known = [f for lx in lexicons for t in lx.terms for f in (t.term, *t.variants)]
+            frame = discover_compounds(con, words, known, min_count=args.min_freq)
+        else:
+            frame = modifier_uses(con, words, args.by, args.min_freq)
+            frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
+            frame = frame.drop(columns=["period_start"])
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", indent=1, force_ascii=False))
+    else:
+        _print_table(frame.round(2), columns=list(frame.columns))
+    return EXIT_OK
+
+
 def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):
     """'2015' or '2015-06-30' as a date; a bare year means its first or last day."""
     from datetime import date
@@ -396,6 +432,9 @@ TEXT_COLUMNS = (
     "period",
     "next_period",
     "shared",
+    "role",
+    "compound",
+    "phrase",
     "source",
     "collocate",
     "lemma",
@@ -519,6 +558,11 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--window", type=int, default=5, help="word tokens each side")
     drift.add_argument("--min-freq", type=int, default=2, help="smallest O11 (default 2)")
     drift.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    comp = add("compounds", cmd_compounds, "db", "by")
+    comp.add_argument("terms", nargs="*", help="words to look at (default: market words)")
+    comp.add_argument("--min-freq", type=int, default=3, help="smallest total count (default 3)")
+    comp.add_argument("--discover", action="store_true", help="find new compounds with gensim")
+    comp.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")
@@ -548,7 +592,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(message)s"
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Prefect API call otherwise
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("gensim").setLevel(logging.WARNING)  # one line per Prefect API call otherwise
     try:
         return args.func(args)
     except (ConfigError, IngestError) as exc:

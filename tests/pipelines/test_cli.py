@@ -23,6 +23,7 @@ COMMANDS = [
     "export",
     "dispersion",
     "drift",
+    "compounds",
     "demo",
 ]
 README = Path(__file__).resolve().parents[2] / "README.md"
