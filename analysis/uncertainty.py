@@ -17,9 +17,11 @@ import pandas as pd
 
 from analysis.frequency import trend
 
+# Ordered, so that the same seed draws the same documents whatever order a scan returns.
 DOCUMENT_COUNTS = """
 SELECT date_trunc(?, published) AS period_start, n_words, market_hits, relational_hits
 FROM document_counts
+ORDER BY doc_id
 """
 MEASURES = ("market_per_million", "relational_per_million", "market_share_index")
 
