@@ -7,7 +7,6 @@ Errors in input become one line on stderr and a non-zero exit, never a traceback
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import numbers
 import sys
@@ -97,12 +96,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
         con.close()
     frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
     frame = frame.drop(columns=["period_start"])
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(json.dumps(json.loads(frame.to_json(orient="records")), indent=1))
-    else:
-        _print_table(frame, caption=TREND_CAPTION)
+    _emit(frame, args.format, lambda frame: _print_table(frame, caption=TREND_CAPTION))
     return EXIT_OK
 
 
@@ -132,12 +126,7 @@ def cmd_kwic(args: argparse.Namespace) -> int:
     finally:
         con.close()
     frame["published"] = [v.isoformat() if v else "" for v in frame["published"]]
-    if args.format == "csv":
-        frame.map(_csv_safe).to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", indent=1, force_ascii=False))
-    else:
-        _print_kwic(frame)
+    _emit(frame, args.format, _print_kwic)
     print(f"{len(frame)} line(s)", file=sys.stderr)
     return EXIT_OK
 
@@ -163,16 +152,15 @@ def cmd_collocates(args: argparse.Namespace) -> int:
     labels = [period_label(v, args.by) if args.by else "all" for v in frame["period_start"]]
     frame = frame.drop(columns=["period_start"])
     frame.insert(0, "period", labels)
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", indent=1, force_ascii=False))
-    else:
+
+    def show(frame) -> None:
         frame = frame.groupby("period", sort=False).head(args.top)
         _print_table(
             frame.round({"e11": 2, "ll": 2, "mi": 2, "logdice": 2, "t": 2}),
             columns=list(frame.columns),
         )
+
+    _emit(frame, args.format, show)
     return EXIT_OK
 
 
@@ -202,17 +190,16 @@ def cmd_keyness(args: argparse.Namespace) -> int:
         )
     finally:
         con.close()
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", indent=1, force_ascii=False))
-    else:
+
+    def show(frame) -> None:
         shown = frame.head(args.top)
         _print_table(
             shown.round(2),
             columns=list(shown.columns),
             caption="ll > 0: used more in the focus period; log_ratio +1: twice as often",
         )
+
+    _emit(frame, args.format, show)
     return EXIT_OK
 
 
@@ -282,12 +269,7 @@ def cmd_dispersion(args: argparse.Namespace) -> int:
         frame = dispersion(con)
     finally:
         con.close()
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", indent=1, force_ascii=False))
-    else:
-        _print_table(frame.round(3), columns=list(frame.columns))
+    _emit(frame, args.format, digits=3)
     return EXIT_OK
 
 
@@ -306,12 +288,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         frame = collocate_drift(con, args.term, args.by, args.top, args.window, args.min_freq)
     finally:
         con.close()
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", indent=1, force_ascii=False))
-    else:
-        _print_table(frame.round(3), columns=list(frame.columns))
+    _emit(frame, args.format, digits=3)
     return EXIT_OK
 
 
@@ -342,13 +319,21 @@ def cmd_compounds(args: argparse.Namespace) -> int:
             frame = frame.drop(columns=["period_start"])
     finally:
         con.close()
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(frame.to_json(orient="records", indent=1, force_ascii=False))
-    else:
-        _print_table(frame.round(2), columns=list(frame.columns))
+    _emit(frame, args.format, digits=2)
     return EXIT_OK
+
+
+def _emit(frame, fmt: str, show=None, digits: int = 3) -> None:
+    """Write a result as CSV (cells that look like formulas neutralised), JSON, or a table
+    (`show`, by default every column rounded to `digits`)."""
+    if fmt == "csv":
+        frame.map(_csv_safe).to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        print(frame.to_json(orient="records", indent=1, force_ascii=False, date_format="iso"))
+    elif show is not None:
+        show(frame)
+    else:
+        _print_table(frame.round(digits), columns=list(frame.columns))
 
 
 def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):

@@ -69,3 +69,41 @@ def read_db(crawled: Crawled):
     con = duckdb.connect(str(crawled.db), read_only=True)
     yield con
     con.close()
+
+
+def tiny_corpus(tmp_path: Path, texts: list[str], dates: list[tuple[str, str]] | None = None):
+    """A tokenised database of a few documents small enough to check counts by hand.
+
+    Document n is dated 1 June of 2010 + n (from html-meta) unless `dates` gives
+    (published, date_source) pairs."""
+    import json
+
+    from corpus import annotate
+    from corpus.db import connect
+    from corpus.ingest import ingest_files
+    from corpus.lexicons import load_lexicons
+    from spiders.extract import content_hash
+
+    dates = dates or [(f"{2010 + n}-06-01", "html-meta") for n in range(len(texts))]
+    rows = [
+        {
+            "item": "document",
+            "source": "s",
+            "url": f"http://127.0.0.1/{n}",
+            "text": text,
+            "content_sha256": content_hash(text),
+            "content_type": "html",
+            "published": day,
+            "date_source": source,
+            "fetched_at": "2024-01-01T00:00:00",
+        }
+        for n, (text, (day, source)) in enumerate(zip(texts, dates, strict=True))
+    ]
+    items = tmp_path / "tiny.jsonl"
+    items.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    con = connect(tmp_path / "tiny.duckdb")
+    ingest_files(
+        con, [items], [{"name": "s", "kind": "council", "start_urls": ["http://127.0.0.1/"]}]
+    )
+    annotate.tokenise_pending(con, load_lexicons())
+    return con

@@ -2,42 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 
 from analysis.collocations import collocates, scores
-from corpus import annotate
-from corpus.db import connect
-from corpus.ingest import ingest_files
-from corpus.lexicons import load_lexicons
-from spiders.extract import content_hash
-
-
-def tiny_corpus(tmp_path, texts):
-    rows = [
-        {
-            "item": "document",
-            "source": "s",
-            "url": f"http://127.0.0.1/{n}",
-            "text": text,
-            "content_sha256": content_hash(text),
-            "content_type": "html",
-            "published": f"{2010 + n}-06-01",
-            "date_source": "html-meta",
-            "fetched_at": "2024-01-01T00:00:00",
-        }
-        for n, text in enumerate(texts)
-    ]
-    items = tmp_path / "s.jsonl"
-    items.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    con = connect(tmp_path / "tiny.duckdb")
-    ingest_files(
-        con, [items], [{"name": "s", "kind": "council", "start_urls": ["http://127.0.0.1/"]}]
-    )
-    annotate.tokenise_pending(con, load_lexicons())
-    return con
+from tests.conftest import tiny_corpus
 
 
 def test_hand_worked_counts_and_scores(tmp_path):

@@ -83,42 +83,14 @@ def test_period_labels(period, label):
 
 
 def test_a_date_from_heuristics_is_kept_but_counted_as_undated(tmp_path):
-    import json
+    from tests.conftest import tiny_corpus
 
-    from corpus import annotate
-    from corpus.db import connect
-    from corpus.ingest import ingest_files
-    from corpus.lexicons import load_lexicons
-    from spiders.extract import content_hash
-
-    rows = []
-    for n, (published, source) in enumerate(
-        [("2012-05-01", "html-meta"), ("2013-05-01", "htmldate")]
-    ):
-        text = f"Customers and citizens, page {n}."
-        rows.append(
-            {
-                "item": "document",
-                "source": "s",
-                "url": f"http://127.0.0.1/{n}",
-                "text": text,
-                "content_sha256": content_hash(text),
-                "content_type": "html",
-                "published": published,
-                "date_source": source,
-                "fetched_at": "2024-01-01T00:00:00",
-            }
-        )
-    items = tmp_path / "s.jsonl"
-    items.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    con = connect(tmp_path / "db.duckdb")
-    ingest_files(
-        con, [items], [{"name": "s", "kind": "council", "start_urls": ["http://127.0.0.1/"]}]
+    con = tiny_corpus(
+        tmp_path,
+        ["Customers and citizens, page 0.", "Customers, page 1."],
+        dates=[("2012-05-01", "html-meta"), ("2013-05-01", "htmldate")],
     )
-    annotate.tokenise_pending(con, load_lexicons())
     frame = trend(con, "year")
     assert [period_label(v, "year") for v in frame["period_start"]] == ["2012", "undated"]
-    assert (
-        con.execute("SELECT count(*) FROM documents WHERE published = '2013-05-01'").fetchone()[0]
-        == 1
-    )
+    found = con.execute("SELECT count(*) FROM documents WHERE published = '2013-05-01'")
+    assert found.fetchone()[0] == 1
