@@ -6,13 +6,11 @@ Each path is one fault; `FAULTS` says what a crawl must record for it.
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
-from pipelines.demo_site.server import LocalServer
+from tests.spiders.fixture_http import FixtureHandler, running
 
 ARTICLE = (
     "<html><head><title>{title}</title></head>"
@@ -40,7 +38,7 @@ def serve_faults() -> Iterator[tuple[str, Counter, set[str]]]:
     hits: Counter = Counter()  # path -> requests
     hosts: set[str] = set()  # every Host header seen
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(FixtureHandler):
         def do_GET(self) -> None:  # noqa: N802
             path = self.path
             hits[path] += 1
@@ -81,29 +79,5 @@ def serve_faults() -> Iterator[tuple[str, Counter, set[str]]]:
                 return self.send(200, body.encode())
             return self.send(404, b"not here")
 
-        def send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
-            self.send_response(status)
-            self.send_header("Connection", "close")  # no reuse: each attempt reaches us
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def redirect(self, location: str) -> None:
-            self.send_response(302)
-            self.send_header("Connection", "close")
-            self.send_header("Location", location)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = LocalServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits, hosts
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(Handler) as (base,):
+        yield base, hits, hosts

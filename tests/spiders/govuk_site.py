@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from pipelines.demo_site.pdf import build_pdf
-from pipelines.demo_site.server import LocalServer
+from tests.spiders.fixture_http import FixtureHandler, running
 
 ORGS = {"care-quality-standards": 23, "roads-agency": 7}  # organisation -> number of items
 
@@ -58,18 +56,9 @@ def make_items() -> list[Item]:
 def serve_govuk() -> Iterator[tuple[str, str, list[Item], list[str]]]:
     items = make_items()
     seen: list[str] = []
-    assets = LocalServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    asset_base = f"http://127.0.0.1:{assets.server_address[1]}"
+    bases: dict[str, str] = {}  # filled once the servers run; handlers read it per request
 
-    def send(handler, status, body: bytes, ctype: str) -> None:
-        handler.send_response(status)
-        handler.send_header("Connection", "close")
-        handler.send_header("Content-Type", ctype)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-
-    class Api(BaseHTTPRequestHandler):
+    class Api(FixtureHandler):
         def do_GET(self) -> None:  # noqa: N802
             seen.append(self.path)
             parts = urlsplit(self.path)
@@ -95,24 +84,24 @@ def serve_govuk() -> Iterator[tuple[str, str, list[Item], list[str]]]:
                 if org == "roads-agency":
                     page.append({"title": "elsewhere", "link": "https://example.org/x"})
                 body = {"results": page, "total": len(chosen), "start": start}
-                return send(self, 200, json.dumps(body).encode(), "application/json")
+                return self.send(200, json.dumps(body).encode(), "application/json")
             if parts.path.startswith("/api/content/"):
                 path = parts.path.removeprefix("/api/content")
                 item = next((i for i in items if i.path == path), None)
                 if item is None:
-                    return send(self, 404, b"{}", "application/json")
+                    return self.send(404, b"{}", "application/json")
                 details = {"body": item.body, "attachments": [], "documents": []}
                 if item.pdf and item.legacy:
                     details["documents"] = [
                         f'<section class="attachment embedded"><h2 class="title">'
-                        f'<a href="{asset_base}{item.pdf}">Annex</a></h2></section>'
+                        f'<a href="{bases["assets"]}{item.pdf}">Annex</a></h2></section>'
                     ]
                 elif item.pdf:
                     details["attachments"] = [
                         {
                             "attachment_type": "file",
                             "id": "a",
-                            "url": asset_base + item.pdf,
+                            "url": bases["assets"] + item.pdf,
                             "content_type": "application/pdf",
                         }
                     ]
@@ -123,32 +112,18 @@ def serve_govuk() -> Iterator[tuple[str, str, list[Item], list[str]]]:
                     "public_updated_at": f"{item.first_published}T09:00:00.000+00:00",
                     "details": details,
                 }
-                return send(self, 200, json.dumps(content).encode(), "application/json")
-            return send(self, 404, b"not here", "text/plain")
+                return self.send(200, json.dumps(content).encode(), "application/json")
+            return self.send(404, b"not here", "text/plain")
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    class Assets(BaseHTTPRequestHandler):
+    class Assets(FixtureHandler):
         def do_GET(self) -> None:  # noqa: N802
             seen.append("assets:" + self.path)
             item = next((i for i in items if i.pdf == self.path), None)
             if item is None:
-                return send(self, 404, b"", "text/plain")
+                return self.send(404, b"", "text/plain")
             pdf = build_pdf(item.title, None, [f"Annex to {item.title}. Value for money matters."])
-            return send(self, 200, pdf, "application/pdf")
+            return self.send(200, pdf, "application/pdf")
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    api = LocalServer(("127.0.0.1", 0), Api)
-    assets.RequestHandlerClass = Assets
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (api, assets)]
-    for thread in threads:
-        thread.start()
-    try:
-        yield f"http://127.0.0.1:{api.server_address[1]}", asset_base, items, seen
-    finally:
-        for server in (api, assets):
-            server.shutdown()
-            server.server_close()
+    with running(Api, Assets) as (api_base, asset_base):
+        bases["assets"] = asset_base
+        yield api_base, asset_base, items, seen

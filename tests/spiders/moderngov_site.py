@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import html
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from pipelines.demo_site.pdf import build_pdf
-from pipelines.demo_site.server import LocalServer
+from tests.spiders.fixture_http import FixtureHandler, running
 
 
 @dataclass
@@ -130,7 +128,7 @@ def get_meeting(mid: int, base: str) -> bytes | None:
 def serve_moderngov() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(FixtureHandler):
         def do_GET(self) -> None:  # noqa: N802
             seen.append(self.path)
             parts = urlsplit(self.path)
@@ -151,23 +149,9 @@ def serve_moderngov() -> Iterator[tuple[str, list[str]]]:
                     made = date(paper.published.year - 1, 1, 1)
                     body = build_pdf(paper.title, made, [f"{paper.title}. Unit costs rose."])
                     ctype = "application/pdf"
-            status = 200 if body is not None else 404
-            body = body if body is not None else b"not found"
-            self.send_response(status)
-            self.send_header("Connection", "close")
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            if body is None:
+                return self.send(404, b"not found")
+            return self.send(200, body, ctype)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = LocalServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(Handler) as (base,):
+        yield base, seen
