@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import argparse
 import logging
-import numbers
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pipelines.cli_measures import (
+    EXIT_OK,
+    cmd_collocates,
+    cmd_compounds,
+    cmd_dispersion,
+    cmd_drift,
+    cmd_keyness,
+    cmd_kwic,
+    cmd_trend,
+)
 from pipelines.settings import DB, OUT, configure_prefect
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_FAILED, EXIT_USAGE = 1, 2  # EXIT_OK (0) comes with the measure commands
 log = logging.getLogger("marketspeak")
 
 
@@ -71,151 +80,6 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_trend(args: argparse.Namespace) -> int:
-    """Print market and relational counts, rates and the market share index per period.
-
-    With --ci, 95% bootstrap intervals (documents resampled) and a `sparse` flag for
-    periods with under 10,000 tokens.
-
-    Example:
-      marketspeak trend --by quarter --ci --format csv > trend.csv
-    """
-    from analysis.frequency import period_label, trend
-    from analysis.uncertainty import trend_with_ci
-    from corpus.db import connect
-
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        if args.ci:
-            if args.by_source:
-                raise ValueError("--ci works on all sources together; drop --by-source")
-            frame = trend_with_ci(con, args.by, args.bootstrap, args.seed)
-        else:
-            frame = trend(con, args.by, by_source=args.by_source)
-    finally:
-        con.close()
-    frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
-    frame = frame.drop(columns=["period_start"])
-    _emit(frame, args.format, lambda frame: _print_table(frame, caption=TREND_CAPTION))
-    return EXIT_OK
-
-
-def cmd_kwic(args: argparse.Namespace) -> int:
-    """Print every use of TERM with the words around it, its date, title and URL.
-
-    TERM is a lexicon term ("customer journey") or any word, matched on its lemma.
-
-    Example:
-      marketspeak kwic customer --width 6 --sample 20 --seed 1 --from 2015 --format csv
-    """
-    from analysis.kwic import kwic
-    from corpus.db import connect
-
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        frame = kwic(
-            con,
-            args.term,
-            args.width,
-            args.sample,
-            args.seed,
-            args.source,
-            _date_arg(args.date_from, start=True),
-            _date_arg(args.date_to, start=False),
-        )
-    finally:
-        con.close()
-    frame["published"] = [v.isoformat() if v else "" for v in frame["published"]]
-    _emit(frame, args.format, _print_kwic)
-    print(f"{len(frame)} line(s)", file=sys.stderr)
-    return EXIT_OK
-
-
-def cmd_collocates(args: argparse.Namespace) -> int:
-    """Print the words that keep TERM company, with O11, E11, log-likelihood, MI, logDice, t.
-
-    Counting follows #LancsBox: pairs within --window word tokens either side; see
-    analysis/collocations.py for every formula. Sorted by logDice.
-
-    Example:
-      marketspeak collocates customer --window 5 --min-freq 3 --by year --format csv
-    """
-    from analysis.collocations import collocates
-    from analysis.frequency import period_label
-    from corpus.db import connect
-
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        frame = collocates(con, args.term, args.window, args.min_freq, args.by)
-    finally:
-        con.close()
-    labels = [period_label(v, args.by) if args.by else "all" for v in frame["period_start"]]
-    frame = frame.drop(columns=["period_start"])
-    frame.insert(0, "period", labels)
-
-    def show(frame) -> None:
-        frame = frame.groupby("period", sort=False).head(args.top)
-        _print_table(
-            frame.round({"e11": 2, "ll": 2, "mi": 2, "logdice": 2, "t": 2}),
-            columns=list(frame.columns),
-        )
-
-    _emit(frame, args.format, show)
-    return EXIT_OK
-
-
-def cmd_keyness(args: argparse.Namespace) -> int:
-    """Compare two periods: which words the focus uses more (or less) than the reference.
-
-    Scores: log-likelihood (signed), log ratio and %DIFF; see analysis/keyness.py.
-
-    Example:
-      marketspeak keyness --focus 2015-2024 --reference 2005-2014 --lexicons-only
-    """
-    from analysis.keyness import keyness
-    from corpus.db import connect
-    from corpus.lexicons import load_lexicons
-
-    terms = None
-    if args.lexicons_only:
-        terms = [t.term for lx in load_lexicons() for t in lx.terms if " " not in t.term]
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        frame = keyness(
-            con,
-            _period_arg(args.focus, "--focus"),
-            _period_arg(args.reference, "--reference"),
-            args.min_freq,
-            terms,
-        )
-    finally:
-        con.close()
-
-    def show(frame) -> None:
-        shown = frame.head(args.top)
-        _print_table(
-            shown.round(2),
-            columns=list(shown.columns),
-            caption="ll > 0: used more in the focus period; log_ratio +1: twice as often",
-        )
-
-    _emit(frame, args.format, show)
-    return EXIT_OK
-
-
-def _period_arg(value: str, flag: str):
-    """'2015-2024', '2015' or '2015-01-01:2019-06-30' as (first day, last day)."""
-    if ":" in value:
-        first, last = value.split(":", 1)
-        return _date_arg(first, start=True, flag=flag), _date_arg(last, start=False, flag=flag)
-    if len(value) == 9 and value[4] == "-":
-        return (
-            _date_arg(value[:4], start=True, flag=flag),
-            _date_arg(value[5:], start=False, flag=flag),
-        )
-    return _date_arg(value, start=True, flag=flag), _date_arg(value, start=False, flag=flag)
-
-
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """Validate lexicon files and list their terms (the shipped ones unless FILEs are given).
 
@@ -254,130 +118,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_dispersion(args: argparse.Namespace) -> int:
-    """Print how evenly each lexicon term is spread across sources: document frequency and
-    Gries' DP (0 = spread like the text, near 1 = in one source); see analysis/dispersion.py.
-
-    Example:
-      marketspeak dispersion --format csv
-    """
-    from analysis.dispersion import dispersion
-    from corpus.db import connect
-
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        frame = dispersion(con)
-    finally:
-        con.close()
-    _emit(frame, args.format, digits=3)
-    return EXIT_OK
-
-
-def cmd_drift(args: argparse.Namespace) -> int:
-    """Print how far TERM's company changes between consecutive periods: the Jaccard overlap
-    of its top collocates by logDice, with the term's frequency in each period.
-
-    Example:
-      marketspeak drift customer --by year --top 20
-    """
-    from analysis.drift import collocate_drift
-    from corpus.db import connect
-
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        frame = collocate_drift(con, args.term, args.by, args.top, args.window, args.min_freq)
-    finally:
-        con.close()
-    _emit(frame, args.format, digits=3)
-    return EXIT_OK
-
-
-def cmd_compounds(args: argparse.Namespace) -> int:
-    """Print how market words combine with other words over time ("customer journey",
-    "internal customer"); with --discover, two-word phrases gensim finds in the corpus that
-    contain a market word and are not yet in a lexicon.
-
-    Example:
-      marketspeak compounds --by year --min-freq 3
-      marketspeak compounds --discover
-    """
-    from analysis.compounds import discover_compounds, modifier_uses, single_word_terms
-    from analysis.frequency import period_label
-    from corpus.db import connect
-    from corpus.lexicons import load_lexicons
-
-    lexicons = load_lexicons()
-    words = args.terms or single_word_terms(lexicons)
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        if args.discover:
-            known = [f for lx in lexicons for t in lx.terms for f in (t.term, *t.variants)]
-            frame = discover_compounds(con, words, known, min_count=args.min_freq)
-        else:
-            frame = modifier_uses(con, words, args.by, args.min_freq)
-            frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
-            frame = frame.drop(columns=["period_start"])
-    finally:
-        con.close()
-    _emit(frame, args.format, digits=2)
-    return EXIT_OK
-
-
-def _emit(frame, fmt: str, show=None, digits: int = 3) -> None:
-    """Write a result as CSV (cells that look like formulas neutralised), JSON, or a table
-    (`show`, by default every column rounded to `digits`)."""
-    if fmt == "csv":
-        frame.map(_csv_safe).to_csv(sys.stdout, index=False)
-    elif fmt == "json":
-        print(frame.to_json(orient="records", indent=1, force_ascii=False, date_format="iso"))
-    elif show is not None:
-        show(frame)
-    else:
-        _print_table(frame.round(digits), columns=list(frame.columns))
-
-
-def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):
-    """'2015' or '2015-06-30' as a date; a bare year means its first or last day."""
-    from datetime import date
-
-    if value is None:
-        return None
-    try:
-        if len(value) == 4:
-            return date(int(value), 1, 1) if start else date(int(value), 12, 31)
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(f"{flag}: {value!r} is not a year or a YYYY-MM-DD date") from exc
-
-
-def _csv_safe(value: object) -> object:
-    """Crawled text must not become a spreadsheet formula: prefix =, +, -, @ with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _print_kwic(frame) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(show_header=True, box=None)
-    table.add_column("date", no_wrap=True)
-    table.add_column("left", justify="right", no_wrap=True, overflow="ellipsis", ratio=3)
-    table.add_column("term", style="bold", no_wrap=True)
-    table.add_column("right", no_wrap=True, overflow="ellipsis", ratio=3)
-    table.add_column("source", no_wrap=True)
-    for row in frame.itertuples(index=False):
-        # Crawled text may contain [brackets] that rich would read as markup.
-        cells = (row.published, row.left_context, row.match, row.right_context, row.source)
-        table.add_row(*(escape(str(cell)) for cell in cells))
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
-    console.print(table)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the bundled sample site on 127.0.0.1 and run the whole pipeline on it.
 
@@ -391,73 +131,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     run_demo(db, out)
     _report(db, out)
     return EXIT_OK
-
-
-# The table view keeps the columns that fit a terminal; csv and json have them all.
-TABLE_COLUMNS = {
-    "period": "period",
-    "source": "source",
-    "n_documents": "docs",
-    "n_tokens": "tokens",
-    "market_hits": "market",
-    "relational_hits": "relational",
-    "market_per_million": "market/M",
-    "relational_per_million": "relational/M",
-    "market_share_index": "index",
-    "market_share_index_low": "index low",
-    "market_share_index_high": "index high",
-    "sparse": "sparse",
-}
-
-
-TREND_CAPTION = (
-    "market/M, relational/M: hits per million tokens; index: market / (market + relational)"
-)
-TEXT_COLUMNS = (
-    "period",
-    "next_period",
-    "shared",
-    "role",
-    "compound",
-    "phrase",
-    "source",
-    "collocate",
-    "lemma",
-    "lexicon",
-    "term",
-)
-
-
-def _print_table(frame, columns: list[str] | None = None, caption: str = "") -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    names = dict(TABLE_COLUMNS) if columns is None else {c: c for c in columns}
-    columns = [c for c in names if c in frame.columns]
-    table = Table(caption=caption or None)
-    for column in columns:
-        table.add_column(
-            names[column],
-            no_wrap=True,
-            justify="left" if column in TEXT_COLUMNS else "right",
-        )
-    for record in frame[columns].itertuples(index=False):
-        table.add_row(*(escape(_fmt(v)) for v in record))
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=140)
-    console.print(table)
-
-
-def _fmt(value: object) -> str:
-    if type(value).__name__ in ("bool", "bool_"):
-        return "yes" if value else ""
-    if isinstance(value, float):
-        return "" if value != value else f"{value:,.3f}" if value < 10 else f"{value:,.0f}"
-    if isinstance(value, numbers.Integral):
-        return f"{int(value):,}"
-    return "" if value is None else str(value)
 
 
 def _report(db: str | Path, out: str | Path) -> None:
