@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nltk.metrics import BigramAssocMeasures
 
 from analysis.collocations import collocates, scores
 from tests.conftest import tiny_corpus
@@ -73,3 +76,31 @@ def test_the_cli_lists_collocates_per_period_as_csv(crawled, capsys):
     assert {r["period"] for r in rows} >= {"2005", "2024"}
     assert main(["collocates", "customer", "--db", str(crawled.db)]) == 0
     assert "logdice" in capsys.readouterr().out
+
+
+valid_tables = (
+    st.integers(1, 200)
+    .flatmap(
+        lambda o11: st.tuples(
+            st.just(o11), st.integers(o11, o11 + 500), st.integers(o11, o11 + 500)
+        )
+    )
+    .flatmap(
+        lambda t: st.tuples(
+            st.just(t[0]),
+            st.just(t[1]),
+            st.just(t[2]),
+            st.integers(t[1] + t[2] - t[0] + 1, t[1] + t[2] + 100_000),
+        )
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_tables)
+def test_scores_agree_with_nltk_wherever_the_table_is_valid(table):
+    o11, r1, c1, n = table
+    ours = scores(o11, r1, c1, n)
+    assert abs(ours["ll"]) == pytest.approx(BigramAssocMeasures.likelihood_ratio(o11, (r1, c1), n))
+    assert ours["mi"] == pytest.approx(BigramAssocMeasures.pmi(o11, (r1, c1), n))
+    assert ours["t"] == pytest.approx(BigramAssocMeasures.student_t(o11, (r1, c1), n))
