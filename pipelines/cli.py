@@ -20,6 +20,7 @@ from pipelines.cli_measures import (
     cmd_drift,
     cmd_keyness,
     cmd_kwic,
+    cmd_neighbours,
     cmd_trend,
 )
 from pipelines.settings import DB, OUT, configure_prefect
@@ -221,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--min-freq", type=int, default=3, help="smallest total count (default 3)")
     comp.add_argument("--discover", action="store_true", help="find new compounds with gensim")
     comp.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    near = add("neighbours", cmd_neighbours, "db")
+    near.add_argument("term", help="a word (its lemma)")
+    near.add_argument("--by", choices=["year", "quarter", "month"], default="year")
+    near.add_argument("--top", type=int, default=10, help="neighbours per period (default 10)")
+    near.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    near.add_argument("--format", choices=["table", "csv", "json"], default="table")
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")

@@ -197,6 +197,25 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_neighbours(args: argparse.Namespace) -> int:
+    """Print TERM's nearest neighbours per period in a Word2Vec model of that period, and how
+    similar its vector stays to the previous period's after Procrustes alignment.
+
+    Example:
+      marketspeak neighbours customer --by year --top 10
+    """
+    from analysis.embeddings import neighbour_drift
+    from corpus.db import connect
+
+    con = connect(DB.value(args.db), read_only=True)
+    try:
+        frame = neighbour_drift(con, args.term, args.by, args.top, seed=args.seed)
+    finally:
+        con.close()
+    _emit(frame, args.format, digits=3)
+    return EXIT_OK
+
+
 def cmd_compounds(args: argparse.Namespace) -> int:
     """Print how market words combine with other words over time ("customer journey",
     "internal customer"); with --discover, two-word phrases gensim finds in the corpus that
@@ -312,6 +331,7 @@ TEXT_COLUMNS = (
     "role",
     "compound",
     "phrase",
+    "neighbours",
     "source",
     "collocate",
     "lemma",

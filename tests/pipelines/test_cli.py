@@ -24,6 +24,7 @@ COMMANDS = [
     "dispersion",
     "drift",
     "compounds",
+    "neighbours",
     "demo",
 ]
 README = Path(__file__).resolve().parents[2] / "README.md"
