@@ -18,7 +18,7 @@ COLUMNS = ["period", "next_period", "jaccard", "shared", "node_freq", "next_node
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
-    """|A ∩ B| / |A ∪ B|; 1.0 for two empty sets is avoided by returning NaN."""
+    """|A ∩ B| / |A ∪ B|; NaN when both are empty (no collocates is not a perfect match)."""
     union = a | b
     return len(a & b) / len(union) if union else float("nan")
 

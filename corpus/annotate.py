@@ -134,12 +134,13 @@ def rematch(
             doc = doc_from_tokens(tokens, lemmas)
             hits = matcher.match(doc, paragraphs)
             add_hits(batch, doc_id, hits, list(range(len(tokens))))
-        with transaction(con, batch_ids=ids, batch_hits=batch.hit_table()):
+        hit_table = batch.hit_table()
+        with transaction(con, batch_ids=ids, batch_hits=hit_table):
             con.execute("DELETE FROM term_hits WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
             con.execute("INSERT INTO term_hits SELECT * FROM batch_hits")
             con.execute(REMATCHED, [versions])
         result.documents += ids.num_rows
-        result.hits += batch.hit_table().num_rows
+        result.hits += hit_table.num_rows
         if progress:
             progress(ids.num_rows)
     return result

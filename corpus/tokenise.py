@@ -118,8 +118,6 @@ def doc_columns(doc: Doc) -> tuple[list[int], list[int]]:
         positions.append(position)
         paragraphs.append(paragraph)
         position += 1
-        if "\n" in token.whitespace_:
-            paragraph += 1
     return positions, paragraphs
 
 
