@@ -13,11 +13,15 @@ Measures (columns):
   O_ij ≤ 0 contributing 0; reported negative when O11 < E11 (the collocate is repelled)
   (Dunning 1993).
 - ``logdice``: 14 + log2(2·O11 / (R1 + C1)) (Rychlý 2008).
+
+Stop words (``exclude``) are dropped from the list after counting, so N, R1 and C1 and
+every score stay those of the whole text; only which collocates are shown changes.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from importlib import resources
 
 import duckdb
@@ -49,8 +53,10 @@ def collocates(
     window: int = 5,
     min_freq: int = 1,
     by: str | None = None,
+    exclude: Collection[str] = (),
 ) -> pd.DataFrame:
-    """Collocates of `term` with O11 ≥ `min_freq`, best logDice first (per period with `by`).
+    """Collocates of `term` with O11 ≥ `min_freq`, best logDice first (per period with `by`),
+    leaving out the lemmas in `exclude` (e.g. stop_words()).
 
     `period_start` is empty overall; with `by` ('year', 'quarter', 'month') it is the
     period's first day, and counts and N are those of the period.
@@ -67,7 +73,7 @@ def collocates(
         "period": by or "year",
     }
     counts = con.execute(sql, params).df()
-    counts = counts[counts["o11"] >= min_freq]
+    counts = counts[(counts["o11"] >= min_freq) & ~counts["collocate"].isin(set(exclude))]
     rows = [
         {**row, **scores(row["o11"], row["r1"], row["c1"], row["n"])}
         for row in counts.to_dict("records")
@@ -81,3 +87,10 @@ def collocates(
         na_position="first",
         ignore_index=True,
     )
+
+
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop list (function words such as 'the', 'our', 'to'), lower case."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(w.lower() for w in STOP_WORDS)

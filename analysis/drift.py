@@ -8,6 +8,8 @@ node's frequency in both periods.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import duckdb
 import pandas as pd
 
@@ -30,9 +32,11 @@ def collocate_drift(
     top: int = 20,
     window: int = 5,
     min_freq: int = 2,
+    exclude: Collection[str] = (),
 ) -> pd.DataFrame:
-    """Jaccard overlap of the top-`top` logDice collocates between consecutive periods."""
-    frame = collocates(con, term, window, min_freq, by).dropna(subset=["period_start"])
+    """Jaccard overlap of the top-`top` logDice collocates between consecutive periods,
+    leaving out the lemmas in `exclude` (see analysis.collocations.stop_words)."""
+    frame = collocates(con, term, window, min_freq, by, exclude).dropna(subset=["period_start"])
     tops, freq = {}, {}
     for start, group in frame.groupby("period_start", sort=True):
         tops[start] = set(group.nlargest(top, "logdice")["collocate"])

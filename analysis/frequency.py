@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 PERIODS = ("year", "quarter", "month")
+GROUPINGS = ("all", "source", "kind")
 
 
 def _sql(name: str) -> str:
@@ -27,17 +28,17 @@ def _check_period(period: str) -> None:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
 
 
-def trend(
-    con: duckdb.DuckDBPyConnection, period: str = "year", by_source: bool = False
-) -> pd.DataFrame:
-    """One row per period (and source): n_documents, n_tokens, market_hits, relational_hits,
-    market_per_million, relational_per_million, market_doc_share, relational_doc_share,
-    market_share_index. `period_start` is the first day of the period, NaT when undated."""
+def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by: str = "all") -> pd.DataFrame:
+    """One row per period (and source or kind of source, with `by`): n_documents, n_tokens,
+    market_hits, relational_hits, market_per_million, relational_per_million,
+    market_doc_share, relational_doc_share, market_share_index. `period_start` is the first
+    day of the period, NaT when undated. `by` is 'all', 'source' or 'kind'."""
     _check_period(period)
-    frame = con.execute(_sql("trend.sql"), [period, by_source]).df()
-    if not by_source:
-        frame = frame.drop(columns=["source", "source_kind"])
-    return frame
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    frame = con.execute(_sql("trend.sql"), [period, by]).df()
+    dropped = {"all": ["source", "source_kind"], "kind": ["source"], "source": []}[by]
+    return frame.drop(columns=dropped)
 
 
 def term_trend(con: duckdb.DuckDBPyConnection, period: str = "year") -> pd.DataFrame:

@@ -19,10 +19,12 @@ from analysis.frequency import trend
 
 # Ordered, so that the same seed draws the same documents whatever order a scan returns.
 DOCUMENT_COUNTS = """
-SELECT date_trunc(?, published) AS period_start, n_words, market_hits, relational_hits
+SELECT date_trunc(?, published) AS period_start, source, source_kind,
+       n_words, market_hits, relational_hits
 FROM document_counts
 ORDER BY doc_id
 """
+GROUP_COLUMN = {"all": None, "source": "source", "kind": "source_kind"}
 MEASURES = ("market_per_million", "relational_per_million", "market_share_index")
 
 
@@ -59,18 +61,24 @@ def trend_with_ci(
     n_boot: int = 1000,
     seed: int = 0,
     min_tokens: int = 10_000,
+    by: str = "all",
 ) -> pd.DataFrame:
-    """trend() plus `<measure>_low` / `<measure>_high` (95% bootstrap) and `sparse`."""
-    frame = trend(con, period)
+    """trend() plus `<measure>_low` / `<measure>_high` (95% bootstrap) and `sparse`, for
+    all sources together or per source or kind of source (`by`, as in trend())."""
+    frame = trend(con, period, by)
     docs = con.execute(DOCUMENT_COUNTS, [period]).df()
+    group_column = GROUP_COLUMN[by]
     rng = np.random.default_rng(seed)
     bounds: dict[str, list[float]] = {f"{m}_{end}": [] for m in MEASURES for end in ("low", "high")}
-    for start in frame["period_start"]:
+    for row in frame.itertuples(index=False):
+        start = row.period_start
         rows = (
             docs[docs["period_start"].isna()]
             if pd.isna(start)
             else docs[docs["period_start"] == start]
         )
+        if group_column is not None:
+            rows = rows[rows[group_column] == getattr(row, group_column)]
         intervals = bootstrap_period(
             rows["n_words"].to_numpy(float),
             rows["market_hits"].to_numpy(float),

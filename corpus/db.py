@@ -6,6 +6,7 @@ in `schema_migrations`. Readers open the file read-only and never change it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,8 +15,17 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA_VERSION = 1
-SCHEMA_NAME = "initial schema: documents, tokens, term_hits, trend macros"
+log = logging.getLogger(__name__)
+
+# Every schema version with its name. corpus/schema.sql is always the whole current
+# schema; a version that changes existing tables also ships corpus/migrations/NNN.sql,
+# which brings a file of the version before up to it (views and macros are replaced by
+# re-running schema.sql, so they need no migration file).
+MIGRATIONS = {
+    1: "initial schema: documents, tokens, term_hits, trend macros",
+    2: "trend_groups and trend_by_kind; lexicon_collocates and v_collocates",
+}
+SCHEMA_VERSION = max(MIGRATIONS)
 
 
 class DatabaseError(RuntimeError):
@@ -47,7 +57,43 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise DatabaseError(f"{path}: not a readable DuckDB file ({exc})") from exc
     if not read_only:
         migrate(con)
+    elif current_version(con) < SCHEMA_VERSION:
+        # A file from an older release: readers need the current views, so upgrade it once.
+        con.close()
+        upgrade(path)
+        return connect(path, read_only=True)
     return con
+
+
+def upgrade(path: Path) -> None:
+    """Migrate an older file in place with a short-lived writer connection."""
+    try:
+        connect(path).close()
+    except DatabaseError as exc:
+        raise DatabaseError(
+            f"{path}: written by an older marketspeak and cannot be upgraded now ({exc})"
+        ) from exc
+    log.info("%s: upgraded to schema version %d", path, SCHEMA_VERSION)
+
+
+@contextmanager
+def reading(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for the length of a `with` block."""
+    con = connect(path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+RECORDED_VERSIONS = "SELECT DISTINCT lexicon, version FROM lexicon_terms ORDER BY lexicon"
+
+
+def recorded_versions(con: duckdb.DuckDBPyConnection) -> str:
+    """The lexicon versions the file's hits were matched with, e.g. 'market@1.0.0
+    relational@1.0.0' (the form of corpus.lexicons.signature); empty before any tokenising."""
+    rows = con.execute(RECORDED_VERSIONS).fetchall()
+    return " ".join(f"{name}@{version}" for name, version in rows)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -61,7 +107,8 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring the file to SCHEMA_VERSION in one transaction."""
+    """Bring the file to SCHEMA_VERSION in one transaction: a new file gets schema.sql; an
+    older one gets each migration file after its version, then schema.sql."""
     version = current_version(con)
     if version > SCHEMA_VERSION:
         raise DatabaseError(
@@ -69,11 +116,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             f"({SCHEMA_VERSION}); upgrade marketspeak"
         )
     with transaction(con):
+        if version:
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                migration = resources.files("corpus") / "migrations" / f"{step:03d}.sql"
+                if migration.is_file():
+                    con.execute(migration.read_text(encoding="utf-8"))
         con.execute(schema_sql())
-        if version < SCHEMA_VERSION:
+        for step in range(version + 1, SCHEMA_VERSION + 1):
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [SCHEMA_VERSION, SCHEMA_NAME, utcnow()],
+                [step, MIGRATIONS[step], utcnow()],
             )
 
 

@@ -1,4 +1,4 @@
--- marketspeak database schema, version 1.
+-- marketspeak database schema, version 2 (versions and their migrations: corpus/db.py).
 --
 -- This file is the data dictionary: every table and column carries a COMMENT that DuckDB
 -- stores with it (read them with `SELECT * FROM duckdb_columns()`). Tables hold what was
@@ -266,21 +266,23 @@ WHERE d.n_words IS NOT NULL
 GROUP BY ALL;
 COMMENT ON VIEW document_counts IS 'Per current, tokenised document: words and market/relational hits, dated only by a reliable date. The base of every trend.';
 
--- trend_table(period, by_source): one row per period ('year', 'quarter' or 'month'), and
--- per source when by_source is true. period_start is NULL for undated documents. Rates are
--- hits per million word tokens; doc shares are the fraction of documents with at least
--- one hit; market_share_index = market hits / (market + relational hits).
-CREATE OR REPLACE MACRO trend_table(period, by_source) AS TABLE
+-- trend_groups(period, group_by): one row per period ('year', 'quarter' or 'month') and
+-- group, where group_by is 'all' (one group), 'source' or 'kind' (council, regulator, ...).
+-- period_start is NULL for undated documents. Rates are hits per million word tokens; doc
+-- shares are the fraction of documents with at least one hit; market_share_index = market
+-- hits / (market + relational hits). The source column is NULL unless group_by is 'source';
+-- source_kind is NULL when group_by is 'all'.
+CREATE OR REPLACE MACRO trend_groups(period, group_by) AS TABLE
 WITH per_period AS (
     SELECT date_trunc(period, published) AS period_start,
-           CASE WHEN by_source THEN source END AS group_source,
-           CASE WHEN by_source THEN source_kind END AS group_kind,
+           CASE WHEN group_by = 'source' THEN source END AS group_source,
+           CASE WHEN group_by IN ('source', 'kind') THEN source_kind END AS group_kind,
            n_words, market_hits, relational_hits
     FROM document_counts
 )
 SELECT period_start,
        group_source                                    AS source,
-       any_value(group_kind)                           AS source_kind,
+       group_kind                                      AS source_kind,
        count(*)                                        AS n_documents,
        sum(n_words)::BIGINT                            AS n_tokens,
        sum(market_hits)::BIGINT                        AS market_hits,
@@ -292,16 +294,25 @@ SELECT period_start,
        sum(market_hits) / nullif(sum(market_hits) + sum(relational_hits), 0)
                                                        AS market_share_index
 FROM per_period
-GROUP BY period_start, group_source
-ORDER BY period_start NULLS LAST, group_source;
+GROUP BY period_start, group_source, group_kind
+ORDER BY period_start NULLS LAST, group_kind, group_source;
+
+-- trend_table(period, by_source): trend_groups per source when by_source is true, else
+-- all sources together (kept for queries written against schema version 1).
+CREATE OR REPLACE MACRO trend_table(period, by_source) AS TABLE
+SELECT * FROM trend_groups(period, CASE WHEN by_source THEN 'source' ELSE 'all' END);
 
 -- trend(period): all sources together.
 CREATE OR REPLACE MACRO trend(period) AS TABLE
-SELECT * EXCLUDE (source, source_kind) FROM trend_table(period, false);
+SELECT * EXCLUDE (source, source_kind) FROM trend_groups(period, 'all');
 
 -- trend_by_source(period): one row per period and source.
 CREATE OR REPLACE MACRO trend_by_source(period) AS TABLE
-SELECT * FROM trend_table(period, true);
+SELECT * FROM trend_groups(period, 'source');
+
+-- trend_by_kind(period): one row per period and kind of source (council, regulator, ...).
+CREATE OR REPLACE MACRO trend_by_kind(period) AS TABLE
+SELECT * EXCLUDE (source) FROM trend_groups(period, 'kind');
 
 -- term_trend(period): per period and term: hits, rate per million word tokens, and the
 -- share of that period's documents that use the term. Terms never used are absent.
@@ -352,3 +363,73 @@ CREATE OR REPLACE VIEW v_term_rates AS
 SELECT period_start AS year_start, lexicon, term, hits, per_million, doc_share
 FROM term_trend('year');
 COMMENT ON VIEW v_term_rates IS 'Each term per year: hits, rate per million word tokens, share of documents using it.';
+
+-- g2_cell(o, e): one cell's share of the log-likelihood G2; cells with o <= 0 give 0.
+CREATE OR REPLACE MACRO g2_cell(o, e) AS
+CASE WHEN o > 0 AND e > 0 THEN o * ln(o / e) ELSE 0 END;
+
+-- lexicon_collocates(span, period): collocates of every lexicon term in current
+-- documents, overall (period 'all', period_start NULL) or per 'year', 'quarter' or 'month'
+-- (undated documents then form a period with a NULL period_start). Counting follows
+-- #LancsBox: o11 = (node, collocate) word-token pairs within `span` words either side of
+-- a hit, in the same document, a token inside two node windows counting twice; r1 =
+-- hits * 2 * span; c1 = the collocate's frequency; n = word tokens. Scores: e11 =
+-- r1 * c1 / n; ll = G2 over the 2x2 table, negative when o11 < e11 (Dunning 1993); mi =
+-- log2(o11 / e11) (Church & Hanks 1990); logdice = 14 + log2(2 * o11 / (r1 + c1))
+-- (Rychly 2008); t = (o11 - e11) / sqrt(o11). analysis/collocations.py computes the same
+-- for any word.
+CREATE OR REPLACE MACRO lexicon_collocates(span, period) AS TABLE
+WITH words AS (
+    SELECT t.doc_id, t.position, t.lemma,
+           row_number() OVER (PARTITION BY t.doc_id ORDER BY t.position) - 1 AS wpos,
+           CASE WHEN period = 'all' THEN NULL
+                ELSE date_trunc(CASE WHEN period = 'all' THEN 'year' ELSE period END,
+                                d.trend_date) END AS period_start
+    FROM tokens t JOIN current_documents d USING (doc_id)
+    WHERE t.is_word
+), nodes AS (
+    SELECT h.lexicon, h.term, h.doc_id, min(w.wpos) AS first_w, max(w.wpos) AS last_w,
+           any_value(w.period_start) AS period_start
+    FROM term_hits h
+    JOIN words w ON w.doc_id = h.doc_id
+                AND w.position BETWEEN h.position AND h.position + h.n_tokens - 1
+    GROUP BY h.lexicon, h.term, h.doc_id, h.position
+), node_totals AS (
+    SELECT period_start, lexicon, term, count(*) AS f_node FROM nodes GROUP BY ALL
+), pairs AS (
+    SELECT n.period_start, n.lexicon, n.term, w.lemma AS collocate, count(*) AS o11
+    FROM nodes n
+    JOIN words w ON w.doc_id = n.doc_id
+                AND ((w.wpos BETWEEN n.first_w - span AND n.first_w - 1)
+                  OR (w.wpos BETWEEN n.last_w + 1 AND n.last_w + span))
+    GROUP BY ALL
+), lemma_totals AS (
+    SELECT period_start, lemma, count(*) AS c1 FROM words GROUP BY ALL
+), corpus_totals AS (
+    SELECT period_start, count(*) AS n FROM words GROUP BY ALL
+), cells AS (
+    SELECT p.period_start, p.lexicon, p.term, p.collocate, p.o11,
+           nt.f_node * 2 * span AS r1, lt.c1, ct.n,
+           (nt.f_node * 2 * span) * lt.c1 / ct.n AS e11
+    FROM pairs p
+    JOIN node_totals nt ON nt.period_start IS NOT DISTINCT FROM p.period_start
+                       AND nt.lexicon = p.lexicon AND nt.term = p.term
+    JOIN lemma_totals lt ON lt.period_start IS NOT DISTINCT FROM p.period_start
+                        AND lt.lemma = p.collocate
+    JOIN corpus_totals ct ON ct.period_start IS NOT DISTINCT FROM p.period_start
+)
+SELECT period_start, lexicon, term, collocate, o11, e11, r1, c1, n,
+       sign(o11 - e11 + 0.0) * 2 * (
+           g2_cell(o11, e11)
+         + g2_cell(r1 - o11, r1 * (n - c1) / n)
+         + g2_cell(c1 - o11, (n - r1) * c1 / n)
+         + g2_cell(n - r1 - c1 + o11, (n - r1) * (n - c1) / n)) AS ll,
+       log2(o11 / e11) AS mi,
+       14 + log2(2 * o11 / (r1 + c1)) AS logdice,
+       (o11 - e11) / sqrt(o11) AS t
+FROM cells
+ORDER BY period_start NULLS FIRST, lexicon, term, logdice DESC, collocate;
+
+CREATE OR REPLACE VIEW v_collocates AS
+SELECT * EXCLUDE (period_start) FROM lexicon_collocates(5, 'all');
+COMMENT ON VIEW v_collocates IS 'Every lexicon term''s collocates within 5 words either side, over all current documents, with o11, e11, r1, c1, n and the scores ll (signed G2), mi, logdice and t; see lexicon_collocates(span, period) for the formulas and other windows or periods. Filter by term: it is computed on demand.';

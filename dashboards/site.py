@@ -18,7 +18,8 @@ import duckdb
 import jinja2
 import pandas as pd
 
-from analysis.frequency import period_label, term_trend, trend
+from analysis.frequency import period_label, term_trend
+from analysis.uncertainty import trend_with_ci
 from dashboards import charts
 
 CORPUS_SUMMARY = """
@@ -116,7 +117,7 @@ def build_site(
     """Write the whole site into `out_dir`; return every file written."""
     out_dir = Path(out_dir)
     chart_dir = out_dir / "charts"
-    trend_frame = trend(con, period)
+    trend_frame = trend_with_ci(con, period)
     terms = term_trend(con, period)
     summary = _summary(trend_frame, period)
     plan = [

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipelines.cli_measures import (
     EXIT_OK,
+    cmd_agency,
     cmd_collocates,
     cmd_compounds,
     cmd_dispersion,
@@ -23,7 +24,7 @@ from pipelines.cli_measures import (
     cmd_neighbours,
     cmd_trend,
 )
-from pipelines.settings import DB, OUT, configure_prefect
+from pipelines.settings import DB, OUT, PARSER, configure_prefect
 
 EXIT_FAILED, EXIT_USAGE = 1, 2  # EXIT_OK (0) comes with the measure commands
 log = logging.getLogger("marketspeak")
@@ -141,6 +142,9 @@ def _report(db: str | Path, out: str | Path) -> None:
     print(f"          {(out / 'charts').resolve()}/*.html|png|svg|vl.json|csv")
 
 
+STOPWORDS_HELP = "leave function words (spaCy's English stop list) out of the collocates"
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
 
@@ -185,7 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("publish", cmd_publish, "db", "out", "by")
     trend = add("trend", cmd_trend, "db", "by")
     trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    trend.add_argument("--by-source", action="store_true", help="one row per period and source")
+    grouping = trend.add_mutually_exclusive_group()
+    grouping.add_argument("--by-source", action="store_true", help="a row per period and source")
+    grouping.add_argument(
+        "--by-kind", action="store_true", help="a row per period and kind of source"
+    )
     trend.add_argument("--ci", action="store_true", help="add 95%% bootstrap intervals")
     trend.add_argument("--bootstrap", type=int, default=1000, help="resamples for --ci")
     trend.add_argument("--seed", type=int, default=0, help="seed for --ci (default 0)")
@@ -195,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     colloc.add_argument("--min-freq", type=int, default=1, help="smallest O11 listed (default 1)")
     colloc.add_argument("--by", choices=["year", "quarter", "month"], help="one list per period")
     colloc.add_argument("--top", type=int, default=20, help="rows per period in the table view")
+    colloc.add_argument("--no-stopwords", action="store_true", help=STOPWORDS_HELP)
     colloc.add_argument("--format", choices=["table", "csv", "json"], default="table")
     key = add("keyness", cmd_keyness, "db")
     key.add_argument("--focus", required=True, help="years, e.g. 2015-2024")
@@ -216,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--top", type=int, default=20, help="collocates compared (default 20)")
     drift.add_argument("--window", type=int, default=5, help="word tokens each side")
     drift.add_argument("--min-freq", type=int, default=2, help="smallest O11 (default 2)")
+    drift.add_argument("--no-stopwords", action="store_true", help=STOPWORDS_HELP)
     drift.add_argument("--format", choices=["table", "csv", "json"], default="table")
     comp = add("compounds", cmd_compounds, "db", "by")
     comp.add_argument("terms", nargs="*", help="words to look at (default: market words)")
@@ -237,6 +247,18 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--from", dest="date_from", metavar="DATE", help="from year or date")
     kwic.add_argument("--to", dest="date_to", metavar="DATE", help="to year or date")
     kwic.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    agency = add("agency", cmd_agency, "db", "by")
+    agency.add_argument("terms", nargs="*", help="terms to look at (default: every term)")
+    agency.add_argument("--by-term", action="store_true", help="a row per term, not per lexicon")
+    agency.add_argument(
+        "--model",
+        metavar="NAME|DIR",
+        help=f"{PARSER.help} (env {PARSER.env}; default {PARSER.default})",
+    )
+    agency.add_argument(
+        "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
+    )
+    agency.add_argument("--format", choices=["table", "csv", "json"], default="table")
     demo = add("demo", cmd_demo, "out")
     demo.add_argument(
         "--db",

@@ -9,9 +9,11 @@ import argparse
 import numbers
 import sys
 
-from pipelines.settings import DB
+from corpus.db import reading, recorded_versions
+from pipelines.settings import DB, PARSER
 
 EXIT_OK = 0  # what every command returns when it did its job
+EXIT_NO_PARSER = 1  # agency without an installed parser model
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
@@ -25,21 +27,17 @@ def cmd_trend(args: argparse.Namespace) -> int:
     """
     from analysis.frequency import period_label, trend
     from analysis.uncertainty import trend_with_ci
-    from corpus.db import connect
 
-    con = connect(DB.value(args.db), read_only=True)
-    try:
+    with reading(DB.value(args.db)) as con:
+        group = "source" if args.by_source else "kind" if args.by_kind else "all"
         if args.ci:
-            if args.by_source:
-                raise ValueError("--ci works on all sources together; drop --by-source")
-            frame = trend_with_ci(con, args.by, args.bootstrap, args.seed)
+            frame = trend_with_ci(con, args.by, args.bootstrap, args.seed, by=group)
         else:
-            frame = trend(con, args.by, by_source=args.by_source)
-    finally:
-        con.close()
+            frame = trend(con, args.by, group)
+        versions = recorded_versions(con)
     frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
     frame = frame.drop(columns=["period_start"])
-    _emit(frame, args.format, lambda frame: _print_table(frame, caption=TREND_CAPTION))
+    _emit(frame, args.format, versions, lambda frame: _print_table(frame, caption=TREND_CAPTION))
     return EXIT_OK
 
 
@@ -52,10 +50,8 @@ def cmd_kwic(args: argparse.Namespace) -> int:
       marketspeak kwic customer --width 6 --sample 20 --seed 1 --from 2015 --format csv
     """
     from analysis.kwic import kwic
-    from corpus.db import connect
 
-    con = connect(DB.value(args.db), read_only=True)
-    try:
+    with reading(DB.value(args.db)) as con:
         frame = kwic(
             con,
             args.term,
@@ -66,10 +62,9 @@ def cmd_kwic(args: argparse.Namespace) -> int:
             _date_arg(args.date_from, start=True),
             _date_arg(args.date_to, start=False),
         )
-    finally:
-        con.close()
+        versions = recorded_versions(con)
     frame["published"] = [v.isoformat() if v else "" for v in frame["published"]]
-    _emit(frame, args.format, _print_kwic)
+    _emit(frame, args.format, versions, _print_kwic)
     print(f"{len(frame)} line(s)", file=sys.stderr)
     return EXIT_OK
 
@@ -83,15 +78,13 @@ def cmd_collocates(args: argparse.Namespace) -> int:
     Example:
       marketspeak collocates customer --window 5 --min-freq 3 --by year --format csv
     """
-    from analysis.collocations import collocates
+    from analysis.collocations import collocates, stop_words
     from analysis.frequency import period_label
-    from corpus.db import connect
 
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        frame = collocates(con, args.term, args.window, args.min_freq, args.by)
-    finally:
-        con.close()
+    exclude = stop_words() if args.no_stopwords else ()
+    with reading(DB.value(args.db)) as con:
+        frame = collocates(con, args.term, args.window, args.min_freq, args.by, exclude)
+        versions = recorded_versions(con)
     labels = [period_label(v, args.by) if args.by else "all" for v in frame["period_start"]]
     frame = frame.drop(columns=["period_start"])
     frame.insert(0, "period", labels)
@@ -103,7 +96,7 @@ def cmd_collocates(args: argparse.Namespace) -> int:
             columns=list(frame.columns),
         )
 
-    _emit(frame, args.format, show)
+    _emit(frame, args.format, versions, show)
     return EXIT_OK
 
 
@@ -116,14 +109,12 @@ def cmd_keyness(args: argparse.Namespace) -> int:
       marketspeak keyness --focus 2015-2024 --reference 2005-2014 --lexicons-only
     """
     from analysis.keyness import keyness
-    from corpus.db import connect
     from corpus.lexicons import load_lexicons
 
     terms = None
     if args.lexicons_only:
         terms = [t.term for lx in load_lexicons() for t in lx.terms if " " not in t.term]
-    con = connect(DB.value(args.db), read_only=True)
-    try:
+    with reading(DB.value(args.db)) as con:
         frame = keyness(
             con,
             _period_arg(args.focus, "--focus"),
@@ -131,8 +122,7 @@ def cmd_keyness(args: argparse.Namespace) -> int:
             args.min_freq,
             terms,
         )
-    finally:
-        con.close()
+        versions = recorded_versions(con)
 
     def show(frame) -> None:
         shown = frame.head(args.top)
@@ -142,7 +132,7 @@ def cmd_keyness(args: argparse.Namespace) -> int:
             caption="ll > 0: used more in the focus period; log_ratio +1: twice as often",
         )
 
-    _emit(frame, args.format, show)
+    _emit(frame, args.format, versions, show)
     return EXIT_OK
 
 
@@ -167,14 +157,11 @@ def cmd_dispersion(args: argparse.Namespace) -> int:
       marketspeak dispersion --format csv
     """
     from analysis.dispersion import dispersion
-    from corpus.db import connect
 
-    con = connect(DB.value(args.db), read_only=True)
-    try:
+    with reading(DB.value(args.db)) as con:
         frame = dispersion(con)
-    finally:
-        con.close()
-    _emit(frame, args.format, digits=3)
+        versions = recorded_versions(con)
+    _emit(frame, args.format, versions, digits=3)
     return EXIT_OK
 
 
@@ -185,15 +172,16 @@ def cmd_drift(args: argparse.Namespace) -> int:
     Example:
       marketspeak drift customer --by year --top 20
     """
+    from analysis.collocations import stop_words
     from analysis.drift import collocate_drift
-    from corpus.db import connect
 
-    con = connect(DB.value(args.db), read_only=True)
-    try:
-        frame = collocate_drift(con, args.term, args.by, args.top, args.window, args.min_freq)
-    finally:
-        con.close()
-    _emit(frame, args.format, digits=3)
+    exclude = stop_words() if args.no_stopwords else ()
+    with reading(DB.value(args.db)) as con:
+        frame = collocate_drift(
+            con, args.term, args.by, args.top, args.window, args.min_freq, exclude
+        )
+        versions = recorded_versions(con)
+    _emit(frame, args.format, versions, digits=3)
     return EXIT_OK
 
 
@@ -205,14 +193,11 @@ def cmd_neighbours(args: argparse.Namespace) -> int:
       marketspeak neighbours customer --by year --top 10
     """
     from analysis.embeddings import neighbour_drift
-    from corpus.db import connect
 
-    con = connect(DB.value(args.db), read_only=True)
-    try:
+    with reading(DB.value(args.db)) as con:
         frame = neighbour_drift(con, args.term, args.by, args.top, seed=args.seed)
-    finally:
-        con.close()
-    _emit(frame, args.format, digits=3)
+        versions = recorded_versions(con)
+    _emit(frame, args.format, versions, digits=3)
     return EXIT_OK
 
 
@@ -227,13 +212,11 @@ def cmd_compounds(args: argparse.Namespace) -> int:
     """
     from analysis.compounds import discover_compounds, modifier_uses, single_word_terms
     from analysis.frequency import period_label
-    from corpus.db import connect
     from corpus.lexicons import load_lexicons
 
     lexicons = load_lexicons()
     words = args.terms or single_word_terms(lexicons)
-    con = connect(DB.value(args.db), read_only=True)
-    try:
+    with reading(DB.value(args.db)) as con:
         if args.discover:
             known = [f for lx in lexicons for t in lx.terms for f in (t.term, *t.variants)]
             frame = discover_compounds(con, words, known, min_count=args.min_freq)
@@ -241,23 +224,58 @@ def cmd_compounds(args: argparse.Namespace) -> int:
             frame = modifier_uses(con, words, args.by, args.min_freq)
             frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
             frame = frame.drop(columns=["period_start"])
-    finally:
-        con.close()
-    _emit(frame, args.format, digits=2)
+        versions = recorded_versions(con)
+    _emit(frame, args.format, versions, digits=2)
     return EXIT_OK
 
 
-def _emit(frame, fmt: str, show=None, digits: int = 3) -> None:
+def cmd_agency(args: argparse.Namespace) -> int:
+    """Print per period how often market and relational words are the agent, the recipient
+    or a modifier in their sentence, and how often possessed ("our customers").
+
+    Parses only the sentences that hold a hit, with an installed spaCy pipeline that has a
+    dependency parser (--model); without one it says how to install it and exits 1. See
+    analysis/agency.py for how each role is read off the parse.
+
+    Example:
+      marketspeak agency --by year --format csv
+      marketspeak agency customer citizen --by-term --model en_core_web_sm
+    """
+    from analysis.agency import ParserMissing, agency_shares, hit_roles, load_parser
+    from analysis.frequency import period_label
+
+    try:
+        nlp = load_parser(PARSER.value(args.model))
+    except ParserMissing as exc:
+        print(f"marketspeak: error: {exc}", file=sys.stderr)
+        return EXIT_NO_PARSER
+    with reading(DB.value(args.db)) as con:
+        roles = hit_roles(con, nlp, args.by, args.terms or None, args.max_tokens)
+        versions = recorded_versions(con)
+    frame = agency_shares(roles, by_term=args.by_term)
+    frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
+    frame = frame.drop(columns=["period_start"])
+    _emit(frame, args.format, versions, digits=3)
+    print(f"{len(roles)} hit(s) parsed with {nlp.meta.get('name', '?')}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _emit(frame, fmt: str, versions: str, show=None, digits: int = 3) -> None:
     """Write a result as CSV (cells that look like formulas neutralised), JSON, or a table
-    (`show`, by default every column rounded to `digits`)."""
+    (`show`, by default every column rounded to `digits`). CSV and JSON rows carry the
+    lexicon versions the hits were matched with; the table view names them on stderr."""
+    if fmt in ("csv", "json"):
+        frame = frame.assign(lexicon_versions=versions)
     if fmt == "csv":
         frame.map(_csv_safe).to_csv(sys.stdout, index=False)
     elif fmt == "json":
         print(frame.to_json(orient="records", indent=1, force_ascii=False, date_format="iso"))
-    elif show is not None:
-        show(frame)
     else:
-        _print_table(frame.round(digits), columns=list(frame.columns))
+        if show is not None:
+            show(frame)
+        else:
+            _print_table(frame.round(digits), columns=list(frame.columns))
+        print(f"lexicons: {versions or 'none recorded (nothing tokenised yet)'}", file=sys.stderr)
 
 
 def _date_arg(value: str | None, start: bool, flag: str = "--from/--to"):
@@ -306,6 +324,7 @@ def _print_kwic(frame) -> None:
 TABLE_COLUMNS = {
     "period": "period",
     "source": "source",
+    "source_kind": "kind",
     "n_documents": "docs",
     "n_tokens": "tokens",
     "market_hits": "market",

@@ -35,7 +35,13 @@ CONTACT = Setting(
     "",
     "URL in the crawler's User-Agent where site owners can read about the crawl",
 )
-SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT)
+PARSER = Setting(
+    "model",
+    "MARKETSPEAK_PARSER_MODEL",
+    "en_core_web_sm",
+    "installed spaCy pipeline (package name or folder) with a dependency parser",
+)
+SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT, PARSER)
 
 
 def user_agent() -> str | None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.metrics import BigramAssocMeasures
 
-from analysis.collocations import collocates, scores
+from analysis.collocations import collocates, scores, stop_words
 from tests.conftest import tiny_corpus
 
 
@@ -59,6 +59,35 @@ def test_phrases_are_nodes_and_periods_split_the_counts(crawled, read_db):
     assert overall["o11"].sum() == by_year["o11"].sum()
     assert (overall["o11"] <= overall["r1"]).all()
     assert collocates(read_db, "customer journey", window=3, min_freq=5)["o11"].min() >= 5
+
+
+@pytest.mark.parametrize("period", ["all", "year"])
+def test_the_v_collocates_view_agrees_with_the_python_measure(read_db, period):
+    by = None if period == "all" else period
+    python = collocates(read_db, "customer", window=5, by=by)
+    sql = read_db.execute(
+        "SELECT * EXCLUDE (lexicon, term) FROM lexicon_collocates(5, ?) WHERE term = 'customer'",
+        [period],
+    ).df()
+    assert len(sql) == len(python) > 50
+    key = ["period_start", "collocate"]
+    python = python.sort_values(key, ignore_index=True)
+    sql = sql.sort_values(key, ignore_index=True)
+    for column in ("o11", "r1", "c1", "n", "e11", "ll", "mi", "logdice", "t"):
+        assert sql[column].tolist() == pytest.approx(python[column].tolist(), rel=1e-9)
+    if period == "all":
+        view = read_db.execute("SELECT count(*) FROM v_collocates WHERE term = 'customer'")
+        assert view.fetchone()[0] == len(python)
+
+
+def test_stop_words_leave_the_list_but_not_the_counts(tmp_path):
+    con = tiny_corpus(tmp_path, ["The customer and the pear. Our customer, the plum."])
+    everything = collocates(con, "customer", window=2)
+    content = collocates(con, "customer", window=2, exclude=stop_words())
+    assert set(everything["collocate"]) >= {"the", "and", "our", "pear", "plum"}
+    assert set(content["collocate"]) == {"pear", "plum"}
+    kept = everything[everything["collocate"].isin(["pear", "plum"])]
+    assert content["ll"].tolist() == pytest.approx(kept["ll"].tolist())
 
 
 def test_the_cli_lists_collocates_per_period_as_csv(crawled, capsys):

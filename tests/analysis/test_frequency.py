@@ -54,11 +54,22 @@ def test_quarters_and_months_add_up_to_years(read_db):
 
 
 def test_trend_by_source_splits_the_totals(read_db):
-    by_source = trend(read_db, "year", by_source=True)
+    by_source = trend(read_db, "year", by="source")
     assert set(by_source["source"]) == {"northshire", "southvale", "care-regulator"}
     assert by_source["market_hits"].sum() == trend(read_db, "year")["market_hits"].sum()
     kinds = dict(zip(by_source["source"], by_source["source_kind"], strict=False))
     assert kinds == {"northshire": "council", "southvale": "council", "care-regulator": "regulator"}
+
+
+def test_trend_by_kind_sums_its_sources(read_db):
+    by_kind = trend(read_db, "year", by="kind").set_index(["period_start", "source_kind"])
+    by_source = trend(read_db, "year", by="source")
+    summed = by_source.groupby(["period_start", "source_kind"], dropna=False)[
+        ["n_documents", "n_tokens", "market_hits", "relational_hits"]
+    ].sum()
+    assert set(by_kind.index.get_level_values("source_kind")) == {"council", "regulator"}
+    for column in summed.columns:
+        assert by_kind[column].sort_index().tolist() == summed[column].sort_index().tolist()
 
 
 def test_document_share_counts_documents_with_a_hit(read_db):

@@ -53,3 +53,19 @@ def test_trend_ci_on_the_command_line(crawled, capsys):
     )
     header = capsys.readouterr().out.splitlines()[0]
     assert "market_share_index_low" in header and "sparse" in header
+
+
+def test_intervals_per_kind_of_source_resample_only_that_kinds_documents(read_db):
+    frame = trend_with_ci(read_db, "year", n_boot=200, seed=1, by="kind").dropna(
+        subset=["period_start", "market_share_index"]
+    )
+    assert set(frame["source_kind"]) == {"council", "regulator"}
+    assert (frame["market_share_index_low"] <= frame["market_share_index"] + 1e-9).all()
+    assert (frame["market_share_index"] <= frame["market_share_index_high"] + 1e-9).all()
+
+
+def test_trend_output_names_the_lexicon_versions(crawled, capsys):
+    assert main(["trend", "--db", str(crawled.db), "--by-kind", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "source_kind" in lines[0] and lines[0].endswith("lexicon_versions")
+    assert all(line.endswith("market@1.0.0 relational@1.0.0") for line in lines[1:])

@@ -50,9 +50,43 @@ def test_researcher_views_and_macros_exist(fresh_db):
 def test_applying_the_schema_twice_changes_nothing(fresh_db):
     connect(fresh_db).close()
     con = duckdb.connect(str(fresh_db), read_only=True)
-    assert con.execute("SELECT list(version) FROM schema_migrations").fetchone()[0] == [
+    versions = con.execute("SELECT list(version ORDER BY version) FROM schema_migrations")
+    assert versions.fetchone()[0] == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_a_version_1_file_is_migrated_in_place_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text())
+    old.close()
+
+    connect(path).close()
+
+    con = duckdb.connect(str(path), read_only=True)
+    versions = con.execute("SELECT list(version ORDER BY version) FROM schema_migrations")
+    assert versions.fetchone()[0] == list(range(1, SCHEMA_VERSION + 1))
+    assert con.execute("SELECT count(*) FROM tokens").fetchone()[0] == 6
+    by_kind = con.execute(
+        "SELECT source_kind, market_hits, relational_hits FROM trend_by_kind('year')"
+    ).fetchall()
+    assert by_kind == [("council", 1, 1)]
+    pairs = con.execute(
+        "SELECT term, collocate, o11 FROM v_collocates ORDER BY term, collocate"
+    ).fetchall()
+    assert ("customer", "citizen", 1) in pairs and ("citizen", "customer", 1) in pairs
+
+
+def test_a_reader_of_a_version_1_file_gets_the_current_views(tmp_path):
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text())
+    old.close()
+
+    con = connect(path, read_only=True)
+    assert con.execute("SELECT count(*) FROM v_collocates").fetchone()[0] > 0
+    assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == (
         SCHEMA_VERSION
-    ]
+    )
 
 
 def test_a_file_from_a_newer_release_is_refused(fresh_db):

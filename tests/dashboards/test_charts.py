@@ -36,6 +36,14 @@ def small_trend() -> pd.DataFrame:
     )
 
 
+def small_trend_with_ci() -> pd.DataFrame:
+    return small_trend().assign(
+        market_share_index_low=[0.1, 0.45, 0.2],
+        market_share_index_high=[0.35, 0.7, 0.8],
+        sparse=[True, False, True],
+    )
+
+
 def small_terms() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -51,9 +59,12 @@ def small_terms() -> pd.DataFrame:
 
 BUILDERS = {
     "market-share-index": lambda: charts.market_share_index_chart(small_trend()),
+    "market-share-index-ci": lambda: charts.market_share_index_chart(small_trend_with_ci()),
     "lexicon-rates": lambda: charts.lexicon_rates_chart(small_trend()),
     "term-rates": lambda: charts.term_rates_chart(small_terms()),
 }
+
+SITE_CHARTS = ["market-share-index", "lexicon-rates", "term-rates"]
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
@@ -65,7 +76,24 @@ def test_chart_spec_matches_golden(name):
         golden.write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n")
     assert spec == json.loads(golden.read_text())
     # Round trip: the JSON is a chart Altair can read back.
-    alt.Chart.from_dict(spec) if "facet" not in spec else alt.FacetChart.from_dict(spec)
+    kind = (
+        alt.FacetChart if "facet" in spec else alt.VConcatChart if "vconcat" in spec else alt.Chart
+    )
+    kind.from_dict(spec)
+
+
+def test_the_index_chart_draws_the_interval_and_marks_sparse_periods():
+    spec = charts.market_share_index_chart(small_trend_with_ci()).to_dict()
+    marks = [layer["mark"]["type"] for layer in spec["vconcat"][0]["layer"]]
+    assert marks == ["rule", "area", "line", "point"]
+    band = spec["vconcat"][0]["layer"][1]["encoding"]
+    assert (band["y"]["field"], band["y2"]["field"]) == (
+        "market_share_index_low",
+        "market_share_index_high",
+    )
+    fill = spec["vconcat"][0]["layer"][3]["encoding"]["fill"]
+    assert fill["condition"]["test"] == "datum.sparse"
+    assert "area" not in json.dumps(charts.market_share_index_chart(small_trend()).to_dict())
 
 
 def test_undated_rows_are_not_plotted():
@@ -85,7 +113,7 @@ def test_market_and_relational_keep_their_colours():
 
 def test_every_chart_is_written_in_every_format(published):
     out, _ = published
-    for name in BUILDERS:
+    for name in SITE_CHARTS:
         for ext in ("html", "vl.json", "png", "svg", "csv"):
             path = out / "charts" / f"{name}.{ext}"
             assert path.stat().st_size > 0, path
@@ -95,7 +123,7 @@ def test_every_chart_is_written_in_every_format(published):
 
 def test_chart_pages_load_nothing_from_the_network(published):
     out, _ = published
-    for name in BUILDERS:
+    for name in SITE_CHARTS:
         page = (out / "charts" / f"{name}.html").read_text()
         assert not re.search(r"<script[^>]+src=", page)
         assert "cdn.jsdelivr" not in page
@@ -114,7 +142,7 @@ def test_chart_data_file_matches_the_database(published, read_db):
 def test_index_lists_every_chart_with_an_embed_snippet(published):
     out, _ = published
     page = (out / "index.html").read_text()
-    for name in BUILDERS:
+    for name in SITE_CHARTS:
         assert f'src="charts/{name}.html"' in page
         assert f"&lt;iframe src=&#34;charts/{name}.html&#34;" in page
     assert "Content-Security-Policy" in page

@@ -25,6 +25,7 @@ COMMANDS = [
     "drift",
     "compounds",
     "neighbours",
+    "agency",
     "demo",
 ]
 README = Path(__file__).resolve().parents[2] / "README.md"
