@@ -1,7 +1,8 @@
 """Chart builders: each takes a tidy frame from `analysis` and returns an Altair chart.
 
-Builders never write files (see `dashboards/site.py`). Undated documents are not plotted;
-the site states how many there are.
+Builders never write files (see `dashboards/files.py`). Undated documents are not plotted;
+the site states how many there are. Every row of a trend chart carries `period` ('2012',
+'2012-Q3', ...), the key of the per-period document index the drill-down reads.
 """
 
 from __future__ import annotations
@@ -9,25 +10,45 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.frequency import period_label
 from dashboards import theme
 
 theme.enable()
 
-
 PERIOD_FORMAT = {"year": "%Y", "quarter": "%Y-%m", "month": "%Y-%m"}
+ROLE_ORDER = ["agent", "recipient", "modifier", "other"]
 
 
-def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+def _dated(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     dated = frame[frame["period_start"].notna()].copy()
+    dated.insert(0, "period", [period_label(v, period) for v in dated["period_start"]])
     dated["period_start"] = pd.to_datetime(dated["period_start"]).dt.strftime("%Y-%m-%d")
     return dated
+
+
+def with_footer(chart: alt.TopLevelMixin, text: str) -> alt.VConcatChart:
+    """The chart with a one-line footer under it, in the HTML, PNG and SVG alike; its title
+    and description move to the outer chart."""
+    inner = chart.copy(deep=False)
+    inner.title = alt.Undefined
+    inner.description = alt.Undefined
+    footer = (
+        alt.Chart(pd.DataFrame({"footer": [text]}))
+        .mark_text(align="left", baseline="top", color=theme.NEUTRAL, fontSize=11, x=0, y=0)
+        .encode(text="footer:N")
+        .properties(height=14, width=10)
+    )
+    return alt.vconcat(inner, footer, spacing=6).properties(
+        title=chart.title, description=chart.description
+    )
 
 
 def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
     """Market share index (market / (market + relational) hits) per period, above a bar of
     the documents behind each point. With the columns of analysis.uncertainty.trend_with_ci
-    it draws the 95% interval as a band and hollow points for sparse periods."""
-    data = _dated(trend)
+    it draws the 95% interval as a band and hollow points for sparse periods. Clicking a
+    point selects its period (the `pick` selection)."""
+    data = _dated(trend, period)
     with_ci = "market_share_index_low" in data.columns
     if not with_ci:
         data = data.assign(
@@ -35,6 +56,7 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
         )
     data = data[
         [
+            "period",
             "period_start",
             "market_share_index",
             "market_share_index_low",
@@ -48,14 +70,15 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
     ]
     x = alt.X("period_start:T", title=None)
     share = alt.Scale(domain=[0, 1])
+    pick = alt.selection_point(name="pick", fields=["period"], on="click", empty=False)
     tooltip = [
-        alt.Tooltip("period_start:T", title=period.title(), format=PERIOD_FORMAT[period]),
+        alt.Tooltip("period:N", title=period.title()),
         alt.Tooltip("market_share_index:Q", title="Market share", format=".1%"),
         alt.Tooltip("market_share_index_low:Q", title="95% interval from", format=".1%"),
         alt.Tooltip("market_share_index_high:Q", title="95% interval to", format=".1%"),
         alt.Tooltip("market_hits:Q", title="Market hits"),
         alt.Tooltip("relational_hits:Q", title="Relational hits"),
-        alt.Tooltip("n_documents:Q", title="Documents"),
+        alt.Tooltip("n_documents:Q", title="Documents (click to list)"),
         alt.Tooltip("n_tokens:Q", title="Tokens", format=","),
         alt.Tooltip("sparse:N", title="Too few tokens to be sure"),
     ]
@@ -77,18 +100,22 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
             axis=alt.Axis(format=".0%"),
         )
     )
-    points = base.mark_point(color=theme.MARKET, size=50, strokeWidth=2, filled=False).encode(
-        y="market_share_index:Q",
-        fill=alt.condition("datum.sparse", alt.value("white"), alt.value(theme.MARKET)),
-        tooltip=tooltip,
-    )
-    layers = [even, band, line, points] if with_ci else [even, line, points]
-    documents = (
-        base.mark_bar(color=theme.NEUTRAL, opacity=0.6)
+    points = (
+        base.mark_point(color=theme.MARKET, strokeWidth=2, filled=False, cursor="pointer")
         .encode(
-            y=alt.Y("n_documents:Q", title="Documents"),
+            y="market_share_index:Q",
+            fill=alt.condition("datum.sparse", alt.value("white"), alt.value(theme.MARKET)),
+            size=alt.condition(pick, alt.value(160), alt.value(50)),
             tooltip=tooltip,
         )
+        .add_params(pick)
+    )
+    layers = [even, band, line, points] if with_ci else [even, line, points]
+    # Temporal bars have no band to fill, so size them from the number of periods.
+    bar_width = max(2, int(0.6 * 640 / max(len(data), 1)))
+    documents = (
+        base.mark_bar(color=theme.NEUTRAL, opacity=0.6, cursor="pointer", size=bar_width)
+        .encode(y=alt.Y("n_documents:Q", title="Documents"), tooltip=tooltip)
         .properties(height=70)
     )
     subtitle = ["Above the dashed line, market words outnumber relational words."]
@@ -97,7 +124,8 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
             "Band: 95% bootstrap interval (documents resampled). "
             "Hollow points: too few tokens to be sure."
         )
-    return alt.vconcat(alt.layer(*layers), documents, spacing=8).properties(
+    stacked = alt.vconcat(alt.layer(*layers), documents, spacing=8).resolve_scale(x="shared")
+    return stacked.properties(
         title=alt.Title("Market words' share of market + relational words", subtitle=subtitle),
         description="Line chart of the market share index per period with its 95% interval, "
         "above a bar chart of the documents per period.",
@@ -106,9 +134,9 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
 
 def lexicon_rates_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
     """Market and relational hits per million tokens per period, one line each."""
-    data = _dated(trend)
+    data = _dated(trend, period)
     long = data.melt(
-        id_vars=["period_start", "n_documents"],
+        id_vars=["period", "period_start", "n_documents"],
         value_vars=["market_per_million", "relational_per_million"],
         var_name="lexicon",
         value_name="per_million",
@@ -116,16 +144,16 @@ def lexicon_rates_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
     long["lexicon"] = long["lexicon"].str.replace("_per_million", "", regex=False)
     return (
         alt.Chart(long)
-        .mark_line(point=True)
+        .mark_line(point=alt.OverlayMarkDef(cursor="pointer"))
         .encode(
-            x=alt.X("period_start:T", title=period.title()),
+            x=alt.X("period_start:T", title=None),
             y=alt.Y("per_million:Q", title="Hits per million tokens"),
             color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
             tooltip=[
-                alt.Tooltip("period_start:T", title=period.title()),
+                alt.Tooltip("period:N", title=period.title()),
                 alt.Tooltip("lexicon:N", title="Lexicon"),
                 alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
-                alt.Tooltip("n_documents:Q", title="Documents"),
+                alt.Tooltip("n_documents:Q", title="Documents (click to list)"),
             ],
         )
         .properties(
@@ -137,7 +165,9 @@ def lexicon_rates_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
 
 def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: int = 5) -> alt.Chart:
     """Small multiples: each term's hits per million tokens per period."""
-    data = _dated(term_trend)[["period_start", "lexicon", "term", "hits", "per_million"]]
+    data = _dated(term_trend, period)[
+        ["period", "period_start", "lexicon", "term", "hits", "per_million"]
+    ]
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -147,7 +177,7 @@ def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: in
             color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
             tooltip=[
                 alt.Tooltip("term:N", title="Term"),
-                alt.Tooltip("period_start:T", title=period.title()),
+                alt.Tooltip("period:N", title=period.title()),
                 alt.Tooltip("hits:Q", title="Hits"),
                 alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
             ],
@@ -160,5 +190,145 @@ def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: in
         .properties(
             title="Each term per million tokens",
             description="Small multiples of each lexicon term's rate per million tokens.",
+        )
+    )
+
+
+def kind_index_chart(trend_by_kind: pd.DataFrame, period: str = "year") -> alt.Chart:
+    """Market share index per period for each kind of source (councils, regulators, ...)."""
+    data = _dated(trend_by_kind, period)[
+        ["period", "period_start", "source_kind", "market_share_index", "n_documents", "n_tokens"]
+    ]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period_start:T", title=None),
+            y=alt.Y(
+                "market_share_index:Q",
+                title="Market share index",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%"),
+            ),
+            color=alt.Color("source_kind:N", title="Kind of source", scale=theme.kind_scale()),
+            strokeDash=alt.StrokeDash("source_kind:N", title="Kind of source"),
+            tooltip=[
+                alt.Tooltip("period:N", title=period.title()),
+                alt.Tooltip("source_kind:N", title="Kind of source"),
+                alt.Tooltip("market_share_index:Q", title="Market share", format=".1%"),
+                alt.Tooltip("n_documents:Q", title="Documents"),
+                alt.Tooltip("n_tokens:Q", title="Tokens", format=","),
+            ],
+        )
+        .properties(
+            title="Market share index by kind of source",
+            description="Line chart of the market share index per period, one line per kind "
+            "of source.",
+        )
+    )
+
+
+def source_index_chart(by_source: pd.DataFrame) -> alt.Chart:
+    """Each source's market share index over all its dated documents, as a dot plot."""
+    data = by_source[
+        ["source", "source_kind", "market_share_index", "market_hits", "relational_hits"]
+    ].dropna(subset=["market_share_index"])
+    return (
+        alt.Chart(data)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X(
+                "market_share_index:Q",
+                title="Market share index",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%"),
+            ),
+            y=alt.Y("source:N", title=None, sort="-x"),
+            color=alt.Color("source_kind:N", title="Kind of source", scale=theme.kind_scale()),
+            shape=alt.Shape("source_kind:N", title="Kind of source"),
+            tooltip=[
+                alt.Tooltip("source:N", title="Source"),
+                alt.Tooltip("source_kind:N", title="Kind"),
+                alt.Tooltip("market_share_index:Q", title="Market share", format=".1%"),
+                alt.Tooltip("market_hits:Q", title="Market hits"),
+                alt.Tooltip("relational_hits:Q", title="Relational hits"),
+            ],
+        )
+        .properties(
+            title="Market share index by source (all years)",
+            description="Dot plot of each source's market share index over all its documents.",
+        )
+    )
+
+
+def compounds_chart(compounds: pd.DataFrame, period: str = "year", top: int = 12) -> alt.Chart:
+    """Heat map: how often each of the `top` most frequent compounds of market words is used
+    per period ("customer service", "internal customer")."""
+    data = _dated(compounds, period)
+    keep = data.groupby("compound")["hits"].sum().nlargest(top).index
+    data = (
+        data[data["compound"].isin(keep)]
+        .groupby(["period", "period_start", "compound", "role"], as_index=False)["hits"]
+        .sum()
+    )
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("period_start:T", title=None, timeUnit="year"),
+            y=alt.Y(
+                "compound:N",
+                title=None,
+                sort=alt.EncodingSortField("hits", op="sum", order="descending"),
+            ),
+            color=alt.Color("hits:Q", title="Uses", scale=alt.Scale(scheme="oranges", type="sqrt")),
+            tooltip=[
+                alt.Tooltip("compound:N", title="Compound"),
+                alt.Tooltip("role:N", title="Market word is the"),
+                alt.Tooltip("period:N", title=period.title()),
+                alt.Tooltip("hits:Q", title="Uses"),
+            ],
+        )
+        .properties(
+            title="Market words in compounds",
+            description="Heat map of the most used compounds of market words per period.",
+        )
+    )
+
+
+def agency_chart(shares: pd.DataFrame, period: str = "year") -> alt.Chart:
+    """Stacked bars: the share of market and relational hits in each grammatical role."""
+    data = _dated(shares, period)
+    long = data.melt(
+        id_vars=["period", "period_start", "lexicon", "hits"],
+        value_vars=[f"{role}_share" for role in ROLE_ORDER],
+        var_name="role",
+        value_name="share",
+    )
+    long["role"] = long["role"].str.replace("_share", "", regex=False)
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("period:O", title=None),
+            y=alt.Y("share:Q", title="Share of hits", axis=alt.Axis(format=".0%")),
+            color=alt.Color(
+                "role:N", title="Role", scale=alt.Scale(domain=ROLE_ORDER, scheme="greys")
+            ),
+            order=alt.Order("role_order:Q"),
+            row=alt.Row("lexicon:N", title=None),
+            tooltip=[
+                alt.Tooltip("lexicon:N", title="Lexicon"),
+                alt.Tooltip("period:N", title=period.title()),
+                alt.Tooltip("role:N", title="Role"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+                alt.Tooltip("hits:Q", title="Hits parsed"),
+            ],
+        )
+        .transform_calculate(role_order=f"indexof({ROLE_ORDER!r}, datum.role)")
+        .properties(
+            height=120,
+            title="Who acts: market and relational words as agent, recipient or modifier",
+            description="Stacked bars of the share of hits in each grammatical role per period.",
         )
     )

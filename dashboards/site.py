@@ -1,84 +1,61 @@
-"""Write the chart site: standalone chart files and an index page that lists them.
+"""Write the chart site: every chart's files (see dashboards/files.py), an index page with
+the charts, their downloads and embed snippets, collocates and a KWIC sample, and a
+methods page that says how each number was made.
 
-For each chart, `charts/<name>.html` (renders offline: the Vega runtime is inlined),
-`.vl.json`, `.png` (2x), `.svg` and the chart's data as `.csv`. The index page embeds each
-chart in an iframe, with download links and a copy-paste embed snippet. Crawled text
-(titles, URLs) is escaped by the template engine.
+Layout of the output folder:
+  index.html, methods.html   the site (no scripts of their own; charts sit in iframes)
+  embed/<name>.html          chart pages for iframes (shared runtime in assets/)
+  charts/<name>.html         standalone single-file charts; .vl.json, .png, .svg beside them
+  data/<name>.csv|json|js    the numbers behind each chart, rewritten by every publish
+  assets/                    the Vega runtime (once for the site), chart.js, site.css
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import logging
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import altair as alt
 import duckdb
-import jinja2
 import pandas as pd
 
-from analysis.frequency import period_label, term_trend
+from analysis.frequency import period_label, term_trend, trend
 from analysis.uncertainty import trend_with_ci
-from dashboards import charts
+from dashboards import charts, content
+from dashboards.files import (
+    ChartPage,
+    replace_file,
+    table_of,
+    templates,
+    write_assets,
+    write_chart,
+)
 
-CORPUS_SUMMARY = """
-SELECT count(*) AS documents,
-       count(*) FILTER (WHERE published IS NULL) AS undated,
-       count(DISTINCT source) AS sources,
-       coalesce(sum(n_words), 0) AS tokens,
-       strftime(max(last_seen), '%Y-%m-%d %H:%M UTC') AS last_crawl
-FROM documents WHERE n_words IS NOT NULL
-"""
-RECENT_DOCUMENTS = """
-SELECT published, source, url, title FROM documents
-ORDER BY published DESC NULLS LAST, doc_id LIMIT 10
-"""
+log = logging.getLogger(__name__)
 
-
-@dataclass
-class WrittenChart:
-    """One chart's files, relative to the site folder."""
-
-    name: str
-    title: str
-    summary: str
-    height: int
-    files: list[str]
-    embed: str = ""
+MARKET_WORDS = "SELECT term FROM lexicon_terms WHERE lexicon = 'market' AND term NOT LIKE '% %'"
+KWIC_TERM = "customer"
 
 
-def write_chart(
-    chart: alt.TopLevelMixin, data: pd.DataFrame, folder: Path, name: str
-) -> list[Path]:
-    """Save one chart as standalone HTML, Vega-Lite JSON, PNG, SVG and its data as CSV."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{name}.{ext}" for ext in ("html", "vl.json", "png", "svg", "csv")]
-    html_path, spec_path, png_path, svg_path, csv_path = paths
-    chart.save(html_path, format="html", inline=True)
-    spec_path.write_text(json.dumps(chart.to_dict(), indent=1, sort_keys=True), encoding="utf-8")
-    chart.save(png_path, format="png", scale_factor=2)
-    chart.save(svg_path, format="svg")
-    data.to_csv(csv_path, index=False)
-    return paths
-
-
-def _summary(trend_frame: pd.DataFrame, period: str) -> str:
-    dated = trend_frame[
-        trend_frame["period_start"].notna() & trend_frame["market_share_index"].notna()
-    ]
+def _index_summary(frame: pd.DataFrame, period: str) -> str:
+    dated = frame[frame["period_start"].notna() & frame["market_share_index"].notna()]
     if dated.empty:
         return "No dated documents with lexicon hits yet."
     first, last = dated.iloc[0], dated.iloc[-1]
-    return (
-        f"Market words were {first['market_share_index']:.0%} of market and relational words in "
-        f"{period_label(first['period_start'], period)} and {last['market_share_index']:.0%} in "
-        f"{period_label(last['period_start'], period)}."
-    )
+
+    def point(row) -> str:
+        text = f"{row['market_share_index']:.0%} in {period_label(row['period_start'], period)}"
+        if pd.notna(row.get("market_share_index_low")):
+            text += (
+                f" (95% interval {row['market_share_index_low']:.0%} to "
+                f"{row['market_share_index_high']:.0%}, {int(row['n_documents'])} documents)"
+            )
+        return text
+
+    return f"Market words were {point(first)} of market and relational words, and {point(last)}."
 
 
-def _rates_summary(trend_frame: pd.DataFrame, period: str) -> str:
-    dated = trend_frame[trend_frame["period_start"].notna()]
+def _rates_summary(frame: pd.DataFrame, period: str) -> str:
+    dated = frame[frame["period_start"].notna()]
     if dated.empty:
         return "No dated documents yet."
     parts = [
@@ -89,98 +66,202 @@ def _rates_summary(trend_frame: pd.DataFrame, period: str) -> str:
     return "Hits per million tokens in " + "; ".join(parts) + "."
 
 
-def _rows(trend_frame: pd.DataFrame, period: str) -> list[dict]:
-    rows = []
-    for record in trend_frame.to_dict("records"):
-        index = record["market_share_index"]
-        rows.append(
-            {
-                "label": period_label(record["period_start"], period),
-                "n_documents": record["n_documents"],
-                "n_tokens": f"{int(record['n_tokens'] or 0):,}",
-                "market_hits": record["market_hits"],
-                "relational_hits": record["relational_hits"],
-                "index": "" if pd.isna(index) else f"{index:.1%}",
-            }
-        )
-    return rows
+def _terms_summary(terms: pd.DataFrame) -> str:
+    if terms.empty:
+        return "No lexicon term found yet."
+    totals = terms.groupby(["lexicon", "term"])["hits"].sum()
+    parts = [
+        f"the most used {lexicon} term is “{totals[lexicon].idxmax()}” "
+        f"({int(totals[lexicon].max()):,} hits)"
+        for lexicon in sorted(totals.index.get_level_values(0).unique())
+    ]
+    return f"{terms['term'].nunique()} terms found, one panel each; " + "; ".join(parts) + "."
 
 
-def _safe_url(url: str) -> str:
-    """Only http(s) links reach the page; anything else becomes inert."""
-    return url if urlsplit(url).scheme in ("http", "https") else "#"
+def _kinds_summary(by_kind: pd.DataFrame, period: str) -> str:
+    dated = by_kind.dropna(subset=["period_start", "market_share_index"])
+    if dated.empty:
+        return "No dated documents yet."
+    last = dated[dated["period_start"] == dated["period_start"].max()]
+    parts = [f"{r.source_kind} {r.market_share_index:.0%}" for r in last.itertuples()]
+    label = period_label(last["period_start"].iloc[0], period)
+    return f"Market share index in {label}: " + ", ".join(parts) + "."
+
+
+def _sources_summary(by_source: pd.DataFrame) -> str:
+    ranked = by_source.dropna(subset=["market_share_index"]).sort_values("market_share_index")
+    if ranked.empty:
+        return "No source has lexicon hits yet."
+    low, high = ranked.iloc[0], ranked.iloc[-1]
+    return (
+        f"{len(ranked)} sources; the highest market share index is {high['source']} "
+        f"({high['market_share_index']:.0%}), the lowest {low['source']} "
+        f"({low['market_share_index']:.0%})."
+    )
+
+
+def _compounds_summary(compounds: pd.DataFrame) -> str:
+    if compounds.empty:
+        return "No compounds of market words found yet."
+    totals = compounds.groupby("compound")["hits"].sum().sort_values(ascending=False)
+    top = ", ".join(f"“{c}” ({n:,})" for c, n in totals.head(3).items())
+    return f"The most used compounds of market words: {top}."
+
+
+def _agency_summary(shares: pd.DataFrame, period: str) -> str:
+    dated = shares.dropna(subset=["period_start"])
+    if dated.empty:
+        return "No hits parsed."
+    last = dated[dated["period_start"] == dated["period_start"].max()]
+    parts = [
+        f"{r.lexicon} words were the agent in {r.agent_share:.0%} of {int(r.hits)} hits"
+        for r in last.itertuples()
+    ]
+    return f"In {period_label(last['period_start'].iloc[0], period)}, " + "; ".join(parts) + "."
+
+
+def source_totals(by_source_yearly: pd.DataFrame) -> pd.DataFrame:
+    """Each source's hits and market share index over all its dated documents."""
+    dated = by_source_yearly.dropna(subset=["period_start"])
+    totals = dated.groupby(["source", "source_kind"], as_index=False)[
+        ["n_documents", "market_hits", "relational_hits"]
+    ].sum()
+    both = totals["market_hits"] + totals["relational_hits"]
+    totals["market_share_index"] = (totals["market_hits"] / both.where(both > 0)).astype(float)
+    return totals
+
+
+def _agency(con: duckdb.DuckDBPyConnection, period: str, model: str | None):
+    """Agency shares when a parser model is installed, else (None, why not)."""
+    from analysis.agency import ParserMissing, agency_shares, hit_roles, load_parser
+
+    try:
+        nlp = load_parser(model) if model else load_parser()
+    except ParserMissing as exc:
+        return None, str(exc)
+    return agency_shares(hit_roles(con, nlp, period)), ""
 
 
 def build_site(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, period: str = "year", lexicons: str = ""
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    period: str = "year",
+    lexicons: str = "",
+    base_url: str = "",
+    parser_model: str | None = None,
 ) -> list[Path]:
     """Write the whole site into `out_dir`; return every file written."""
+    from analysis.compounds import modifier_uses
+
     out_dir = Path(out_dir)
-    chart_dir = out_dir / "charts"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    corpus = content.corpus_summary(con)
+    lexicons = lexicons or "unknown"
+    footer = (
+        f"marketspeak · lexicons {lexicons} · {corpus['documents']:,} documents · "
+        f"last crawl {corpus['last_crawl'] or 'never'}"
+    )
     trend_frame = trend_with_ci(con, period)
     terms = term_trend(con, period)
-    summary = _summary(trend_frame, period)
-    plan = [
-        (
-            "market-share-index",
-            "Market share index",
-            summary,
-            420,
-            charts.market_share_index_chart(trend_frame, period),
-            trend_frame,
-        ),
-        (
-            "lexicon-rates",
-            "Market and relational words per million tokens",
-            _rates_summary(trend_frame, period),
-            470,
-            charts.lexicon_rates_chart(trend_frame, period),
-            trend_frame,
-        ),
-        (
-            "term-rates",
-            "Each term per million tokens",
-            f"{terms['term'].nunique()} terms found; one panel each.",
-            1500,
-            charts.term_rates_chart(terms, period),
-            terms,
-        ),
-    ]
-    written: list[Path] = []
-    listed: list[WrittenChart] = []
-    for name, title, text, height, chart, data in plan:
-        files = write_chart(chart, data, chart_dir, name)
-        written += files
-        embed = (
-            f'<iframe src="charts/{name}.html" title="{title}" width="100%" '
-            f'height="{height}" style="border:0"></iframe>'
-        )
-        listed.append(WrittenChart(name, title, text, height, [str(f) for f in files], embed))
+    by_kind = trend(con, period, "kind")
+    by_source = source_totals(trend(con, "year", "source"))
+    market_words = [row[0] for row in con.execute(MARKET_WORDS).fetchall()]
+    compounds = modifier_uses(con, market_words, period, min_freq=2)
+    agency, agency_missing = _agency(con, period, parser_model)
+    documents = content.document_index(con, period)
+    periods = sorted(documents)
 
-    corpus = dict(
-        zip(
-            ["documents", "undated", "sources", "tokens", "last_crawl"],
-            con.execute(CORPUS_SUMMARY).fetchone(),
-            strict=True,
+    trend_table = {
+        "period": period.title(),
+        "n_documents": "Documents",
+        "n_tokens": "Tokens",
+        "market_hits": "Market hits",
+        "relational_hits": "Relational hits",
+        "market_share_index": "Market share index",
+        "market_share_index_low": "95% interval from",
+        "market_share_index_high": "95% interval to",
+    }
+    plan = [
+        ("market-share-index", "Market share index", 520, _index_summary(trend_frame, period),
+         charts.market_share_index_chart(trend_frame, period), trend_frame, trend_table, True),
+        ("lexicon-rates", "Market and relational words per million tokens", 470,
+         _rates_summary(trend_frame, period), charts.lexicon_rates_chart(trend_frame, period),
+         trend_frame, {"period": period.title(), "market_per_million": "Market per million",
+                       "relational_per_million": "Relational per million"}, True),
+        ("term-rates", "Each term per million tokens", 1500, _terms_summary(terms),
+         charts.term_rates_chart(terms, period), terms,
+         {"period": period.title(), "lexicon": "Lexicon", "term": "Term", "hits": "Hits",
+          "per_million": "Per million"}, False),
+        ("kind-index", "Market share index by kind of source", 470,
+         _kinds_summary(by_kind, period), charts.kind_index_chart(by_kind, period), by_kind,
+         {"period": period.title(), "source_kind": "Kind", "n_documents": "Documents",
+          "market_share_index": "Market share index"}, False),
+        ("source-index", "Market share index by source", 140 + 24 * len(by_source),
+         _sources_summary(by_source), charts.source_index_chart(by_source), by_source,
+         {"source": "Source", "source_kind": "Kind", "n_documents": "Documents",
+          "market_hits": "Market hits", "relational_hits": "Relational hits",
+          "market_share_index": "Market share index"}, False),
+        ("compounds", "Market words in compounds", 520, _compounds_summary(compounds),
+         charts.compounds_chart(compounds, period), compounds,
+         {"period": period.title(), "compound": "Compound", "role": "Market word is the",
+          "hits": "Uses"}, False),
+    ]  # fmt: skip
+    if agency is not None:
+        plan.append(
+            ("agency", "Agent, recipient or modifier", 420, _agency_summary(agency, period),
+             charts.agency_chart(agency, period), agency,
+             {"period": period.title(), "lexicon": "Lexicon", "hits": "Hits parsed",
+              "agent_share": "Agent", "recipient_share": "Recipient",
+              "modifier_share": "Modifier", "other_share": "Other",
+              "possessed_share": "Possessed"}, False)
+        )  # fmt: skip
+
+    written = write_assets(out_dir)
+    pages: list[ChartPage] = []
+    for name, title, height, summary, chart, data, columns, drill in plan:
+        data = data.copy()
+        if "period_start" in data.columns:
+            data.insert(0, "period", [period_label(v, period) for v in data["period_start"]])
+        header, rows = table_of(data, columns)
+        page = ChartPage(
+            name=name,
+            title=title,
+            summary=summary,
+            footer=footer,
+            height=height,
+            period=period,
+            periods=periods if drill else [],
+            table_columns=header,
+            table_rows=rows,
         )
-    )
-    recent = [
-        {"published": p, "source": s, "url": _safe_url(u), "title": t}
-        for p, s, u, t in con.execute(RECENT_DOCUMENTS).fetchall()
-    ]
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dashboards", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-    )
-    page = env.get_template("index.html").render(
-        charts=listed,
-        rows=_rows(trend_frame, period),
-        period=period,
-        corpus=corpus,
-        lexicons=lexicons or "unknown",
-        recent=recent,
-    )
-    index = out_dir / "index.html"
-    index.write_text(page, encoding="utf-8")
-    written.append(index)
+        written += write_chart(
+            charts.with_footer(chart, footer),
+            data,
+            out_dir,
+            page,
+            documents if drill else None,
+        )
+        pages.append(page)
+
+    site = {
+        "charts": pages,
+        "corpus": corpus,
+        "lexicons": lexicons,
+        "period": period,
+        "base_url": base_url.rstrip("/") + "/" if base_url else "",
+        "kwic_term": KWIC_TERM,
+        "kwic": content.kwic_sample(con, KWIC_TERM),
+        "collocates": content.top_collocates(con, KWIC_TERM, period),
+        "agency_missing": agency_missing,
+    }
+    methods = {
+        "terms": content.lexicon_terms(con),
+        "by_source": content.corpus_by_source(trend(con, period, "source"), period),
+        "provenance": content.date_provenance(con),
+    }
+    for template, extra in (("index.html", {}), ("methods.html", methods)):
+        path = out_dir / template
+        replace_file(path, templates().get_template(template).render(**site, **extra))
+        written.append(path)
+    log.info("wrote %d chart(s) and %d file(s) into %s", len(pages), len(written), out_dir)
     return written

@@ -13,12 +13,24 @@ MARKET = "#D55E00"  # vermillion
 RELATIONAL = "#0072B2"  # blue
 NEUTRAL = "#555555"
 LEXICON_COLOURS = {"market": MARKET, "relational": RELATIONAL}
+# Kinds of source take the rest of the palette, never the two lexicon colours.
+KIND_COLOURS = {
+    "council": "#009E73",
+    "regulator": "#CC79A7",
+    "government": "#E69F00",
+    "other": "#56B4E9",
+}
 FONT = "Helvetica, Arial, sans-serif"
 
 
 def lexicon_scale() -> alt.Scale:
     """Colour scale that fixes market and relational to their colours in every chart."""
     return alt.Scale(domain=list(LEXICON_COLOURS), range=list(LEXICON_COLOURS.values()))
+
+
+def kind_scale() -> alt.Scale:
+    """Colour scale for kinds of source (council, regulator, government, other)."""
+    return alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values()))
 
 
 @alt.theme.register(THEME_NAME, enable=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -82,6 +83,26 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Preview the published site on 127.0.0.1 (Ctrl-C stops it).
+
+    Example:
+      marketspeak serve --out site --port 8000
+    """
+    from pipelines.preview import serve_folder
+
+    out = Path(OUT.value(args.out))
+    if not (out / "index.html").is_file():
+        raise ValueError(f"{out}: no published site here (run `marketspeak publish` first)")
+    with serve_folder(out, args.port) as url:
+        print(f"serving {out.resolve()} at {url}index.html (Ctrl-C stops)", flush=True)
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            pass
+    return EXIT_OK
+
+
 def cmd_lexicon(args: argparse.Namespace) -> int:
     """Validate lexicon files and list their terms (the shipped ones unless FILEs are given).
 
@@ -107,14 +128,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     Example:
       marketspeak export --parquet exports/ --db data/marketspeak.duckdb
     """
-    from corpus.db import connect
+    from corpus.db import reading
     from corpus.export import export_parquet
 
-    con = connect(DB.value(args.db), read_only=True)
-    try:
+    with reading(DB.value(args.db)) as con:
         written = export_parquet(con, Path(args.parquet))
-    finally:
-        con.close()
     for path in written:
         print(path)
     return EXIT_OK
@@ -138,8 +156,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _report(db: str | Path, out: str | Path) -> None:
     out = Path(out)
     print(f"database: {Path(db).resolve()}")
-    print(f"charts:   {(out / 'index.html').resolve()}")
-    print(f"          {(out / 'charts').resolve()}/*.html|png|svg|vl.json|csv")
+    print(f"charts:   {(out / 'index.html').resolve()} (and methods.html)")
+    print(f"          {(out / 'charts').resolve()}/*.html|png|svg|vl.json (single-file charts)")
+    print(f"          {(out / 'data').resolve()}/*.csv|json (the numbers behind them)")
+    print(f"preview:  marketspeak serve --out {out}")
 
 
 STOPWORDS_HELP = "leave function words (spaCy's English stop list) out of the collocates"
@@ -187,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("run", cmd_run, "sources", "db", "out", "by")
     add("crawl", cmd_crawl, "sources", "db")
     add("publish", cmd_publish, "db", "out", "by")
+    serve = add("serve", cmd_serve, "out")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     trend = add("trend", cmd_trend, "db", "by")
     trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
     grouping = trend.add_mutually_exclusive_group()

@@ -41,7 +41,13 @@ PARSER = Setting(
     "en_core_web_sm",
     "installed spaCy pipeline (package name or folder) with a dependency parser",
 )
-SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT, PARSER)
+SITE_URL = Setting(
+    "base_url",
+    "MARKETSPEAK_SITE_URL",
+    "",
+    "address the site is published at, used in the embed snippets",
+)
+SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT, PARSER, SITE_URL)
 
 
 def user_agent() -> str | None:

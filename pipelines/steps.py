@@ -17,19 +17,15 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corpus import annotate
-from corpus.db import connect, utcnow
+from corpus.db import connect, reading, recorded_versions, utcnow
 from corpus.ingest import ingest_files, validators
 from corpus.lexicons import load_lexicons, signature
 from dashboards.site import build_site
 from pipelines import settings
+from pipelines.settings import PARSER, SITE_URL
 from spiders.launch import run_crawl
 
 log = logging.getLogger("marketspeak")
-
-LEXICON_VERSIONS = """
-SELECT string_agg(DISTINCT lexicon || '@' || version, ' ' ORDER BY lexicon || '@' || version)
-FROM lexicon_terms
-"""
 
 
 def crawl_dir_for(db: Path) -> Path:
@@ -156,12 +152,16 @@ def tokenise(
 
 
 def publish(db: Path, out: Path, period: str = "year") -> list[Path]:
-    """Write the chart site from the database (opened read-only)."""
-    con = connect(db, read_only=True)
-    try:
-        versions = con.execute(LEXICON_VERSIONS).fetchone()[0]
-        files = build_site(con, Path(out), period, versions or "")
-    finally:
-        con.close()
+    """Write the chart site from the database (opened read-only). The embed snippets use
+    MARKETSPEAK_SITE_URL; agency is drawn when the MARKETSPEAK_PARSER_MODEL is installed."""
+    with reading(db) as con:
+        files = build_site(
+            con,
+            Path(out),
+            period,
+            recorded_versions(con),
+            base_url=SITE_URL.value(),
+            parser_model=PARSER.value(),
+        )
     log.info("published %d file(s); open %s", len(files), Path(out) / "index.html")
     return files

@@ -107,3 +107,17 @@ def tiny_corpus(tmp_path: Path, texts: list[str], dates: list[tuple[str, str]] |
     )
     annotate.tokenise_pending(con, load_lexicons())
     return con
+
+
+@pytest.fixture(scope="session")
+def published(crawled, tmp_path_factory):
+    """The chart site published once from the crawled sample site."""
+    out = tmp_path_factory.mktemp("site")
+    import duckdb
+
+    from dashboards.site import build_site
+
+    con = duckdb.connect(str(crawled.db), read_only=True)
+    files = build_site(con, out, "year", "market@1.0.0 relational@1.0.0")
+    con.close()
+    return out, files

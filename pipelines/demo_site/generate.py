@@ -26,6 +26,10 @@ from pipelines.demo_site.pdf import build_pdf
 from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
 
 SEED = 20051001
+# One page carries a title that would run a script if any output failed to escape it; the
+# browser tests check that it shows as text and never runs.
+HOSTILE_TITLE = "Consultation <script>alert('marketspeak')</script> results"
+HOSTILE_PAGE = ("southvale", 2019, 1)
 YEARS = range(2005, 2025)
 PER_PAGE = 10
 OFFSITE = "__OFFSITE__"  # the server replaces this with a URL on another host
@@ -118,6 +122,8 @@ def build_documents() -> list[Document]:
                 paragraphs, planted = compose(rng, m, r)
                 published = random_day(rng, year)
                 title = f"{display}: update {n} of {year}"
+                if (name, year, n) == HOSTILE_PAGE:
+                    title = f"{display}: {HOSTILE_TITLE}"
                 source = {"meta": "html-meta", "time": "time-element", "json-ld": "json-ld"}
                 section = section_of(name)
                 path = f"/{name}/{section}/{year}/update-{n}.html"
@@ -394,6 +400,7 @@ def write_site(root: Path) -> dict:
         "no_text_pdfs": [scanned],
         "corrupt_pdfs": [corrupt],
         "missing": [missing],
+        "hostile_title": HOSTILE_TITLE,
     }
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest

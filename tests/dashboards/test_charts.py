@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import altair as alt
@@ -13,7 +12,6 @@ import pandas as pd
 import pytest
 
 from dashboards import charts
-from dashboards.site import build_site
 from dashboards.theme import MARKET, RELATIONAL
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -57,14 +55,65 @@ def small_terms() -> pd.DataFrame:
     )
 
 
+def small_by_kind() -> pd.DataFrame:
+    frame = small_trend().iloc[:2]
+    return pd.concat(
+        [frame.assign(source_kind="council"), frame.assign(source_kind="regulator")],
+        ignore_index=True,
+    )
+
+
+def small_by_source() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source": ["northshire", "care-regulator"],
+            "source_kind": ["council", "regulator"],
+            "n_documents": [5, 3],
+            "market_hits": [6, 2],
+            "relational_hits": [4, 6],
+            "market_share_index": [0.6, 0.25],
+        }
+    )
+
+
+def small_compounds() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2010-01-01", "2011-01-01", "2011-01-01"]),
+            "term": ["customer", "customer", "customer"],
+            "role": ["modifier", "modifier", "head"],
+            "compound": ["customer journey", "customer journey", "internal customer"],
+            "hits": [2, 5, 1],
+        }
+    )
+
+
+def small_agency() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2010-01-01", "2010-01-01"]),
+            "lexicon": ["market", "relational"],
+            "hits": [4, 2],
+            "agent_share": [0.5, 0.5],
+            "recipient_share": [0.25, 0.5],
+            "modifier_share": [0.25, 0.0],
+            "other_share": [0.0, 0.0],
+            "possessed_share": [0.25, 0.0],
+        }
+    )
+
+
 BUILDERS = {
     "market-share-index": lambda: charts.market_share_index_chart(small_trend()),
     "market-share-index-ci": lambda: charts.market_share_index_chart(small_trend_with_ci()),
     "lexicon-rates": lambda: charts.lexicon_rates_chart(small_trend()),
     "term-rates": lambda: charts.term_rates_chart(small_terms()),
+    "kind-index": lambda: charts.kind_index_chart(small_by_kind()),
+    "source-index": lambda: charts.source_index_chart(small_by_source()),
+    "compounds": lambda: charts.compounds_chart(small_compounds()),
+    "agency": lambda: charts.agency_chart(small_agency()),
+    "footer": lambda: charts.with_footer(charts.lexicon_rates_chart(small_trend()), "v1 · 8 docs"),
 }
-
-SITE_CHARTS = ["market-share-index", "lexicon-rates", "term-rates"]
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
@@ -96,6 +145,18 @@ def test_the_index_chart_draws_the_interval_and_marks_sparse_periods():
     assert "area" not in json.dumps(charts.market_share_index_chart(small_trend()).to_dict())
 
 
+def test_kinds_never_take_the_lexicon_colours():
+    spec = charts.kind_index_chart(small_by_kind()).to_dict()
+    assert not {MARKET, RELATIONAL} & set(spec["encoding"]["color"]["scale"]["range"])
+
+
+def test_the_footer_is_part_of_the_chart_and_keeps_its_title():
+    spec = charts.with_footer(charts.lexicon_rates_chart(small_trend()), "lexicons x@1").to_dict()
+    assert spec["title"] == "Market and relational words per million tokens"
+    texts = [v for d in spec["datasets"].values() for r in d for v in r.values()]
+    assert "lexicons x@1" in texts
+
+
 def test_undated_rows_are_not_plotted():
     spec = charts.market_share_index_chart(small_trend()).to_dict()
     rows = next(d for d in spec["datasets"].values() if "period_start" in d[0])
@@ -109,59 +170,3 @@ def test_market_and_relational_keep_their_colours():
         "market": MARKET,
         "relational": RELATIONAL,
     }
-
-
-def test_every_chart_is_written_in_every_format(published):
-    out, _ = published
-    for name in SITE_CHARTS:
-        for ext in ("html", "vl.json", "png", "svg", "csv"):
-            path = out / "charts" / f"{name}.{ext}"
-            assert path.stat().st_size > 0, path
-        assert (out / "charts" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert (out / "charts" / f"{name}.svg").read_text().lstrip().startswith("<svg")
-
-
-def test_chart_pages_load_nothing_from_the_network(published):
-    out, _ = published
-    for name in SITE_CHARTS:
-        page = (out / "charts" / f"{name}.html").read_text()
-        assert not re.search(r"<script[^>]+src=", page)
-        assert "cdn.jsdelivr" not in page
-        assert "vegaEmbed" in page  # the runtime is inlined, not fetched
-
-
-def test_chart_data_file_matches_the_database(published, read_db):
-    out, _ = published
-    data = pd.read_csv(out / "charts" / "market-share-index.csv")
-    assert (
-        data["market_hits"].sum()
-        == read_db.execute("SELECT count(*) FROM term_hits WHERE lexicon = 'market'").fetchone()[0]
-    )
-
-
-def test_index_lists_every_chart_with_an_embed_snippet(published):
-    out, _ = published
-    page = (out / "index.html").read_text()
-    for name in SITE_CHARTS:
-        assert f'src="charts/{name}.html"' in page
-        assert f"&lt;iframe src=&#34;charts/{name}.html&#34;" in page
-    assert "Content-Security-Policy" in page
-
-
-def test_crawled_titles_are_escaped_in_the_index(crawled, tmp_path):
-    import shutil
-
-    import duckdb
-
-    db = tmp_path / "hostile.duckdb"
-    shutil.copy(crawled.db, db)
-    con = duckdb.connect(str(db))
-    con.execute(
-        "UPDATE documents SET title = '<script>alert(1)</script>', "
-        "url = 'javascript:alert(1)' WHERE published = (SELECT max(published) FROM documents)"
-    )
-    build_site(con, tmp_path / "site")
-    page = (tmp_path / "site" / "index.html").read_text()
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert 'href="javascript:' not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ COMMANDS = [
     "run",
     "crawl",
     "publish",
+    "serve",
     "trend",
     "kwic",
     "collocates",
@@ -87,3 +89,29 @@ def test_parser_defaults_come_from_settings(monkeypatch):
     args = build_parser().parse_args(["trend"])
     assert DB.value(args.db) == "elsewhere.duckdb"
     assert DB.value("flag.duckdb") == "flag.duckdb"
+
+
+def test_serve_previews_the_published_site_on_loopback(published):
+    import subprocess
+    import urllib.request
+
+    out, _ = published
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "serve", "--out", str(out), "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = server.stdout.readline()
+        url = line.split(" at ", 1)[1].split()[0]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/index.html")
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert b"Market and relational words over time" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_a_folder_with_no_site(tmp_path, capsys):
+    assert main(["serve", "--out", str(tmp_path)]) == 1
+    assert "no published site here" in capsys.readouterr().err
