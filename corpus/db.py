@@ -7,6 +7,8 @@ in `schema_migrations`. Readers open the file read-only and never change it.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -52,6 +54,11 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
+        snapshot = snapshot_path(path)
+        if read_only and snapshot.exists() and "lock" in str(exc).lower():
+            # A run is writing: read the snapshot it published last instead of waiting.
+            log.warning("%s is being written; reading the snapshot %s", path, snapshot)
+            return duckdb.connect(str(snapshot), read_only=True)
         raise DatabaseError(f"{path}: cannot open database ({exc})") from exc
     except duckdb.Error as exc:
         raise DatabaseError(f"{path}: not a readable DuckDB file ({exc})") from exc
@@ -84,6 +91,29 @@ def reading(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def snapshot_path(db: Path | str) -> Path:
+    """Where the read-only copy of `db` published after each run lives."""
+    db = Path(db)
+    return db.with_name(f"{db.stem}.snapshot{db.suffix or '.duckdb'}")
+
+
+def publish_snapshot(db: Path | str) -> Path:
+    """Copy the database to its snapshot path, consistently and atomically: checkpoint (so
+    the file holds every committed write), copy beside the target, rename over it. Readers
+    of the old snapshot keep their open file; new readers get the whole new one. Call it
+    with no writer open (the run lock held)."""
+    con = connect(db)
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    target = snapshot_path(db)
+    temporary = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(db, temporary)
+    os.replace(temporary, target)
+    return target
 
 
 RECORDED_VERSIONS = "SELECT DISTINCT lexicon, version FROM lexicon_terms ORDER BY lexicon"

@@ -35,6 +35,7 @@ class IngestResult:
     fetches: int = 0
     failed_fetches: int = 0
     not_modified: int = 0
+    run_id: str = ""
 
 
 UPSERT_SOURCE = """
@@ -197,6 +198,7 @@ def ingest_files(
     result = IngestResult(items=len(rows))
     now = utcnow()
     run_id = run_id or f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    result.run_id = run_id
     with transaction(con, incoming=incoming):
         for source in sources:
             con.execute(

@@ -25,9 +25,14 @@ from pipelines.cli_measures import (
     cmd_neighbours,
     cmd_trend,
 )
+from pipelines.lock import run_lock
 from pipelines.settings import DB, OUT, PARSER, configure_prefect
 
-EXIT_FAILED, EXIT_USAGE = 1, 2  # EXIT_OK (0) comes with the measure commands
+# Exit codes a scheduler can act on; EXIT_OK (0) comes with the measure commands.
+EXIT_FAILED = 1  # the command could not do its job (see the message)
+EXIT_USAGE = 2  # bad input: a sources or lexicon file, a flag
+EXIT_LOCKED = 3  # another run holds the database's lock
+EXIT_SOURCE_FAILED = 4  # the run finished, but at least one source failed (see the summary)
 log = logging.getLogger("marketspeak")
 
 
@@ -47,9 +52,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_prefect()
     from pipelines.flows import run_flow
 
-    result = run_flow(sources, DB.value(args.db), OUT.value(args.out), args.by)
-    _report(result["db"], result["out"])
-    return EXIT_OK
+    result = run_flow(sources, DB.value(args.db), OUT.value(args.out), args.by, wait=args.wait)
+    for line in result["summary"]:
+        print(line)
+    _report(result["db"], result["out"], result["snapshot"])
+    failed = [name for name, what in result["sources"].items() if what != "crawled"]
+    return EXIT_SOURCE_FAILED if failed else EXIT_OK
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -62,11 +70,29 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     sources = _load_sources(args.sources)
     db = Path(DB.value(args.db))
-    files = steps.crawl(sources, db)
-    steps.ingest(db, files, sources)
-    steps.tokenise(db)
-    print(f"database: {db}")
+    with run_lock(db, wait=args.wait):
+        files = steps.crawl(sources, db)
+        steps.ingest(db, files, sources)
+        steps.tokenise(db)
+        snapshot = steps.snapshot(db)
+    print(f"database: {db.resolve()}")
+    print(f"snapshot: {snapshot.resolve()} (read this while the next run writes)")
     return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Say what each source's last crawl did, what is stored, and how old the snapshot is.
+
+    Exits 0 when every source's last crawl got pages, 4 when one got none but failures.
+
+    Example:
+      marketspeak status --db data/marketspeak.duckdb
+    """
+    from pipelines.status import print_status, read_status
+
+    status = read_status(Path(DB.value(args.db)))
+    print_status(status, args.format)
+    return EXIT_SOURCE_FAILED if status["failing"] else EXIT_OK
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -153,9 +179,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(db: str | Path, out: str | Path) -> None:
+def _report(db: str | Path, out: str | Path, snapshot: str | Path | None = None) -> None:
     out = Path(out)
     print(f"database: {Path(db).resolve()}")
+    if snapshot:
+        print(f"snapshot: {Path(snapshot).resolve()} (read this while the next run writes)")
     print(f"charts:   {(out / 'index.html').resolve()} (and methods.html)")
     print(f"          {(out / 'charts').resolve()}/*.html|png|svg|vl.json (single-file charts)")
     print(f"          {(out / 'data').resolve()}/*.csv|json (the numbers behind them)")
@@ -204,8 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
             )
         return p
 
-    add("run", cmd_run, "sources", "db", "out", "by")
-    add("crawl", cmd_crawl, "sources", "db")
+    wait_help = "wait for a run that holds the database's lock instead of exiting 3"
+    add("run", cmd_run, "sources", "db", "out", "by").add_argument(
+        "--wait", action="store_true", help=wait_help
+    )
+    add("crawl", cmd_crawl, "sources", "db").add_argument(
+        "--wait", action="store_true", help=wait_help
+    )
+    status = add("status", cmd_status, "db")
+    status.add_argument("--format", choices=["table", "json"], default="table")
     add("publish", cmd_publish, "db", "out", "by")
     serve = add("serve", cmd_serve, "out")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
@@ -295,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from corpus.db import DatabaseError
     from corpus.ingest import IngestError
     from corpus.yamlfile import ConfigError
+    from pipelines.lock import RunLocked
     from spiders.launch import CrawlError
 
     args = build_parser().parse_args(argv)
@@ -305,6 +341,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("gensim").setLevel(logging.WARNING)  # one line per Prefect API call otherwise
     try:
         return args.func(args)
+    except RunLocked as exc:
+        print(f"marketspeak: error: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except (ConfigError, IngestError) as exc:
         print(f"marketspeak: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

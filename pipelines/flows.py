@@ -1,12 +1,19 @@
 """Prefect flows: they only put the steps of `pipelines/steps.py` in order.
 
-    crawl -> ingest -> tokenise (and match lexicons) -> publish
+    prepare -> crawl-source (one task per source, in parallel, each in its own Scrapy
+    process, retried) -> ingest -> tokenise -> snapshot -> analyse -> publish
 
-The crawl task retries (the network fails); the others are deterministic and do not.
+A source whose crawl still fails after its retries is reported and skipped; the others go
+on. The whole flow holds the database's run lock (pipelines/lock.py), so a second run on
+the same file exits at once instead of fighting over it. Readers use the snapshot the run
+publishes, never the file being written. The steps are not cached by Prefect: their input
+is a database that changes, and the work they skip is skipped by content hash instead
+(a document already tokenised is never tokenised again).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +21,20 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from pipelines import steps
+from pipelines.lock import run_lock
+
+log = logging.getLogger("marketspeak")
 
 
-@task(name="crawl", retries=2, retry_delay_seconds=[2, 5], cache_policy=NO_CACHE)
-def crawl_task(sources: list[dict[str, Any]], db: str) -> list[str]:
-    return [str(p) for p in steps.crawl(sources, Path(db))]
+@task(
+    name="crawl-source",
+    task_run_name="crawl-{source[name]}",
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    cache_policy=NO_CACHE,
+)
+def crawl_source_task(source: dict[str, Any], db: str) -> list[str]:
+    return [str(p) for p in steps.crawl_source(source, Path(db))]
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -31,16 +47,60 @@ def tokenise_task(db: str) -> dict:
     return steps.tokenise(Path(db), show_progress=False)
 
 
+@task(name="snapshot", cache_policy=NO_CACHE)
+def snapshot_task(db: str) -> str:
+    return str(steps.snapshot(Path(db)))
+
+
+@task(name="analyse", cache_policy=NO_CACHE)
+def analyse_task(snapshot: str, period: str) -> list[dict]:
+    return steps.analyse(Path(snapshot), period)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(db: str, out: str, period: str) -> list[str]:
-    return [str(p) for p in steps.publish(Path(db), Path(out), period)]
+def publish_task(snapshot: str, out: str, period: str) -> list[str]:
+    return [str(p) for p in steps.publish(Path(snapshot), Path(out), period)]
+
+
+def crawl_all(sources: list[dict[str, Any]], db: str) -> tuple[list[str], dict[str, str]]:
+    """Crawl every source in parallel; a failing source is reported, not fatal."""
+    prepared = steps.prepare_crawl(Path(db), sources)
+    futures = {s["name"]: crawl_source_task.submit(s, db) for s in prepared}
+    files: list[str] = []
+    outcome: dict[str, str] = {}
+    for name, future in futures.items():
+        try:
+            files += future.result()
+            outcome[name] = "crawled"
+        except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the rest
+            outcome[name] = f"failed: {exc}"
+            log.error("source %s failed after its retries: %s", name, exc)
+    return files, outcome
 
 
 @flow(name="marketspeak-run", log_prints=True)
-def run_flow(sources: list[dict[str, Any]], db: str, out: str, period: str = "year") -> dict:
-    """Crawl every source, store and tokenise what is new, and publish the charts."""
-    item_files = crawl_task(sources, db)
-    ingested = ingest_task(db, item_files, sources)
-    tokenised = tokenise_task(db)
-    files = publish_task(db, out, period)
-    return {"ingested": ingested, "tokenised": tokenised, "files": files, "db": db, "out": out}
+def run_flow(
+    sources: list[dict[str, Any]], db: str, out: str, period: str = "year", wait: bool = False
+) -> dict:
+    """Crawl every source, store and tokenise what is new, snapshot, analyse, publish."""
+    with run_lock(db, wait=wait):
+        item_files, outcome = crawl_all(sources, db)
+        ingested = ingest_task(db, item_files, sources)
+        tokenised = tokenise_task(db)
+        snapshot = snapshot_task(db)
+    headline = analyse_task(snapshot, period)
+    files = publish_task(snapshot, out, period)
+    summary = steps.source_summary(Path(snapshot), ingested["run_id"], outcome)
+    for line in summary:
+        log.info("%s", line)
+    return {
+        "ingested": ingested,
+        "tokenised": tokenised,
+        "sources": outcome,
+        "summary": summary,
+        "headline": headline,
+        "files": files,
+        "db": db,
+        "snapshot": snapshot,
+        "out": out,
+    }

@@ -17,7 +17,7 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corpus import annotate
-from corpus.db import connect, reading, recorded_versions, utcnow
+from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
 from corpus.ingest import ingest_files, validators
 from corpus.lexicons import load_lexicons, signature
 from dashboards.site import build_site
@@ -50,19 +50,24 @@ def with_validators(sources: Sequence[dict[str, Any]], db: Path) -> list[dict[st
     ]
 
 
-# Present in the crawl folder from the start of a crawl until its items are ingested.
+# Present in a source's crawl folder from the start of its crawl until its items are ingested.
 PENDING = "PENDING"
 
 
+def source_dir(db: Path, name: str) -> Path:
+    """Where the crawl of one source writes its items and log."""
+    return crawl_dir_for(db) / name
+
+
 def recover_interrupted(db: Path, sources: Sequence[dict[str, Any]]) -> int:
-    """Ingest what a killed crawl had written before it died; return how many items.
+    """Ingest what killed crawls had written before they died; return how many items.
 
     Those documents are then stored, so the next crawl fetches them conditionally (a 304)
     instead of downloading them again: the work done before the kill is kept."""
-    out = crawl_dir_for(db)
-    if not (out / PENDING).exists():
+    markers = sorted(crawl_dir_for(db).glob(f"*/{PENDING}"))
+    if not markers:
         return 0
-    files = sorted(out.glob("*.jsonl"))
+    files = sorted(f for marker in markers for f in marker.parent.glob("*.jsonl"))
     con = connect(db)
     try:
         result = ingest_files(
@@ -70,28 +75,39 @@ def recover_interrupted(db: Path, sources: Sequence[dict[str, Any]]) -> int:
         )
     finally:
         con.close()
-    (out / PENDING).unlink()
+    for marker in markers:
+        marker.unlink()
     log.warning(
-        "recovered %d item(s) (%d new document(s)) from an interrupted crawl in %s",
+        "recovered %d item(s) (%d new document(s)) from interrupted crawls in %s",
         result.items,
         result.new_documents,
-        out,
+        ", ".join(str(m.parent) for m in markers),
     )
     return result.items
 
 
-def crawl(sources: Sequence[dict[str, Any]], db: Path) -> list[Path]:
-    """Crawl every source in a child process; return the item files."""
+def prepare_crawl(db: Path, sources: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Before crawling: keep what an interrupted crawl left, then hand each source what the
+    last crawl learnt about its URLs. Touches the database; crawl_source never does."""
     recover_interrupted(db, sources)
-    sources = with_validators(sources, db)
-    out = crawl_dir_for(db)
+    return with_validators(sources, db)
+
+
+def crawl_source(source: dict[str, Any], db: Path) -> list[Path]:
+    """Crawl one source (from prepare_crawl) in a child process; return its item files."""
+    out = source_dir(db, source["name"])
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     (out / PENDING).write_text("crawl output not yet ingested\n", encoding="utf-8")
-    result = run_crawl(sources, out, user_agent=settings.user_agent())
-    log.info("crawled %d source(s); items in %s, log in %s", len(sources), out, result.log_file)
+    result = run_crawl([source], out, user_agent=settings.user_agent())
+    log.info("crawled %s; items in %s, log in %s", source["name"], out, result.log_file)
     return result.item_files
+
+
+def crawl(sources: Sequence[dict[str, Any]], db: Path) -> list[Path]:
+    """Crawl every source, one after another; return the item files."""
+    return [f for source in prepare_crawl(db, sources) for f in crawl_source(source, db)]
 
 
 def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any]]) -> dict:
@@ -101,7 +117,8 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
         result = ingest_files(con, item_files, sources)
     finally:
         con.close()
-    (crawl_dir_for(db) / PENDING).unlink(missing_ok=True)
+    for folder in {Path(f).parent for f in item_files}:
+        (folder / PENDING).unlink(missing_ok=True)
     log.info(
         "ingested %d fetch(es), %d not modified, %d failed (see fetch_log); %d new document(s), "
         "%d already stored, %d page(s) without a document (see crawl_issues)",
@@ -149,6 +166,67 @@ def tokenise(
         "rematched": asdict(rematched),
         "lexicons": signature(lexicons),
     }
+
+
+def snapshot(db: Path) -> Path:
+    """Publish the read-only copy researchers and the site read while the next run writes."""
+    path = publish_snapshot(db)
+    log.info("snapshot for readers: %s", path)
+    return path
+
+
+def analyse(db: Path, period: str = "year") -> list[dict]:
+    """The headline numbers: the latest two dated periods' market share index with its
+    95% interval, read from `db` (the snapshot)."""
+    from analysis.frequency import period_label
+    from analysis.uncertainty import trend_with_ci
+
+    with reading(db) as con:
+        frame = trend_with_ci(con, period).dropna(subset=["period_start", "market_share_index"])
+    rows = [
+        {
+            "period": period_label(row["period_start"], period),
+            "documents": int(row["n_documents"]),
+            "market_share_index": round(float(row["market_share_index"]), 4),
+            "low": round(float(row["market_share_index_low"]), 4),
+            "high": round(float(row["market_share_index_high"]), 4),
+        }
+        for row in frame.tail(2).to_dict("records")
+    ]
+    for row in rows:
+        log.info(
+            "market share index %s: %.0f%% (95%% interval %.0f%% to %.0f%%, %d documents)",
+            row["period"],
+            100 * row["market_share_index"],
+            100 * row["low"],
+            100 * row["high"],
+            row["documents"],
+        )
+    return rows
+
+
+SOURCE_SUMMARY = """
+SELECT s.name,
+       coalesce(r.pages_fetched, 0), coalesce(r.pages_not_modified, 0),
+       coalesce(r.pages_failed, 0), coalesce(r.new_documents, 0),
+       (SELECT count(*) FROM current_documents d WHERE d.source = s.name)
+FROM sources s LEFT JOIN crawl_runs r ON r.source = s.name AND r.run_id = ?
+WHERE list_contains(?, s.name)
+ORDER BY s.name
+"""
+
+
+def source_summary(db: Path, run_id: str, outcome: dict[str, str]) -> list[str]:
+    """One line per source: what this run did with it."""
+    with reading(db) as con:
+        rows = con.execute(SOURCE_SUMMARY, [run_id, list(outcome)]).fetchall()
+    lines = []
+    for name, fetched, unchanged, failed, new, stored in rows:
+        lines.append(
+            f"{name}: {outcome[name]}; {fetched} fetched, {unchanged} unchanged (304), "
+            f"{failed} failed, {new} new document(s), {stored} stored in all"
+        )
+    return lines
 
 
 def publish(db: Path, out: Path, period: str = "year") -> list[Path]:

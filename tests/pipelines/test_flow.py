@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from pipelines.demo import demo_sources
 from pipelines.flows import run_flow
+
+
+def task_run_counts(name: str) -> list[int]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(any_=[name]))
+        )
+    return [run.run_count for run in runs]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +39,12 @@ def test_the_flow_crawls_stores_tokenises_and_publishes(harness, sample_site, tm
     )
     assert state.is_completed()
     result = state.result()
+    assert result["sources"] == {name: "crawled" for name in result["sources"]}
+    assert len(result["sources"]) == 3
     assert result["ingested"]["new_documents"] == 227
+    assert result["snapshot"].endswith("flow.snapshot.duckdb")
+    assert len(result["summary"]) == 3 and all("new document(s)" in s for s in result["summary"])
+    assert result["headline"][-1]["period"] == "2024"
     assert result["tokenised"]["tokenised"]["documents"] == 227
     assert (out / "index.html").exists()
     con = duckdb.connect(str(db), read_only=True)
@@ -43,3 +61,29 @@ def test_a_second_run_on_an_unchanged_site_adds_and_tokenises_nothing(
     second = run_flow(sources, db, out)
     assert second["ingested"]["new_documents"] == 0
     assert second["tokenised"]["tokenised"]["documents"] == 0
+
+
+def test_a_failing_source_is_retried_reported_and_does_not_stop_the_others(
+    harness, sample_site, tmp_path, monkeypatch, capsys
+):
+    from pipelines import flows
+    from pipelines.cli import EXIT_SOURCE_FAILED, main
+
+    monkeypatch.setattr(
+        flows, "crawl_source_task", flows.crawl_source_task.with_options(retry_delay_seconds=0)
+    )
+    sources = demo_sources(sample_site.manifest, sample_site.base_url)
+    # An extension that does not exist makes the Scrapy process fail at start-up.
+    broken = {**sources[0], "scrapy_settings": {"EXTENSIONS": {"no.such.Extension": 100}}}
+    result = run_flow([broken, *sources[1:]], str(tmp_path / "f.duckdb"), str(tmp_path / "s"))
+    assert result["sources"][broken["name"]].startswith("failed: crawl process exited")
+    assert [result["sources"][s["name"]] for s in sources[1:]] == ["crawled", "crawled"]
+    assert result["ingested"]["new_documents"] > 0
+    assert max(task_run_counts(f"crawl-{broken['name']}")) == 3  # first try + 2 retries
+
+    code = main(["status", "--db", str(tmp_path / "f.duckdb"), "--format", "json"])
+    assert code == 0  # the broken source never got as far as a recorded crawl run
+    status = json.loads(capsys.readouterr().out)
+    assert {s["source"] for s in status["sources"]} == {s["name"] for s in sources}
+    assert status["snapshot"].endswith("f.snapshot.duckdb")
+    assert EXIT_SOURCE_FAILED == 4

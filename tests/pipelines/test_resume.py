@@ -25,7 +25,7 @@ SELECT (SELECT list(doc_id ORDER BY doc_id) FROM documents),
 
 
 def written_items(folder) -> int:
-    return sum(f.read_bytes().count(b"\n") for f in folder.glob("*.jsonl"))
+    return sum(f.read_bytes().count(b"\n") for f in folder.rglob("*.jsonl"))
 
 
 def test_a_killed_crawl_resumes_and_ends_like_one_clean_run(crawled, sample_site, tmp_path):
@@ -55,12 +55,12 @@ def test_a_killed_crawl_resumes_and_ends_like_one_clean_run(crawled, sample_site
     assert first.poll() is None, "the crawl finished before it could be interrupted"
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
-    assert (folder / PENDING).exists()
+    assert list(folder.glob(f"*/{PENDING}"))
 
     before = len(sample_site.requests)
     assert main(["crawl", "--sources", str(sources), "--db", str(db)]) == 0
     second = sample_site.requests[before:]
-    assert not (folder / PENDING).exists()
+    assert not list(folder.glob(f"*/{PENDING}"))
 
     clean = duckdb.connect(str(crawled.db), read_only=True).execute(SUMMARY).fetchone()
     resumed = duckdb.connect(str(db), read_only=True)
