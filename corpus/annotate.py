@@ -44,7 +44,7 @@ UPDATE documents SET lexicon_versions = ? WHERE doc_id IN (SELECT doc_id FROM ba
 MARK_TOKENISED = """
 UPDATE documents SET n_tokens = counts.n_tokens, n_words = counts.n_words,
                      lexicon_versions = ?
-FROM counts WHERE documents.doc_id = counts.doc_id
+FROM counts WHERE documents.doc_id = counts.doc_id AND documents.n_tokens IS NULL
 """
 
 
@@ -74,22 +74,51 @@ def pending_count(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM documents WHERE n_tokens IS NULL").fetchone()[0]
 
 
-def _write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, versions: str) -> None:
-    tokens, hits = batch.token_table(), batch.hit_table()
+def batch_tables(batch: Batch) -> dict[str, pa.Table]:
+    """A batch as the three tables a write needs: tokens, hits and per-document counts."""
+    tokens = batch.token_table()
     n_tokens: dict[str, int] = {}
     for doc_id in tokens.column("doc_id").to_pylist():
         n_tokens[doc_id] = n_tokens.get(doc_id, 0) + 1
     counts = pa.table(
         {
-            "doc_id": list(batch.words),
-            "n_tokens": [n_tokens.get(d, 0) for d in batch.words],
-            "n_words": list(batch.words.values()),
+            "doc_id": pa.array(list(batch.words), pa.string()),
+            "n_tokens": pa.array([n_tokens.get(d, 0) for d in batch.words], pa.int32()),
+            "n_words": pa.array(list(batch.words.values()), pa.int32()),
         }
     )
+    return {"tokens": tokens, "hits": batch.hit_table(), "counts": counts}
+
+
+# Only documents still untokenised take the rows, so merging a partition twice (a writer
+# killed after its commit, rerun) adds nothing the second time.
+INSERT_TOKENS = """
+INSERT INTO tokens SELECT * FROM batch_tokens
+WHERE doc_id IN (SELECT doc_id FROM documents WHERE n_tokens IS NULL)
+"""
+INSERT_HITS = """
+INSERT INTO term_hits SELECT * FROM batch_hits
+WHERE doc_id IN (SELECT doc_id FROM documents WHERE n_tokens IS NULL)
+"""
+
+
+def write_tables(
+    con: duckdb.DuckDBPyConnection,
+    tokens: pa.Table,
+    hits: pa.Table,
+    counts: pa.Table,
+    versions: str,
+) -> None:
+    """Store one batch's tokens, hits and counts in one transaction."""
     with transaction(con, batch_tokens=tokens, batch_hits=hits, counts=counts):
-        con.execute("INSERT INTO tokens SELECT * FROM batch_tokens")
-        con.execute("INSERT INTO term_hits SELECT * FROM batch_hits")
+        con.execute(INSERT_TOKENS)
+        con.execute(INSERT_HITS)
         con.execute(MARK_TOKENISED, [versions])
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, versions: str) -> None:
+    tables = batch_tables(batch)
+    write_tables(con, tables["tokens"], tables["hits"], tables["counts"], versions)
 
 
 def tokenise_pending(

@@ -52,7 +52,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_prefect()
     from pipelines.flows import run_flow
 
-    result = run_flow(sources, DB.value(args.db), OUT.value(args.out), args.by, wait=args.wait)
+    result = run_flow(
+        sources,
+        DB.value(args.db),
+        OUT.value(args.out),
+        args.by,
+        wait=args.wait,
+        dask_address=args.dask_address,
+    )
     for line in result["summary"]:
         print(line)
     _report(result["db"], result["out"], result["snapshot"])
@@ -77,6 +84,46 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         snapshot = steps.snapshot(db)
     print(f"database: {db.resolve()}")
     print(f"snapshot: {snapshot.resolve()} (read this while the next run writes)")
+    return EXIT_OK
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """Create a Prefect deployment for every source with a `schedule:` (cron, UTC).
+
+    Runs need a process serving them: `marketspeak serve-schedules` (or see the README for
+    a Prefect server with its UI on 127.0.0.1).
+
+    Example:
+      marketspeak deploy --sources sources.yaml --db data/marketspeak.duckdb --out site
+    """
+    from pipelines.schedules import deploy
+
+    sources = _load_sources(args.sources)
+    configure_prefect()
+    names = deploy(sources, str(Path(DB.value(args.db)).resolve()),
+                   str(Path(OUT.value(args.out)).resolve()), args.by)  # fmt: skip
+    scheduled = {f"marketspeak-run/crawl-{s['name']}": s["schedule"] for s in sources
+                 if s.get("schedule")}  # fmt: skip
+    for name in names:
+        print(f"deployed {name} (cron {scheduled[name]})")
+    unscheduled = [s["name"] for s in sources if not s.get("schedule")]
+    if unscheduled:
+        print(f"not scheduled (no `schedule:`): {', '.join(unscheduled)}")
+    return EXIT_OK
+
+
+def cmd_serve_schedules(args: argparse.Namespace) -> int:
+    """Run the scheduled crawls when they are due, until stopped (Ctrl-C).
+
+    Example:
+      marketspeak serve-schedules --sources sources.yaml --db data/marketspeak.duckdb
+    """
+    from pipelines.schedules import serve_schedules
+
+    sources = _load_sources(args.sources)
+    configure_prefect()
+    serve_schedules(sources, str(Path(DB.value(args.db)).resolve()),
+                    str(Path(OUT.value(args.out)).resolve()), args.by)  # fmt: skip
     return EXIT_OK
 
 
@@ -233,12 +280,18 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     wait_help = "wait for a run that holds the database's lock instead of exiting 3"
-    add("run", cmd_run, "sources", "db", "out", "by").add_argument(
-        "--wait", action="store_true", help=wait_help
+    run = add("run", cmd_run, "sources", "db", "out", "by")
+    run.add_argument("--wait", action="store_true", help=wait_help)
+    run.add_argument(
+        "--dask-address",
+        metavar="tcp://HOST:PORT",
+        help="tokenise on this Dask cluster (partitions in MARKETSPEAK_PARTITIONS, shared)",
     )
     add("crawl", cmd_crawl, "sources", "db").add_argument(
         "--wait", action="store_true", help=wait_help
     )
+    add("deploy", cmd_deploy, "sources", "db", "out", "by")
+    add("serve-schedules", cmd_serve_schedules, "sources", "db", "out", "by")
     status = add("status", cmd_status, "db")
     status.add_argument("--format", choices=["table", "json"], default="table")
     add("publish", cmd_publish, "db", "out", "by")

@@ -1,7 +1,9 @@
 """Prefect flows: they only put the steps of `pipelines/steps.py` in order.
 
     prepare -> crawl-source (one task per source, in parallel, each in its own Scrapy
-    process, retried) -> ingest -> tokenise -> snapshot -> analyse -> publish
+    process, retried) -> ingest -> tokenise (a subflow: partitions fanned out over the task
+    runner, threads or a Dask cluster, merged by the one writer) -> snapshot -> analyse
+    -> publish
 
 A source whose crawl still fails after its retries is reported and skipped; the others go
 on. The whole flow holds the database's run lock (pipelines/lock.py), so a second run on
@@ -14,11 +16,13 @@ is a database that changes, and the work they skip is skipped by content hash in
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import steps
 from pipelines.lock import run_lock
@@ -42,9 +46,29 @@ def ingest_task(db: str, item_files: list[str], sources: list[dict[str, Any]]) -
     return steps.ingest(Path(db), [Path(p) for p in item_files], sources)
 
 
-@task(name="tokenise", cache_policy=NO_CACHE)
-def tokenise_task(db: str) -> dict:
-    return steps.tokenise(Path(db), show_progress=False)
+@task(name="tokenise-partition", task_run_name="tokenise-{source}", cache_policy=NO_CACHE)
+def tokenise_partition_task(source: str) -> str:
+    from corpus.partitions import tokenise_partition
+
+    return str(tokenise_partition(Path(source)))
+
+
+@flow(name="marketspeak-tokenise")
+def tokenise_flow(db: str, rows: int = 2000) -> dict:
+    """Fan the untokenised documents out in partitions over the task runner (threads here,
+    or a Dask cluster), then merge them with the single writer."""
+    inputs = steps.export_pending(Path(db), rows)
+    futures = [tokenise_partition_task.submit(str(path)) for path in inputs]
+    return steps.merge_partitions(Path(db), [Path(f.result()) for f in futures])
+
+
+def tokeniser(dask_address: str | None = None):
+    """The tokenise flow on a Dask cluster at `dask_address`, or on threads here."""
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return tokenise_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+    return tokenise_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count()))
 
 
 @task(name="snapshot", cache_policy=NO_CACHE)
@@ -80,13 +104,18 @@ def crawl_all(sources: list[dict[str, Any]], db: str) -> tuple[list[str], dict[s
 
 @flow(name="marketspeak-run", log_prints=True)
 def run_flow(
-    sources: list[dict[str, Any]], db: str, out: str, period: str = "year", wait: bool = False
+    sources: list[dict[str, Any]],
+    db: str,
+    out: str,
+    period: str = "year",
+    wait: bool = False,
+    dask_address: str | None = None,
 ) -> dict:
     """Crawl every source, store and tokenise what is new, snapshot, analyse, publish."""
     with run_lock(db, wait=wait):
         item_files, outcome = crawl_all(sources, db)
         ingested = ingest_task(db, item_files, sources)
-        tokenised = tokenise_task(db)
+        tokenised = tokeniser(dask_address)(db)
         snapshot = snapshot_task(db)
     headline = analyse_task(snapshot, period)
     files = publish_task(snapshot, out, period)

@@ -47,7 +47,13 @@ SITE_URL = Setting(
     "",
     "address the site is published at, used in the embed snippets",
 )
-SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT, PARSER, SITE_URL)
+PARTITIONS = Setting(
+    "partitions",
+    "MARKETSPEAK_PARTITIONS",
+    "",
+    "folder for tokenising partitions, shared by every worker (default: beside the database)",
+)
+SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT, PARSER, SITE_URL, PARTITIONS)
 
 
 def user_agent() -> str | None:

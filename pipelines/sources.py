@@ -41,6 +41,7 @@ SOURCE_KEYS = {
     "delay",
     "concurrency",
     "timeout",
+    "schedule",
     "organisations",
     "hosts",
 }
@@ -128,6 +129,11 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
             except re.error as exc:
                 raise fail(key, f"bad regular expression {pattern!r} ({exc})") from exc
         source[key] = [str(p) for p in patterns]
+    if item.get("schedule") is not None:
+        problem = cron_problem(str(item["schedule"]))
+        if problem:
+            raise fail("schedule", f"{item['schedule']!r} is not a cron schedule ({problem})")
+        source["schedule"] = str(item["schedule"])
     numbers = (
         ("max_pages", int, 1),
         ("delay", float, 0),
@@ -144,3 +150,39 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
             raise fail(key, "must be a whole number")
         source[key] = kind(value)
     return source
+
+
+# Cron fields in order, with their ranges and the names they accept.
+CRON_FIELDS = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, ("jan feb mar apr may jun jul aug sep oct nov dec").split()),
+    ("day of week", 0, 7, "sun mon tue wed thu fri sat".split()),
+)
+CRON_SHORTHANDS = {"@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually"}
+
+
+def cron_problem(expression: str) -> str:
+    """Why `expression` is not a five-field cron schedule (UTC), or '' when it is one."""
+    if expression.strip() in CRON_SHORTHANDS:
+        return ""
+    fields = expression.split()
+    if len(fields) != 5:
+        return f"five fields needed (minute hour day month weekday), got {len(fields)}"
+    for text, (label, low, high, names) in zip(fields, CRON_FIELDS, strict=True):
+        for part in text.lower().split(","):
+            body, _, step = part.partition("/")
+            if step and not (step.isdigit() and int(step) > 0):
+                return f"{label}: bad step {step!r}"
+            if body == "*":
+                continue
+            for value in body.split("-", 1):
+                number = (
+                    names.index(value) + (low if label == "month" else 0)
+                    if value in names
+                    else value
+                )
+                if not str(number).isdigit() or not low <= int(number) <= high:
+                    return f"{label}: {value!r} is not in {low}-{high}"
+    return ""

@@ -168,6 +168,61 @@ def tokenise(
     }
 
 
+def partition_dir(db: Path) -> Path:
+    """Where tokenising partitions go: MARKETSPEAK_PARTITIONS (a folder every worker of a
+    cluster can read and write), else beside the database."""
+    return Path(settings.PARTITIONS.value() or Path(db).parent / "partitions")
+
+
+def export_pending(db: Path, rows: int = 2000) -> list[Path]:
+    """Record the lexicons in use and write the untokenised documents as partition inputs."""
+    from corpus.partitions import export_pending as export
+
+    folder = partition_dir(db)
+    if folder.exists():
+        shutil.rmtree(folder)
+    con = connect(db)
+    try:
+        annotate.record_lexicons(con, load_lexicons())
+        inputs = export(con, folder, rows)
+    finally:
+        con.close()
+    log.info("%d partition(s) of up to %d documents to tokenise in %s", len(inputs), rows, folder)
+    return inputs
+
+
+def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
+    """Insert the tokenised partitions (the single writer), then re-match stale hits."""
+    from corpus.partitions import merge_partition
+
+    lexicons = load_lexicons()
+    total = annotate.AnnotateResult()
+    con = connect(db)
+    try:
+        for source in inputs:
+            done = merge_partition(con, Path(source))
+            total.documents += done.documents
+            total.tokens += done.tokens
+            total.hits += done.hits
+        rematched = annotate.rematch(con, lexicons)
+    finally:
+        con.close()
+    shutil.rmtree(partition_dir(db), ignore_errors=True)
+    log.info(
+        "merged %d partition(s): %d document(s), %d tokens, %d hits; re-matched %d",
+        len(inputs),
+        total.documents,
+        total.tokens,
+        total.hits,
+        rematched.documents,
+    )
+    return {
+        "tokenised": asdict(total),
+        "rematched": asdict(rematched),
+        "lexicons": signature(lexicons),
+    }
+
+
 def snapshot(db: Path) -> Path:
     """Publish the read-only copy researchers and the site read while the next run writes."""
     path = publish_snapshot(db)

@@ -1,0 +1,106 @@
+"""Tokenising in parallel, on this machine or a cluster, with one writer.
+
+The database has one writer, so parallel work goes through files:
+1. `export_pending` (the writer) writes the untokenised documents as Parquet inputs of
+   `rows` documents each, in a folder every worker can read;
+2. `tokenise_partition` (any worker: a thread, a process, a Dask worker elsewhere) reads
+   one input and writes its tokens, hits and per-document counts as Parquet beside it;
+   it never opens the database;
+3. `merge_partition` (the writer) inserts one partition's files in one transaction,
+   skipping documents already tokenised, so a partition merged twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.annotate import AnnotateResult, batch_tables, write_tables
+from corpus.lexicons import LexiconMatcher, load_lexicons, signature
+from corpus.tokenise import build_nlp, tokenise_texts
+
+PENDING_IDS = "SELECT doc_id FROM documents WHERE n_tokens IS NULL ORDER BY doc_id"
+PARTITION_INPUT = """
+COPY (SELECT doc_id, text FROM documents JOIN partition_ids USING (doc_id) ORDER BY doc_id)
+TO $path (FORMAT parquet)
+"""
+PARTS = ("tokens", "hits", "counts")
+
+
+def export_pending(con: duckdb.DuckDBPyConnection, folder: Path, rows: int = 2000) -> list[Path]:
+    """Write the untokenised documents as Parquet inputs of at most `rows` documents."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [row[0] for row in con.execute(PENDING_IDS).fetchall()]
+    inputs = []
+    for number, start in enumerate(range(0, len(ids), rows)):
+        path = folder / f"input-{number:05d}.parquet"
+        con.register("partition_ids", pa.table({"doc_id": ids[start : start + rows]}))
+        try:
+            con.execute(PARTITION_INPUT, {"path": str(path)})
+        finally:
+            con.unregister("partition_ids")
+        inputs.append(path)
+    return inputs
+
+
+def output_path(source: Path, part: str) -> Path:
+    return source.with_name(source.name.replace("input-", f"{part}-"))
+
+
+def tokenise_partition(source: Path, lexicon_paths: Sequence[Path] | None = None) -> Path:
+    """Tokenise one input file; write tokens-, hits- and counts-NNNNN.parquet beside it and
+    return the input's path. Runs anywhere the folder and marketspeak are."""
+    source = Path(source)
+    documents = pq.read_table(source)
+    rows = zip(
+        documents.column("doc_id").to_pylist(), documents.column("text").to_pylist(), strict=True
+    )
+    matcher = LexiconMatcher(build_nlp(), load_lexicons(lexicon_paths))
+    tables: dict[str, list[pa.Table]] = {part: [] for part in PARTS}
+    for batch in tokenise_texts(rows, matcher):
+        for part, table in batch_tables(batch).items():
+            tables[part].append(table)
+    for part in PARTS:
+        # Written under a temporary name and renamed: a half-written file is never merged.
+        target = output_path(source, part)
+        temporary = target.with_name(f".{target.name}.tmp")
+        table = pa.concat_tables(tables[part]) if tables[part] else _empty(part)
+        pq.write_table(table, temporary)
+        temporary.replace(target)
+    return source
+
+
+def _empty(part: str) -> pa.Table:
+    from corpus.tokenise import HIT_SCHEMA, TOKEN_SCHEMA
+
+    schemas = {
+        "tokens": TOKEN_SCHEMA,
+        "hits": HIT_SCHEMA,
+        "counts": pa.schema(
+            [("doc_id", pa.string()), ("n_tokens", pa.int32()), ("n_words", pa.int32())]
+        ),
+    }
+    return schemas[part].empty_table()
+
+
+def merge_partition(
+    con: duckdb.DuckDBPyConnection, source: Path, lexicon_paths: Sequence[Path] | None = None
+) -> AnnotateResult:
+    """Insert one tokenised partition (by its input path) in one transaction."""
+    tables = {part: pq.read_table(output_path(Path(source), part)) for part in PARTS}
+    write_tables(
+        con,
+        tables["tokens"],
+        tables["hits"],
+        tables["counts"],
+        signature(load_lexicons(lexicon_paths)),
+    )
+    return AnnotateResult(
+        documents=tables["counts"].num_rows,
+        tokens=tables["tokens"].num_rows,
+        hits=tables["hits"].num_rows,
+    )
