@@ -52,6 +52,9 @@ def classify_failure(failure: Any) -> tuple[int | None, str, str]:
             return None, "redirect-loop", detail
         if "offsite" in text or "filtered" in text:
             return None, "offsite", detail
+        if "download_maxsize" in text or "download max size" in text:
+            # A compressed body that would decompress past DOWNLOAD_MAXSIZE (a zip bomb).
+            return None, "too-large", detail
         return None, "ignored", detail
     for types, code in CODES:
         if isinstance(value, types):

@@ -268,13 +268,24 @@ def text_date(text: str) -> date | None:
     return None
 
 
-def listing_date(link: Any) -> date | None:
+def listing_date(link: Any, seen: dict | None = None) -> date | None:
     """The date a listing page prints beside a link: in the link's own list item, table row
     or article (outside any link text), as a <time datetime> or written out. None when the
-    entry has no date."""
+    entry has no date. Pass the same `seen` dict for every link of a page: links that share
+    an entry then read it once (a page of 10,000 links in one article stays linear)."""
     entry = link.xpath("ancestor::*[self::li or self::tr or self::article or self::dd][1]")
     if not entry:
         return None
+    key = entry[0].root
+    if seen is not None and key in seen:
+        return seen[key]
+    found = _entry_date(entry)
+    if seen is not None:
+        seen[key] = found
+    return found
+
+
+def _entry_date(entry: Any) -> date | None:
     for value in entry.xpath(".//time/@datetime").getall():
         if found := parse_date(value):
             return found

@@ -154,6 +154,7 @@ class SourceSpider(scrapy.Spider):
             yield from self.follow_links(response)
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        entry_dates: dict = {}
         for link in response.css("a[href]"):
             href = link.attrib["href"].strip()
             if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
@@ -161,8 +162,10 @@ class SourceSpider(scrapy.Spider):
             url = canonical_url(response.urljoin(href))
             if self.budget_spent():
                 return
+            if url in self.requested:  # cheap first: a page may link one URL thousands of times
+                continue
             if url.startswith(("http://", "https://")) and self.should_follow(url):
-                found = listing_date(link) if self.is_document(url) else None
+                found = listing_date(link, entry_dates) if self.is_document(url) else None
                 if request := self.request(url, listed=(found, "listing") if found else None):
                     yield request
 

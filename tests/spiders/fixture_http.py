@@ -14,10 +14,18 @@ from pipelines.demo_site.server import LocalServer
 class FixtureHandler(BaseHTTPRequestHandler):
     """A request handler that answers in one call and keeps quiet on stderr."""
 
-    def send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Connection", "close")  # no reuse: each attempt reaches the server
         self.send_header("Content-Type", ctype)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
