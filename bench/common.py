@@ -69,7 +69,9 @@ def write_site(root: Path, records: list[dict], per_listing: int = 200) -> int:
             "</body></html>",
             encoding="utf-8",
         )
-    (root / "manifest.json").write_text(json.dumps({"publishers": [{"name": "pm"}]}))
+    (root / "manifest.json").write_text(
+        json.dumps({"publishers": [{"name": "pm", "charset": "utf-8"}]})
+    )
     return len(records)
 
 

@@ -78,9 +78,9 @@ def bench_size(millions: int, folder: Path) -> None:
     documents = millions * 1_000_000 // WORDS_PER_DOCUMENT
     con = connect(db)
     with timed() as built:
+        values = {"documents": documents, "words": WORDS_PER_DOCUMENT}
         for statement in GENERATE:
-            con.execute(statement, {"documents": documents, "words": WORDS_PER_DOCUMENT}
-                        if "$" in statement else {})  # fmt: skip
+            con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
     con.execute("CHECKPOINT")
     tokens = con.execute("SELECT count(*) FROM tokens").fetchone()[0]
     print(f"{millions}M: {documents:,} documents, {tokens:,} tokens generated in "

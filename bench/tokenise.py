@@ -23,15 +23,22 @@ def main(argv: list[str] | None = None) -> int:
     records = transcripts(200 if args.quick else args.docs)
     texts = [r["text"] for r in records]
     nlp = build_nlp()
-    list(nlp.pipe(texts[:20]))  # warm up: lookup tables load on first use
-    with timed() as bare:
-        tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64))
     matcher = LexiconMatcher(build_nlp(), load_lexicons())
-    with timed() as ours:
-        stored = sum(
-            len(b.tokens["doc_id"])
-            for b in tokenise_texts(((r["id"], r["text"]) for r in records), matcher)  # fmt: skip
-        )
+    # One pass first, so both sides meet a vocabulary that already knows every word; then
+    # each side three times, alternating, best time kept (a noisy machine slows one pass, not all).
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64))
+    bare_times, our_times = [], []
+    for _ in range(3):
+        with timed() as bare:
+            for _doc in nlp.pipe(texts, batch_size=64):
+                pass
+        bare_times.append(bare["seconds"])
+        with timed() as ours:
+            stored = sum(
+                b.n_tokens for b in tokenise_texts(((r["id"], r["text"]) for r in records), matcher)
+            )
+        our_times.append(ours["seconds"])
+    bare, ours = {"seconds": min(bare_times)}, {"seconds": min(our_times)}
     print(f"{len(texts)} documents; {tokens:,} spaCy tokens, {stored:,} stored (no whitespace)")
     report("marketspeak tokenise + lemmas + lexicon match", tokens / ours["seconds"], "tokens/s",
            tokens / bare["seconds"], "bare nlp.pipe", ">= 0.9")  # fmt: skip

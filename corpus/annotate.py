@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from corpus.db import transaction
 from corpus.lexicons import Lexicon, LexiconMatcher, signature
+from corpus.runs import crash_point
 from corpus.tokenise import Batch, add_hits, build_nlp, doc_from_tokens, tokenise_texts
 
 Progress = Callable[[int], None]
@@ -134,8 +135,9 @@ def tokenise_pending(
     rows = con.execute(PENDING_DOCUMENTS).fetchall()
     for batch in tokenise_texts(rows, matcher, batch_docs):
         _write_batch(con, batch, versions)
+        crash_point("tokenise")  # between batches: those written stay, the rest wait
         result.documents += len(batch.words)
-        result.tokens += len(batch.tokens["doc_id"])
+        result.tokens += batch.n_tokens
         result.hits += len(batch.hits["doc_id"])
         if progress:
             progress(len(batch.words))

@@ -60,17 +60,20 @@ def tokenise_partition(source: Path, lexicon_paths: Sequence[Path] | None = None
         documents.column("doc_id").to_pylist(), documents.column("text").to_pylist(), strict=True
     )
     matcher = LexiconMatcher(build_nlp(), load_lexicons(lexicon_paths))
-    tables: dict[str, list[pa.Table]] = {part: [] for part in PARTS}
-    for batch in tokenise_texts(rows, matcher):
-        for part, table in batch_tables(batch).items():
-            tables[part].append(table)
+    # Each batch is appended to the files as it is made: memory stays one batch, however
+    # large the partition. Written under temporary names and renamed at the end, so a
+    # half-written partition is never merged.
+    temporary = {part: output_path(source, part).with_suffix(".tmp") for part in PARTS}
+    writers = {part: pq.ParquetWriter(temporary[part], _empty(part).schema) for part in PARTS}
+    try:
+        for batch in tokenise_texts(rows, matcher):
+            for part, table in batch_tables(batch).items():
+                writers[part].write_table(table.cast(writers[part].schema))
+    finally:
+        for writer in writers.values():
+            writer.close()
     for part in PARTS:
-        # Written under a temporary name and renamed: a half-written file is never merged.
-        target = output_path(source, part)
-        temporary = target.with_name(f".{target.name}.tmp")
-        table = pa.concat_tables(tables[part]) if tables[part] else _empty(part)
-        pq.write_table(table, temporary)
-        temporary.replace(target)
+        temporary[part].replace(output_path(source, part))
     return source
 
 

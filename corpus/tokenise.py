@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pyarrow as pa
 import spacy
 import yaml
+from spacy.attrs import IS_SPACE, LEMMA, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
@@ -89,16 +91,27 @@ def is_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+_is_word_cached = lru_cache(maxsize=1 << 20)(is_word)
+
+
 @dataclass
 class Batch:
-    """Columns of tokens and hits for a batch of documents, ready for Arrow."""
+    """Tokens (Arrow, one table per document) and hits (columns) for a batch of documents."""
 
-    tokens: dict[str, list] = field(default_factory=lambda: {n: [] for n in TOKEN_SCHEMA.names})
+    token_chunks: list[pa.Table] = field(default_factory=list)
     hits: dict[str, list] = field(default_factory=lambda: {n: [] for n in HIT_SCHEMA.names})
     words: dict[str, int] = field(default_factory=dict)
+    n_tokens: int = 0
 
     def token_table(self) -> pa.Table:
-        return pa.table(self.tokens, schema=TOKEN_SCHEMA)
+        if not self.token_chunks:
+            return TOKEN_SCHEMA.empty_table()
+        return pa.concat_tables(self.token_chunks)
+
+    @property
+    def tokens(self) -> dict[str, list]:
+        """The token columns as Python lists (for inspection and tests; slow on big batches)."""
+        return self.token_table().to_pydict()
 
     def hit_table(self) -> pa.Table:
         return pa.table(self.hits, schema=HIT_SCHEMA)
@@ -106,39 +119,59 @@ class Batch:
 
 def doc_columns(doc: Doc) -> tuple[list[int], list[int]]:
     """For each spaCy token: its stored position (-1 for whitespace) and its paragraph."""
-    positions, paragraphs = [], []
-    position = paragraph = 0
-    for token in doc:
-        if token.is_space:
-            positions.append(-1)
-            paragraphs.append(paragraph)
-            if "\n" in token.text:
-                paragraph += 1
-            continue
-        positions.append(position)
-        paragraphs.append(paragraph)
-        position += 1
-    return positions, paragraphs
+    columns = _doc_arrays(doc, doc.to_array([ORTH, LEMMA, IS_SPACE]).reshape(-1, 3))
+    return columns["positions"].tolist(), columns["paragraphs"].tolist()
+
+
+def _doc_arrays(doc: Doc, attrs: np.ndarray) -> dict[str, np.ndarray]:
+    """Where each spaCy token is stored (-1 for whitespace) and its paragraph, from the
+    document's ORTH, LEMMA and IS_SPACE columns."""
+    space = attrs[:, 2].astype(bool)
+    strings = doc.vocab.strings
+    has_newline = np.zeros(len(space), dtype=bool)
+    has_newline[space] = ["\n" in strings[int(h)] for h in attrs[space, 0]]
+    # A whitespace token holding a line break ends its paragraph: later tokens are in the next.
+    paragraphs = np.cumsum(has_newline) - has_newline
+    positions = np.where(space, -1, np.cumsum(~space) - 1)
+    return {"space": space, "positions": positions, "paragraphs": paragraphs}
+
+
+def _strings(doc: Doc, ids: np.ndarray) -> tuple[pa.Array, list[str], np.ndarray]:
+    """Arrow strings for hash ids: each distinct string looked up once, then taken by index
+    in C (per-token Python work would cost more than tokenising itself)."""
+    distinct, index = np.unique(ids, return_inverse=True)
+    strings = doc.vocab.strings
+    values = [strings[h] for h in distinct.tolist()]
+    column = pa.array(values, pa.string()).take(pa.array(index.astype(np.int32)))
+    return column, values, index
 
 
 def add_document(batch: Batch, doc_id: str, doc: Doc, matcher: LexiconMatcher) -> None:
     """Append one tokenised document's tokens and hits to `batch`."""
-    positions, paragraphs = doc_columns(doc)
-    cols = batch.tokens
-    words = 0
-    for token, position, paragraph in zip(doc, positions, paragraphs, strict=True):
-        if position < 0:
-            continue
-        word = is_word(token.text)
-        words += word
-        cols["doc_id"].append(doc_id)
-        cols["position"].append(position)
-        cols["token"].append(token.text)
-        cols["lemma"].append(token.lemma_)
-        cols["is_word"].append(word)
-        cols["paragraph"].append(paragraph)
-    batch.words[doc_id] = words
-    add_hits(batch, doc_id, matcher.match(doc, paragraphs), positions)
+    every = doc.to_array([ORTH, LEMMA, IS_SPACE]).reshape(-1, 3)
+    columns = _doc_arrays(doc, every)
+    keep = ~columns["space"]
+    tokens, texts, index = _strings(doc, every[keep, 0])
+    lemmas, _, _ = _strings(doc, every[keep, 1])
+    words = np.array([_is_word_cached(t) for t in texts], dtype=bool)[index]
+    kept = len(index)
+    batch.token_chunks.append(
+        pa.table(
+            {
+                "doc_id": pa.array([doc_id] * kept, pa.string()),
+                "position": pa.array(np.arange(kept, dtype=np.int32)),
+                "token": tokens,
+                "lemma": lemmas,
+                "is_word": pa.array(words),
+                "paragraph": pa.array(columns["paragraphs"][keep].astype(np.int32)),
+            },
+            schema=TOKEN_SCHEMA,
+        )
+    )
+    batch.n_tokens += kept
+    batch.words[doc_id] = int(words.sum())
+    paragraphs = columns["paragraphs"].tolist()
+    add_hits(batch, doc_id, matcher.match(doc, paragraphs), columns["positions"].tolist())
 
 
 def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence[int]) -> None:
