@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from corpus.db import transaction, utcnow
 from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, ITEM_SCHEMA
+from corpus.runs import crash_point
 
 
 class IngestError(ValueError):
@@ -215,6 +216,7 @@ def ingest_files(
         con.execute(INSERT_ISSUES)
         con.execute(TOUCH_NOT_MODIFIED)
         counts = con.execute(COUNT_ITEMS).fetchone()
+        crash_point("ingest")  # inside the transaction: nothing of it may survive
         result.issues, result.fetches, result.failed_fetches, not_modified = counts
     result.new_documents = after - before
     result.duplicate_items = result.items - result.fetches - result.issues - result.new_documents

@@ -27,6 +27,8 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from corpus.runs import crash_point
+
 ASSETS = ("chart.js", "site.css")
 
 
@@ -171,5 +173,6 @@ def write_chart(
     }
     for key, value in contents.items():
         replace_file(paths[key], value)
+        crash_point("publish")  # after one file: the rest are the previous publish's
     page.files = [str(p.relative_to(out_dir)) for p in paths.values()]
     return list(paths.values())

@@ -45,7 +45,7 @@ SOURCE_KEYS = {
     "organisations",
     "hosts",
 }
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
 def load_sources(path: Path | str) -> list[dict[str, Any]]:
@@ -86,7 +86,7 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
         if key not in item:
             raise ConfigError(path, line, f"{label}: missing key {key!r}")
     name = item["name"]
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not SOURCE_NAME.match(name):
         raise fail("name", "use lower-case letters, digits, '-' and '_'")
     if item["kind"] not in KINDS:
         raise fail("kind", f"{item['kind']!r} is not one of {', '.join(KINDS)}")

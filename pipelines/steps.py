@@ -20,9 +20,11 @@ from corpus import annotate
 from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
 from corpus.ingest import ingest_files, validators
 from corpus.lexicons import load_lexicons, signature
+from corpus.runs import recorded
 from dashboards.site import build_site
 from pipelines import settings
 from pipelines.settings import PARSER, SITE_URL
+from pipelines.sources import SOURCE_NAME
 from spiders.launch import run_crawl
 
 log = logging.getLogger("marketspeak")
@@ -55,7 +57,10 @@ PENDING = "PENDING"
 
 
 def source_dir(db: Path, name: str) -> Path:
-    """Where the crawl of one source writes its items and log."""
+    """Where the crawl of one source writes its items and log: always inside the crawl
+    folder (sources files are validated, but flows can be given sources directly)."""
+    if not SOURCE_NAME.match(name):
+        raise ValueError(f"source name {name!r}: use lower-case letters, digits, '-' and '_'")
     return crawl_dir_for(db) / name
 
 
@@ -114,7 +119,9 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
     """Store crawl items in the database."""
     con = connect(db)
     try:
-        result = ingest_files(con, item_files, sources)
+        with recorded(con, "ingest") as detail:
+            result = ingest_files(con, item_files, sources)
+            detail.update(asdict(result))
     finally:
         con.close()
     for folder in {Path(f).parent for f in item_files}:
@@ -139,18 +146,22 @@ def tokenise(
     lexicons = load_lexicons(lexicon_paths)
     con = connect(db)
     try:
-        annotate.record_lexicons(con, lexicons)
-        pending = annotate.pending_count(con)
-        with Progress(
-            TextColumn("tokenising"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            disable=not show_progress or pending == 0,
-        ) as bar:
-            task = bar.add_task("tokenise", total=pending)
-            new = annotate.tokenise_pending(con, lexicons, progress=lambda n: bar.advance(task, n))
-        rematched = annotate.rematch(con, lexicons)
+        with recorded(con, "tokenise") as detail:
+            annotate.record_lexicons(con, lexicons)
+            pending = annotate.pending_count(con)
+            with Progress(
+                TextColumn("tokenising"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                disable=not show_progress or pending == 0,
+            ) as bar:
+                task = bar.add_task("tokenise", total=pending)
+                new = annotate.tokenise_pending(
+                    con, lexicons, progress=lambda n: bar.advance(task, n)
+                )
+            rematched = annotate.rematch(con, lexicons)
+            detail.update(tokenised=asdict(new), rematched=asdict(rematched))
     finally:
         con.close()
     log.info(
@@ -199,12 +210,14 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
     total = annotate.AnnotateResult()
     con = connect(db)
     try:
-        for source in inputs:
-            done = merge_partition(con, Path(source))
-            total.documents += done.documents
-            total.tokens += done.tokens
-            total.hits += done.hits
-        rematched = annotate.rematch(con, lexicons)
+        with recorded(con, "tokenise") as detail:
+            for source in inputs:
+                done = merge_partition(con, Path(source))
+                total.documents += done.documents
+                total.tokens += done.tokens
+                total.hits += done.hits
+            rematched = annotate.rematch(con, lexicons)
+            detail.update(tokenised=asdict(total), rematched=asdict(rematched))
     finally:
         con.close()
     shutil.rmtree(partition_dir(db), ignore_errors=True)
