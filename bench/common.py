@@ -50,14 +50,16 @@ def write_site(root: Path, records: list[dict], per_listing: int = 200) -> int:
     pages = root / "pm"
     pages.mkdir(parents=True, exist_ok=True)
     listings = [records[i : i + per_listing] for i in range(0, len(records), per_listing)]
+    # The first listing links every other one directly: a chain of "next" links would run
+    # into the crawl's depth limit on large sites.
+    others = "".join(f'<a href="/pm/list-{n}.html">page {n}</a> ' for n in range(1, len(listings)))
     for number, chunk in enumerate(listings):
         links = "".join(
             f'<li><a href="/pm/{r["id"]}.html">{html.escape(r["title"])}</a></li>' for r in chunk
         )
-        following = f'<a href="/pm/list-{number + 1}.html">next</a>' if number + 1 < len(
-            listings) else ""  # fmt: skip
         name = "index.html" if number == 0 else f"list-{number}.html"
-        (pages / name).write_text(f"<html><body><ul>{links}</ul>{following}</body></html>")
+        pager = others if number == 0 else ""
+        (pages / name).write_text(f"<html><body><ul>{links}</ul>{pager}</body></html>")
     for record in records:
         paragraphs = "".join(
             f"<p>{html.escape(p)}</p>" for p in record["text"].split("\n\n") if p.strip()
@@ -82,7 +84,7 @@ def pm_source(base_url: str) -> dict:
         "kind": "government",
         "start_urls": [f"{base_url}/pm/"],
         "documents": [r"/pm/pmt-"],
-        "follow": [r"/pm/list-"],
+        "follow": [r"/pm/list-", r"/pm/pmt-"],  # follow patterns cover documents too
         "delay": 0,
         "concurrency": 16,
     }

@@ -44,6 +44,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def duckdb_config() -> dict[str, str]:
+    """DuckDB's own memory cap (MARKETSPEAK_DUCKDB_MEMORY, default 1GB): past it, sorts,
+    windows and joins spill to disk beside the database, so a run's memory stays the same
+    however large the corpus grows (DuckDB would otherwise take up to 80% of RAM)."""
+    return {"memory_limit": os.environ.get("MARKETSPEAK_DUCKDB_MEMORY") or "1GB"}
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database; a writer creates it and applies the schema when needed."""
     path = Path(path)
@@ -52,13 +59,13 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
     except duckdb.IOException as exc:
         snapshot = snapshot_path(path)
         if read_only and snapshot.exists() and "lock" in str(exc).lower():
             # A run is writing: read the snapshot it published last instead of waiting.
             log.warning("%s is being written; reading the snapshot %s", path, snapshot)
-            return duckdb.connect(str(snapshot), read_only=True)
+            return duckdb.connect(str(snapshot), read_only=True, config=duckdb_config())
         raise DatabaseError(f"{path}: cannot open database ({exc})") from exc
     except duckdb.Error as exc:
         raise DatabaseError(f"{path}: not a readable DuckDB file ({exc})") from exc

@@ -1,18 +1,19 @@
 -- Word-token bigrams in which a given lemma is the first word ("customer journey") or the
--- second ("internal customer"), per period, over current documents.
+-- second ("internal customer"), per period, over current documents. Each word is paired
+-- with the next word of its document (lead), within a paragraph: one pass over the
+-- tokens, no self-join, so memory does not grow with the corpus.
 -- Parameters: $lemmas (list of lemmas), $period ('year', 'quarter', 'month').
 WITH words AS (
-    SELECT t.doc_id, t.lemma, d.trend_date,
-           row_number() OVER (PARTITION BY t.doc_id ORDER BY t.position) AS wpos,
-           t.paragraph
+    SELECT t.lemma, t.paragraph, d.trend_date,
+           lead(t.lemma) OVER next_word AS next_lemma,
+           lead(t.paragraph) OVER next_word AS next_paragraph
     FROM tokens t JOIN current_documents d USING (doc_id)
     WHERE t.is_word
-), bigrams AS (
-    SELECT a.lemma AS first, b.lemma AS second, date_trunc($period, a.trend_date) AS period_start
-    FROM words a
-    JOIN words b ON b.doc_id = a.doc_id AND b.wpos = a.wpos + 1 AND b.paragraph = a.paragraph
-    WHERE a.lemma IN (SELECT unnest($lemmas)) OR b.lemma IN (SELECT unnest($lemmas))
+    WINDOW next_word AS (PARTITION BY t.doc_id ORDER BY t.position)
 )
-SELECT period_start, first, second, count(*) AS hits
-FROM bigrams
+SELECT date_trunc($period, trend_date) AS period_start, lemma AS first, next_lemma AS second,
+       count(*) AS hits
+FROM words
+WHERE next_paragraph = paragraph
+  AND (list_contains($lemmas, lemma) OR list_contains($lemmas, next_lemma))
 GROUP BY ALL

@@ -87,3 +87,36 @@ def test_a_failing_source_is_retried_reported_and_does_not_stop_the_others(
     assert {s["source"] for s in status["sources"]} == {s["name"] for s in sources}
     assert status["snapshot"].endswith("f.snapshot.duckdb")
     assert EXIT_SOURCE_FAILED == 4
+
+
+def test_a_second_run_on_the_same_database_exits_3(harness, sample_site, tmp_path, capsys):
+    import subprocess
+    import sys
+
+    import yaml
+
+    from pipelines.cli import EXIT_LOCKED, main
+
+    db = tmp_path / "busy.duckdb"
+    sources = tmp_path / "sources.yaml"
+    config = {"sources": demo_sources(sample_site.manifest, sample_site.base_url)}
+    sources.write_text(yaml.safe_dump(config))
+    hold = (
+        "import sys, time\nfrom pipelines.lock import run_lock\n"
+        "held = run_lock(sys.argv[1])\nheld.__enter__()\nprint('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    first = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE,
+                             text=True)  # fmt: skip
+    try:
+        assert first.stdout.readline().strip() == "ready"
+        code = main(["run", "--sources", str(sources), "--db", str(db),
+                     "--out", str(tmp_path / "site")])  # fmt: skip
+    finally:
+        first.kill()
+        first.wait()
+    assert code == EXIT_LOCKED
+    assert f"marketspeak: error: {db}: another marketspeak run holds the lock (pid {first.pid}" in (
+        capsys.readouterr().err
+    )
+    assert not db.exists()
