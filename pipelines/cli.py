@@ -96,13 +96,13 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     Example:
       marketspeak deploy --sources sources.yaml --db data/marketspeak.duckdb --out site
     """
-    from pipelines.schedules import deploy
+    from pipelines.schedules import deploy, deployment_name
 
     sources = _load_sources(args.sources)
     configure_prefect()
     names = deploy(sources, str(Path(DB.value(args.db)).resolve()),
                    str(Path(OUT.value(args.out)).resolve()), args.by)  # fmt: skip
-    scheduled = {f"marketspeak-run/crawl-{s['name']}": s["schedule"] for s in sources
+    scheduled = {f"marketspeak-run/{deployment_name(s)}": s["schedule"] for s in sources
                  if s.get("schedule")}  # fmt: skip
     for name in names:
         print(f"deployed {name} (cron {scheduled[name]})")
