@@ -14,8 +14,8 @@ from importlib import resources
 import duckdb
 import pandas as pd
 from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
-from spacy.lang.en.stop_words import STOP_WORDS
 
+from analysis.collocations import stop_words
 from corpus.lexicons import Lexicon
 
 DOCUMENT_LEMMAS = """
@@ -36,14 +36,14 @@ def modifier_uses(
     the `modifier` (first word) or the `head` (second word)."""
     sql = (resources.files("analysis") / "sql" / "modifiers.sql").read_text(encoding="utf-8")
     frame = con.execute(sql, {"lemmas": list(lemmas), "period": period}).df()
-    wanted = set(lemmas)
+    wanted, function_words = set(lemmas), stop_words()
     rows = []
     for row in frame.itertuples(index=False):
         for term, partner, role in (
             (row.first, row.second, "modifier"),
             (row.second, row.first, "head"),
         ):
-            if term in wanted and partner not in STOP_WORDS and partner.isalpha():
+            if term in wanted and partner not in function_words and partner.isalpha():
                 rows.append(
                     {
                         "period_start": row.period_start,

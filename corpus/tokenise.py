@@ -117,12 +117,6 @@ class Batch:
         return pa.table(self.hits, schema=HIT_SCHEMA)
 
 
-def doc_columns(doc: Doc) -> tuple[list[int], list[int]]:
-    """For each spaCy token: its stored position (-1 for whitespace) and its paragraph."""
-    columns = _doc_arrays(doc, doc.to_array([ORTH, LEMMA, IS_SPACE]).reshape(-1, 3))
-    return columns["positions"].tolist(), columns["paragraphs"].tolist()
-
-
 def _doc_arrays(doc: Doc, attrs: np.ndarray) -> dict[str, np.ndarray]:
     """Where each spaCy token is stored (-1 for whitespace) and its paragraph, from the
     document's ORTH, LEMMA and IS_SPACE columns."""

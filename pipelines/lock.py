@@ -37,6 +37,19 @@ def holder(db: Path | str) -> str:
         return "nobody"
 
 
+def is_locked(db: Path | str) -> bool:
+    """Whether a run holds the lock now (tried without waiting, and let go at once)."""
+    path = lock_path(db)
+    if not path.exists():
+        return False
+    with path.open("a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
 @contextmanager
 def run_lock(db: Path | str, wait: bool = False, poll: float = 2.0) -> Iterator[None]:
     """Hold the run lock of `db` for the block; raise RunLocked (or wait) if it is taken."""

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from corpus.db import reading, snapshot_path, utcnow
-from pipelines.lock import holder, lock_path
+from pipelines.lock import holder, is_locked
 
 # Each source's most recent crawl run, with what is stored for it.
 LAST_RUNS = """
@@ -27,20 +27,6 @@ SELECT (SELECT count(*) FROM current_documents),
        (SELECT count(*) FROM current_documents WHERE n_tokens IS NULL),
        (SELECT max(finished_at) FROM runs WHERE status = 'completed')
 """
-
-
-def _is_locked(db: Path) -> bool:
-    import fcntl
-
-    path = lock_path(db)
-    if not path.exists():
-        return False
-    with path.open("a", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        return False
 
 
 def _age(stamp: datetime | None) -> str:
@@ -76,7 +62,7 @@ def read_status(db: Path) -> dict:
         "last_step": last_step,
         "snapshot": str(snapshot) if snapshot_time else None,
         "snapshot_age": _age(snapshot_time),
-        "locked_by": holder(db) if _is_locked(db) else None,
+        "locked_by": holder(db) if is_locked(db) else None,
         "sources": sources,
         "failing": failing,
     }

@@ -133,12 +133,20 @@ def _meta_dates(tree: lxml.html.HtmlElement) -> list[str]:
     return [by_name[k] for k in DATE_META if k in by_name]
 
 
-def html_date(html: str, url: str) -> tuple[date | None, str | None]:
-    """Publication date of an HTML page and where it came from."""
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """The page as an lxml tree, or None when lxml cannot read it."""
     try:
-        tree = lxml.html.fromstring(html)
+        return lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
-        tree = None
+        return None
+
+
+def html_date(
+    html: str, url: str, tree: lxml.html.HtmlElement | None = None
+) -> tuple[date | None, str | None]:
+    """Publication date of an HTML page and where it came from (pass `tree` when the page
+    is already parsed)."""
+    tree = tree if tree is not None else parse_html(html)
     if tree is not None:
         for source, candidates in (
             ("json-ld", _json_ld_dates(tree)),
@@ -180,13 +188,11 @@ def clean_title(value: str) -> str:
     return " ".join(kept.split())
 
 
-def page_title(html: str) -> str | None:
+def page_title(tree: lxml.html.HtmlElement | None) -> str | None:
     """The page's title: og:title, else <title>, else its first <h1>. (Our own few XPaths:
     trafilatura's metadata extraction gave the same and cost more than the rest of the
     page's extraction together.)"""
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    if tree is None:
         return None
     for path in TITLE_PATHS:
         title = clean_title(" ".join(tree.xpath(path)))
@@ -209,8 +215,9 @@ def extract_html(html: str, url: str) -> Extracted:
         or ""
     )
     text = normalise_text(text)
-    title = page_title(html)
-    published, source = html_date(html, url)
+    tree = parse_html(html)
+    title = page_title(tree)
+    published, source = html_date(html, url, tree)
     if not text:
         return Extracted(title, "", published, source, "no-main-text", "no main text found")
     return Extracted(title, text, published, source)
