@@ -120,9 +120,10 @@ def _agency_summary(shares: pd.DataFrame, period: str) -> str:
     return f"In {period_label(last['period_start'].iloc[0], period)}, " + "; ".join(parts) + "."
 
 
-def source_totals(by_source_yearly: pd.DataFrame) -> pd.DataFrame:
-    """Each source's hits and market share index over all its dated documents."""
-    dated = by_source_yearly.dropna(subset=["period_start"])
+def source_totals(by_source: pd.DataFrame) -> pd.DataFrame:
+    """Each source's hits and market share index over all its dated documents (from
+    trend(..., by="source") at any period length: the dated periods sum to the same)."""
+    dated = by_source.dropna(subset=["period_start"])
     totals = dated.groupby(["source", "source_kind"], as_index=False)[
         ["n_documents", "market_hits", "relational_hits"]
     ].sum()
@@ -164,7 +165,8 @@ def build_site(
     trend_frame = trend_with_ci(con, period)
     terms = term_trend(con, period)
     by_kind = trend(con, period, "kind")
-    by_source = source_totals(trend(con, "year", "source"))
+    per_source = trend(con, period, "source")
+    by_source = source_totals(per_source)
     market_words = [row[0] for row in con.execute(MARKET_WORDS).fetchall()]
     compounds = modifier_uses(con, market_words, period, min_freq=2)
     agency, agency_missing = _agency(con, period, parser_model)
@@ -256,7 +258,7 @@ def build_site(
     }
     methods = {
         "terms": content.lexicon_terms(con),
-        "by_source": content.corpus_by_source(trend(con, period, "source"), period),
+        "by_source": content.corpus_by_source(per_source, period),
         "provenance": content.date_provenance(con),
     }
     for template, extra in (("index.html", {}), ("methods.html", methods)):
