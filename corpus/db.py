@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = {
     1: "initial schema: documents, tokens, term_hits, trend macros",
     2: "trend_groups and trend_by_kind; lexicon_collocates and v_collocates",
+    3: "crawl_runs.pages_not_due (revisit_after)",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -11,13 +11,14 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from corpus.db import transaction, utcnow
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, ITEM_SCHEMA
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, ITEM_SCHEMA, NOT_DUE
 from corpus.runs import crash_point
 
 
@@ -36,6 +37,7 @@ class IngestResult:
     fetches: int = 0
     failed_fetches: int = 0
     not_modified: int = 0
+    not_due: int = 0
     run_id: str = ""
 
 
@@ -111,7 +113,8 @@ WITH fetches AS (
 ), docs AS (
     SELECT source,
            count(*) FILTER (WHERE item = 'document') AS found,
-           count(*) FILTER (WHERE item = 'issue') AS issues
+           count(*) FILTER (WHERE item = 'issue') AS issues,
+           count(*) FILTER (WHERE item = 'not-due') AS not_due
     FROM incoming GROUP BY source
 ), new_texts AS (
     SELECT source, count(*) AS n FROM staged
@@ -120,7 +123,7 @@ WITH fetches AS (
 SELECT ?, s.source, f.started, f.finished, coalesce(f.ok, 0), coalesce(f.not_modified, 0),
        coalesce(f.failed, 0),
        fl.failures, coalesce(n.n, 0), coalesce(d.found, 0) - coalesce(n.n, 0),
-       coalesce(d.issues, 0)
+       coalesce(d.issues, 0), coalesce(d.not_due, 0)
 FROM (SELECT DISTINCT source FROM incoming) s
 LEFT JOIN fetches f USING (source)
 LEFT JOIN failures fl USING (source)
@@ -132,7 +135,8 @@ COUNT_ITEMS = """
 SELECT count(*) FILTER (WHERE item = 'issue'),
        count(*) FILTER (WHERE item = 'fetch'),
        count(*) FILTER (WHERE item = 'fetch' AND coalesce(error, '') <> ''),
-       count(*) FILTER (WHERE item = 'fetch' AND status = 304)
+       count(*) FILTER (WHERE item = 'fetch' AND status = 304),
+       count(*) FILTER (WHERE item = 'not-due')
 FROM incoming
 """
 
@@ -149,11 +153,17 @@ WHERE documents.doc_id = urls.doc_id
 
 VALIDATORS = "SELECT source, url, etag, last_modified FROM url_validators"
 
+# Document URLs of a source that answered (200 or 304) at or after a given time.
+CHECKED_SINCE = "SELECT url FROM document_urls WHERE source = ? AND last_seen >= ? ORDER BY url"
+
 INSERT_ISSUES = """
 INSERT INTO crawl_issues
 SELECT source, url, reason, detail, CAST(fetched_at AS TIMESTAMP)
 FROM incoming WHERE item = 'issue'
 """
+
+
+ITEM_KINDS = (DOCUMENT, ISSUE, FETCH, NOT_DUE)
 
 
 def read_items(path: Path, truncated_tail_ok: bool = False) -> list[dict]:
@@ -171,7 +181,7 @@ def read_items(path: Path, truncated_tail_ok: bool = False) -> list[dict]:
                 if truncated_tail_ok and not line.endswith("\n"):
                     break
                 raise IngestError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or row.get("item") not in (DOCUMENT, ISSUE, FETCH):
+            if not isinstance(row, dict) or row.get("item") not in ITEM_KINDS:
                 raise IngestError(f"{path}:{number}: not a marketspeak crawl item")
             missing = [k for k in ("source", "url", "fetched_at") if not row.get(k)]
             if row["item"] == DOCUMENT:
@@ -217,10 +227,11 @@ def ingest_files(
         con.execute(TOUCH_NOT_MODIFIED)
         counts = con.execute(COUNT_ITEMS).fetchone()
         crash_point("ingest")  # inside the transaction: nothing of it may survive
-        result.issues, result.fetches, result.failed_fetches, not_modified = counts
+        result.issues, result.fetches, result.failed_fetches, not_modified, not_due = counts
     result.new_documents = after - before
-    result.duplicate_items = result.items - result.fetches - result.issues - result.new_documents
-    result.not_modified = not_modified
+    result.not_modified, result.not_due = not_modified, not_due
+    documents = result.items - result.fetches - result.issues - result.not_due
+    result.duplicate_items = documents - result.new_documents
     return result
 
 
@@ -230,3 +241,8 @@ def validators(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, dict[str, 
     for source, url, etag, modified in con.execute(VALIDATORS).fetchall():
         found.setdefault(source, {})[url] = {"etag": etag, "last_modified": modified}
     return found
+
+
+def checked_since(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> list[str]:
+    """The source's document URLs checked at or after `since` (UTC): not due for a revisit."""
+    return [url for (url,) in con.execute(CHECKED_SINCE, [source, since]).fetchall()]

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-# Item kinds: a document with text, an issue (a page that gave no document), and a fetch
-# (one per request: what the server answered, or why there was no answer).
+# Item kinds: a document with text, an issue (a page that gave no document), a fetch
+# (one per request: what the server answered, or why there was no answer), and not-due (a
+# stored document's URL left unasked because it was checked within `revisit_after`).
 DOCUMENT = "document"
 ISSUE = "issue"
 FETCH = "fetch"
+NOT_DUE = "not-due"
 
 ITEM_SCHEMA = pa.schema(
     [
-        ("item", pa.string()),  # "document", "issue" or "fetch"
+        ("item", pa.string()),  # "document", "issue", "fetch" or "not-due"
         ("source", pa.string()),  # source name from the sources file
-        ("url", pa.string()),  # canonical URL of the response
+        ("url", pa.string()),  # canonical URL of the response (not-due: of the document)
         ("title", pa.string()),
         ("text", pa.string()),  # extracted main text, paragraphs joined by "\n"
         ("published", pa.string()),  # ISO date YYYY-MM-DD, or null

@@ -196,6 +196,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     new_documents       INTEGER NOT NULL,
     duplicate_documents INTEGER NOT NULL,
     issues              INTEGER NOT NULL,
+    pages_not_due       INTEGER DEFAULT 0,
     PRIMARY KEY (run_id, source)
 );
 COMMENT ON TABLE crawl_runs IS 'What each crawl of each source did: one row per run and source.';
@@ -210,6 +211,7 @@ COMMENT ON COLUMN crawl_runs.failures IS 'Failed requests counted by error code,
 COMMENT ON COLUMN crawl_runs.new_documents IS 'Documents whose text was not stored before.';
 COMMENT ON COLUMN crawl_runs.duplicate_documents IS 'Documents found whose text was already stored (same text, any URL).';
 COMMENT ON COLUMN crawl_runs.issues IS 'Pages that yielded no document (see crawl_issues).';
+COMMENT ON COLUMN crawl_runs.pages_not_due IS 'Stored documents not asked about: checked within the source''s revisit_after (schema version 3).';
 
 CREATE TABLE IF NOT EXISTS runs (
     run_id      VARCHAR PRIMARY KEY,

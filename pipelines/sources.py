@@ -15,6 +15,8 @@
         delay: 2                    # optional: seconds between requests (default 1)
         concurrency: 2              # optional: parallel requests to the site (default 2)
         timeout: 60                 # optional: seconds to wait for an answer (default 60)
+        revisit_after: 7d           # optional: do not ask again about a stored document checked
+                                    #   this recently (s, m, h, d, w; needs `documents`)
 
 Every problem is reported as one line naming the file, line, source and key.
 """
@@ -42,6 +44,7 @@ SOURCE_KEYS = {
     "concurrency",
     "timeout",
     "schedule",
+    "revisit_after",
     "organisations",
     "hosts",
 }
@@ -134,6 +137,16 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
         if problem:
             raise fail("schedule", f"{item['schedule']!r} is not a cron schedule ({problem})")
         source["schedule"] = str(item["schedule"])
+    if item.get("revisit_after") is not None:
+        seconds = duration_seconds(item["revisit_after"])
+        if seconds is None:
+            value = item["revisit_after"]
+            raise fail("revisit_after", f"{value!r} is not a duration such as 12h or 7d")
+        if seconds and not source.get("documents"):
+            # Without them every page may be a listing, and a listing skipped is links lost.
+            raise fail("revisit_after", "needs `documents` patterns to tell documents apart")
+        if seconds:
+            source["revisit_after"] = seconds
     numbers = (
         ("max_pages", int, 1),
         ("delay", float, 0),
@@ -150,6 +163,21 @@ def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
             raise fail(key, "must be a whole number")
         source[key] = kind(value)
     return source
+
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def duration_seconds(value: Any) -> float | None:
+    """Seconds in a duration such as `90s`, `30m`, `12h`, `7d`, `2w` or a plain number of
+    seconds; None when `value` is not one."""
+    if isinstance(value, bool):
+        return None
+    match = DURATION.match(str(value))
+    if not match:
+        return None
+    return float(match.group(1)) * DURATION_UNITS[match.group(2)]
 
 
 # Cron fields in order, with their ranges and the names they accept.

@@ -12,7 +12,7 @@ from pipelines.lock import holder, is_locked
 # Each source's most recent crawl run, with what is stored for it.
 LAST_RUNS = """
 SELECT s.name, s.kind, r.run_id, r.finished_at, r.pages_fetched, r.pages_not_modified,
-       r.pages_failed, r.failures, r.new_documents,
+       r.pages_not_due, r.pages_failed, r.failures, r.new_documents,
        (SELECT count(*) FROM current_documents d WHERE d.source = s.name) AS documents
 FROM sources s
 LEFT JOIN (
@@ -41,8 +41,8 @@ def read_status(db: Path) -> dict:
     with reading(db) as con:
         sources = [
             dict(zip(
-                ["source", "kind", "run_id", "finished_at", "fetched", "not_modified", "failed",
-                 "failures", "new_documents", "documents"], row, strict=True,
+                ["source", "kind", "run_id", "finished_at", "fetched", "not_modified", "not_due",
+                 "failed", "failures", "new_documents", "documents"], row, strict=True,
             ))
             for row in con.execute(LAST_RUNS).fetchall()
         ]  # fmt: skip
@@ -78,11 +78,13 @@ def print_status(status: dict, fmt: str = "table") -> None:
 
     console = Console()
     table = Table(title=f"{status['database']}: {status['documents']:,} documents")
-    for column in ("source", "kind", "last crawl", "fetched", "304", "failed", "new", "stored"):
+    for column in ("source", "kind", "last crawl", "fetched", "304", "not due", "failed", "new",
+                   "stored"):  # fmt: skip
         table.add_column(column, justify="left" if column in ("source", "kind") else "right")
     for s in status["sources"]:
         finished = f"{s['finished_at']:%Y-%m-%d %H:%M}" if s["finished_at"] else "never"
-        cells = (s["source"], s["kind"], finished, s["fetched"], s["not_modified"], s["failed"])
+        cells = (s["source"], s["kind"], finished, s["fetched"], s["not_modified"], s["not_due"],
+                 s["failed"])  # fmt: skip
         table.add_row(*(escape(str(c if c is not None else "")) for c in cells),
                       str(s["new_documents"] or 0), str(s["documents"]))  # fmt: skip
     console.print(table)

@@ -11,6 +11,7 @@ import logging
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from corpus import annotate
 from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
-from corpus.ingest import ingest_files, validators
+from corpus.ingest import checked_since, ingest_files, validators
 from corpus.lexicons import load_lexicons, signature
 from corpus.runs import recorded
 from dashboards.site import build_site
@@ -37,19 +38,27 @@ def crawl_dir_for(db: Path) -> Path:
 
 def with_validators(sources: Sequence[dict[str, Any]], db: Path) -> list[dict[str, Any]]:
     """Sources plus what the last crawl learnt about their document URLs (ETag and
-    Last-Modified), so unchanged documents cost a 304. Only for sources with `documents`
-    patterns: their listing pages are always fetched again, so no link is lost to a 304."""
+    Last-Modified), so unchanged documents cost a 304, and, for a source with
+    `revisit_after`, the URLs checked that recently (`not_due`), which are not asked about at
+    all. Only for sources with `documents` patterns: their listing pages are always fetched
+    again, so no link is lost to a 304 or a skipped page."""
     if not Path(db).exists():
         return list(sources)
-    con = connect(db, read_only=True)
-    try:
+    now = utcnow()
+    prepared = []
+    with reading(db) as con:
         known = validators(con)
-    finally:
-        con.close()
-    return [
-        {**s, "validators": known.get(s["name"], {})} if s.get("documents") else dict(s)
-        for s in sources
-    ]
+        for source in sources:
+            source = dict(source)
+            if source.get("documents"):
+                source["validators"] = dict(known.get(source["name"], {}))
+            if source.get("revisit_after"):
+                since = now - timedelta(seconds=source["revisit_after"])
+                source["not_due"] = checked_since(con, source["name"], since)
+                for url in source["not_due"]:
+                    source["validators"].pop(url, None)
+            prepared.append(source)
+    return prepared
 
 
 # Present in a source's crawl folder from the start of its crawl until its items are ingested.
@@ -127,10 +136,11 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
     for folder in {Path(f).parent for f in item_files}:
         (folder / PENDING).unlink(missing_ok=True)
     log.info(
-        "ingested %d fetch(es), %d not modified, %d failed (see fetch_log); %d new document(s), "
-        "%d already stored, %d page(s) without a document (see crawl_issues)",
+        "ingested %d fetch(es), %d not modified, %d not due, %d failed (see fetch_log); "
+        "%d new document(s), %d already stored, %d page(s) without a document (see crawl_issues)",
         result.fetches,
         result.not_modified,
+        result.not_due,
         result.failed_fetches,
         result.new_documents,
         result.duplicate_items,
@@ -276,7 +286,7 @@ def analyse(db: Path, period: str = "year") -> list[dict]:
 SOURCE_SUMMARY = """
 SELECT s.name,
        coalesce(r.pages_fetched, 0), coalesce(r.pages_not_modified, 0),
-       coalesce(r.pages_failed, 0), coalesce(r.new_documents, 0),
+       coalesce(r.pages_not_due, 0), coalesce(r.pages_failed, 0), coalesce(r.new_documents, 0),
        (SELECT count(*) FROM current_documents d WHERE d.source = s.name)
 FROM sources s LEFT JOIN crawl_runs r ON r.source = s.name AND r.run_id = ?
 WHERE list_contains(?, s.name)
@@ -289,9 +299,10 @@ def source_summary(db: Path, run_id: str, outcome: dict[str, str]) -> list[str]:
     with reading(db) as con:
         rows = con.execute(SOURCE_SUMMARY, [run_id, list(outcome)]).fetchall()
     lines = []
-    for name, fetched, unchanged, failed, new, stored in rows:
+    for name, fetched, unchanged, not_due, failed, new, stored in rows:
+        skipped = f", {not_due} not due (revisit_after)" if not_due else ""
         lines.append(
-            f"{name}: {outcome[name]}; {fetched} fetched, {unchanged} unchanged (304), "
+            f"{name}: {outcome[name]}; {fetched} fetched, {unchanged} unchanged (304){skipped}, "
             f"{failed} failed, {new} new document(s), {stored} stored in all"
         )
     return lines

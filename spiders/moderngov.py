@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
+import scrapy
 from lxml import etree
 from scrapy.http import Response
 
@@ -49,7 +50,7 @@ class ModernGovSpider(SourceSpider):
         query = f"?{urlencode(params)}" if params else ""
         return urljoin(root, f"mgWebService.asmx/{operation}{query}")
 
-    async def start(self) -> Any:
+    def first_requests(self) -> Iterator[scrapy.Request]:
         for root in self.start_urls:
             root = root if root.endswith("/") else root + "/"
             if request := self.request(self.service(root, "GetCommittees"), self.parse_committees):

@@ -25,7 +25,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_DUE
 from spiders.errors import classify_failure
 from spiders.extract import Extracted, content_hash, extract_html, extract_pdf, listing_date
 from spiders.listings import read_feed, read_sitemap
@@ -51,6 +51,8 @@ class SourceSpider(scrapy.Spider):
         self.max_pages = source.get("max_pages")
         # url -> {etag, last_modified} from the last crawl: sent as conditional headers.
         self.validators: dict[str, dict[str, str | None]] = source.get("validators") or {}
+        # Stored documents checked within the source's revisit_after: not asked about at all.
+        self.not_due: frozenset[str] = frozenset(source.get("not_due") or ())
         self.requested: set[str] = set()  # never more than max_pages of them
         self.platform = source.get("platform", "site")
 
@@ -63,7 +65,7 @@ class SourceSpider(scrapy.Spider):
         """A request for a canonical URL not yet requested, within the page budget.
 
         `listed` is the date a sitemap or feed gave the URL, and where it came from."""
-        if url in self.requested or self.budget_spent():
+        if url in self.requested or url in self.not_due or self.budget_spent():
             return None
         self.requested.add(url)
         headers: dict[str, str] = {}
@@ -87,6 +89,13 @@ class SourceSpider(scrapy.Spider):
         )
 
     async def start(self) -> Any:
+        for url in sorted(self.not_due):
+            yield self.not_due_record(url)
+        for request in self.first_requests():
+            yield request
+
+    def first_requests(self) -> Iterator[scrapy.Request]:
+        """The crawl's first requests; each platform starts in its own way."""
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(self.platform)
         for url in self.start_urls:
             if request := self.request(url, callback):
@@ -162,8 +171,8 @@ class SourceSpider(scrapy.Spider):
             url = canonical_url(response.urljoin(href))
             if self.budget_spent():
                 return
-            if url in self.requested:  # cheap first: a page may link one URL thousands of times
-                continue
+            if url in self.requested or url in self.not_due:  # cheap first: a page may link
+                continue  # one URL thousands of times
             if url.startswith(("http://", "https://")) and self.should_follow(url):
                 found = listing_date(link, entry_dates) if self.is_document(url) else None
                 if request := self.request(url, listed=(found, "listing") if found else None):
@@ -203,6 +212,11 @@ class SourceSpider(scrapy.Spider):
                 etag=header(headers, "ETag"),
                 last_modified=header(headers, "Last-Modified"),
             )
+        return row
+
+    def not_due_record(self, url: str) -> dict[str, Any]:
+        row = dict.fromkeys(FIELDS)
+        row.update(item=NOT_DUE, source=self.source["name"], url=url, fetched_at=now_iso())
         return row
 
     def item(self, url: str, content_type: str, extracted: Extracted) -> dict[str, Any]:

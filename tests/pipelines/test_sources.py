@@ -50,6 +50,12 @@ def test_a_valid_file_loads_into_plain_dicts(tmp_path):
         (("https://www.northshire.example/news/", "ftp://x/"), 4, "is not an http(s) URL"),
         (("delay: 1.5", "delay: -1"), 7, "delay: must be a number >= 0"),
         (("name: northshire", "name: ../../etc"), 2, "name: use lower-case letters"),
+        (("delay: 1.5", "revisit_after: soon"), 7, "revisit_after: 'soon' is not a duration"),
+        (
+            ("    documents: ['/news/\\d{4}/']\n", "    revisit_after: 7d\n"),
+            5,
+            "revisit_after: needs `documents` patterns",
+        ),
     ],
 )
 def test_mistakes_are_reported_with_file_line_and_key(tmp_path, edit, line, message):
@@ -60,6 +66,20 @@ def test_mistakes_are_reported_with_file_line_and_key(tmp_path, edit, line, mess
     assert "\n" not in text
     assert message in text
     assert text.startswith(f"{path}:{line}: ")
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [("90s", 90), ("30m", 1800), ("12h", 43200), ("7d", 604800), ("2w", 1209600), ("3600", 3600)],
+)
+def test_revisit_after_is_read_as_seconds(tmp_path, written, seconds):
+    [source] = load_sources(write(tmp_path, GOOD + f"    revisit_after: {written}\n"))
+    assert source["revisit_after"] == seconds
+
+
+def test_revisit_after_zero_means_every_document_is_checked_each_crawl(tmp_path):
+    [source] = load_sources(write(tmp_path, GOOD + "    revisit_after: 0\n"))
+    assert "revisit_after" not in source
 
 
 def test_duplicate_source_names_are_refused(tmp_path):

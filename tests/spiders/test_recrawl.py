@@ -10,8 +10,8 @@ from pipelines import steps
 from pipelines.demo import demo_sources
 
 
-def crawl_once(site, db):
-    sources = demo_sources(site.manifest, site.base_url)
+def crawl_once(site, db, **settings):
+    sources = [{**s, **settings} for s in demo_sources(site.manifest, site.base_url)]
     before = len(site.requests)
     files = steps.crawl(sources, db)
     steps.ingest(db, files, sources)
@@ -66,3 +66,53 @@ def test_an_edited_page_is_downloaded_and_stored_as_new_text(crawled, tmp_path):
     steps.tokenise(db, show_progress=False)
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT sum(n_documents) FROM trend('year')").fetchone()[0] == 227
+
+
+def test_documents_checked_within_revisit_after_are_not_asked_about(crawled, tmp_path):
+    db = tmp_path / "fresh.duckdb"
+    shutil.copy(crawled.db, db)
+    con = duckdb.connect(str(db))
+    stored = dict(con.execute("SELECT url, last_seen FROM document_urls").fetchall())
+    # One document was last checked two hours ago: older than the hour allowed below.
+    stale = sorted(stored)[0]
+    con.execute(
+        "UPDATE document_urls SET last_seen = last_seen - INTERVAL 2 HOUR WHERE url = ?", [stale]
+    )
+    con.close()
+
+    requests = crawl_once(crawled.site, db, revisit_after=3600)
+
+    by_url = {crawled.site.base_url + r.path: r.status for r in requests}
+    assert by_url[stale] == 304
+    assert not (set(stored) - {stale}) & set(by_url)
+    assert by_url[crawled.site.base_url + "/northshire/news/page/2/"] == 200  # listings still read
+    con = duckdb.connect(str(db), read_only=True)
+    runs = con.execute(
+        "SELECT sum(pages_not_due), sum(pages_not_modified), sum(new_documents) FROM crawl_runs "
+        "WHERE run_id = (SELECT max(run_id) FROM crawl_runs)"
+    ).fetchone()
+    assert runs == (len(stored) - 1, 1, 0)
+    assert con.execute("SELECT count(*) FROM current_documents").fetchone()[0] == 227
+    # Not asking is not a check: the skipped URLs keep the time they were last seen.
+    after = dict(con.execute("SELECT url, last_seen FROM document_urls").fetchall())
+    assert {u: t for u, t in after.items() if u != stale} == {
+        u: t for u, t in stored.items() if u != stale
+    }
+    assert after[stale] > stored[stale]
+
+
+def test_a_new_document_is_found_while_the_others_are_not_due(crawled, tmp_path):
+    db = tmp_path / "grown.duckdb"
+    shutil.copy(crawled.db, db)
+    doc = crawled.manifest["documents"][5]
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM document_urls WHERE url = ?", [crawled.site.base_url + doc["path"]])
+    con.close()
+
+    requests = crawl_once(crawled.site, db, revisit_after=3600)
+
+    assert {r.path: r.status for r in requests}[doc["path"]] == 200
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM document_urls").fetchone()[0] == len(
+        crawled.manifest["documents"]
+    ) + 1
