@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from corpus.db import transaction, utcnow
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, ITEM_SCHEMA, NOT_DUE
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_DUE, item_schema
 from corpus.runs import crash_point
 
 
@@ -205,7 +205,7 @@ def ingest_files(
     rows: list[dict] = []
     for path in sorted(paths):
         rows.extend(read_items(path, truncated_tail_ok=interrupted))
-    incoming = pa.Table.from_pylist(rows, schema=ITEM_SCHEMA)
+    incoming = pa.Table.from_pylist(rows, schema=item_schema())
     result = IngestResult(items=len(rows))
     now = utcnow()
     run_id = run_id or f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"

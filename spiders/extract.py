@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import htmldate
 import lxml.html
-import trafilatura
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+
+# trafilatura, htmldate and pypdf are imported where they are used: together they are a
+# third of the crawl process's start-up, and a recrawl that downloads no document needs none.
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.WARNING)
@@ -157,6 +156,8 @@ def html_date(
                 found = parse_date(candidate)
                 if found:
                     return found, source
+    import htmldate
+
     try:
         guess = htmldate.find_date(html, extensive_search=False, original_date=True)
     except (ValueError, TypeError):
@@ -203,6 +204,8 @@ def page_title(tree: lxml.html.HtmlElement | None) -> str | None:
 
 def extract_html(html: str, url: str) -> Extracted:
     """Main text, title and date of an HTML page (already decoded with its charset)."""
+    import trafilatura
+
     text = (
         trafilatura.extract(
             html,
@@ -225,6 +228,9 @@ def extract_html(html: str, url: str) -> Extracted:
 
 def extract_pdf(data: bytes, url: str) -> Extracted:
     """Text layer, title and creation date of a PDF; a scan is reported, not crashed on."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = []

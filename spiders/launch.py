@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +61,12 @@ def run_crawl(
     with log_file.open("w", encoding="utf-8") as log, CrawlProgress(tail) as progress:
         child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
-            while child.poll() is None:
-                time.sleep(0.5)
-                progress.refresh()
+            while True:
+                try:
+                    child.wait(timeout=0.5)  # returns as soon as the crawl ends
+                    break
+                except subprocess.TimeoutExpired:
+                    progress.refresh()
         finally:
             if child.poll() is None:  # we were interrupted: do not leave the crawl behind
                 child.terminate()

@@ -113,6 +113,7 @@ def test_a_new_document_is_found_while_the_others_are_not_due(crawled, tmp_path)
 
     assert {r.path: r.status for r in requests}[doc["path"]] == 200
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM document_urls").fetchone()[0] == len(
-        crawled.manifest["documents"]
-    ) + 1
+    assert (
+        con.execute("SELECT count(*) FROM document_urls").fetchone()[0]
+        == len(crawled.manifest["documents"]) + 1
+    )
