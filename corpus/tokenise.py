@@ -14,12 +14,14 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import spacy
 import yaml
 from spacy.attrs import IS_SPACE, LEMMA, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from corpus.lexicons import Hit, LexiconMatcher
@@ -96,7 +98,7 @@ _is_word_cached = lru_cache(maxsize=1 << 20)(is_word)
 
 @dataclass
 class Batch:
-    """Tokens (Arrow, one table per document) and hits (columns) for a batch of documents."""
+    """Tokens (Arrow) and hits (columns) for a batch of documents."""
 
     token_chunks: list[pa.Table] = field(default_factory=list)
     hits: dict[str, list] = field(default_factory=lambda: {n: [] for n in HIT_SCHEMA.names})
@@ -117,55 +119,89 @@ class Batch:
         return pa.table(self.hits, schema=HIT_SCHEMA)
 
 
+@dataclass
+class PendingTokens:
+    """The stored tokens of a batch's documents as hash ids, until the batch is complete:
+    turning ids into strings once per batch, not per document, means each distinct word
+    is looked up a few times per batch instead of once in every document that uses it."""
+
+    doc_ids: list[str] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    orths: list[np.ndarray] = field(default_factory=list)
+    lemmas: list[np.ndarray] = field(default_factory=list)
+    paragraphs: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, doc_id: str, orth: np.ndarray, lemma: np.ndarray, paragraph: np.ndarray) -> None:
+        self.doc_ids.append(doc_id)
+        self.counts.append(len(orth))
+        self.orths.append(orth)
+        self.lemmas.append(lemma)
+        self.paragraphs.append(paragraph)
+
+    def move_into(self, batch: Batch, strings: StringStore) -> None:
+        """Append the tokens to `batch` as one Arrow table, with each document's word count."""
+        if not self.doc_ids:
+            return
+        counts = np.array(self.counts, dtype=np.int64)
+        starts = np.cumsum(counts) - counts
+        total = int(counts.sum())
+        tokens, texts, index = _strings(strings, np.concatenate(self.orths))
+        lemmas, _, _ = _strings(strings, np.concatenate(self.lemmas))
+        words = np.array([_is_word_cached(t) for t in texts], dtype=bool)[index]
+        owner = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        batch.token_chunks.append(
+            pa.table(
+                {
+                    "doc_id": pa.array(self.doc_ids, pa.string()).take(pa.array(owner)),
+                    "position": pa.array((np.arange(total) - starts[owner]).astype(np.int32)),
+                    "token": tokens,
+                    "lemma": lemmas,
+                    "is_word": pa.array(words),
+                    "paragraph": pa.array(np.concatenate(self.paragraphs).astype(np.int32)),
+                },
+                schema=TOKEN_SCHEMA,
+            )
+        )
+        batch.n_tokens += total
+        per_doc = np.add.reduceat(words, starts) if total else np.zeros(len(counts), np.int64)
+        # reduceat gives a document with no tokens the next one's first value: zero it.
+        per_doc = np.where(counts > 0, per_doc, 0)
+        batch.words.update(zip(self.doc_ids, per_doc.tolist(), strict=True))
+
+
 def _doc_arrays(doc: Doc, attrs: np.ndarray) -> dict[str, np.ndarray]:
     """Where each spaCy token is stored (-1 for whitespace) and its paragraph, from the
     document's ORTH, LEMMA and IS_SPACE columns."""
     space = attrs[:, 2].astype(bool)
     strings = doc.vocab.strings
     has_newline = np.zeros(len(space), dtype=bool)
-    has_newline[space] = ["\n" in strings[int(h)] for h in attrs[space, 0]]
+    spaces, index = np.unique(attrs[space, 0], return_inverse=True)  # a few distinct ones
+    has_newline[space] = np.array(["\n" in strings[h] for h in spaces.tolist()], bool)[index]
     # A whitespace token holding a line break ends its paragraph: later tokens are in the next.
     paragraphs = np.cumsum(has_newline) - has_newline
     positions = np.where(space, -1, np.cumsum(~space) - 1)
     return {"space": space, "positions": positions, "paragraphs": paragraphs}
 
 
-def _strings(doc: Doc, ids: np.ndarray) -> tuple[pa.Array, list[str], np.ndarray]:
+def _strings(strings: StringStore, ids: np.ndarray) -> tuple[pa.Array, list[str], np.ndarray]:
     """Arrow strings for hash ids: each distinct string looked up once, then taken by index
-    in C (per-token Python work would cost more than tokenising itself)."""
-    distinct, index = np.unique(ids, return_inverse=True)
-    strings = doc.vocab.strings
+    in C (per-token Python work would cost more than tokenising itself). The ids are
+    grouped by hashing (pandas.factorize), which is several times faster than sorting."""
+    index, distinct = pd.factorize(ids)
     values = [strings[h] for h in distinct.tolist()]
     column = pa.array(values, pa.string()).take(pa.array(index.astype(np.int32)))
     return column, values, index
 
 
-def add_document(batch: Batch, doc_id: str, doc: Doc, matcher: LexiconMatcher) -> None:
-    """Append one tokenised document's tokens and hits to `batch`."""
+def add_document(
+    pending: PendingTokens, batch: Batch, doc_id: str, doc: Doc, matcher: LexiconMatcher
+) -> None:
+    """Queue one tokenised document's tokens and append its hits to `batch`."""
     every = doc.to_array([ORTH, LEMMA, IS_SPACE]).reshape(-1, 3)
     columns = _doc_arrays(doc, every)
     keep = ~columns["space"]
-    tokens, texts, index = _strings(doc, every[keep, 0])
-    lemmas, _, _ = _strings(doc, every[keep, 1])
-    words = np.array([_is_word_cached(t) for t in texts], dtype=bool)[index]
-    kept = len(index)
-    batch.token_chunks.append(
-        pa.table(
-            {
-                "doc_id": pa.array([doc_id] * kept, pa.string()),
-                "position": pa.array(np.arange(kept, dtype=np.int32)),
-                "token": tokens,
-                "lemma": lemmas,
-                "is_word": pa.array(words),
-                "paragraph": pa.array(columns["paragraphs"][keep].astype(np.int32)),
-            },
-            schema=TOKEN_SCHEMA,
-        )
-    )
-    batch.n_tokens += kept
-    batch.words[doc_id] = int(words.sum())
-    paragraphs = columns["paragraphs"].tolist()
-    add_hits(batch, doc_id, matcher.match(doc, paragraphs), columns["positions"].tolist())
+    pending.add(doc_id, every[keep, 0], every[keep, 1], columns["paragraphs"][keep])
+    add_hits(batch, doc_id, matcher.match(doc, columns["paragraphs"]), columns["positions"])
 
 
 def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence[int]) -> None:
@@ -176,8 +212,9 @@ def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence
         cols["lexicon"].append(hit.lexicon)
         cols["term"].append(hit.term)
         cols["category"].append(hit.category)
-        cols["position"].append(positions[hit.position])
-        cols["n_tokens"].append(sum(1 for p in positions[hit.position :][: hit.length] if p >= 0))
+        cols["position"].append(int(positions[hit.position]))
+        covered = positions[hit.position : hit.position + hit.length]
+        cols["n_tokens"].append(sum(1 for p in covered if p >= 0))
         cols["matched"].append(hit.matched)
 
 
@@ -191,10 +228,11 @@ def tokenise_texts(
         chunk = [item for _, item in zip(range(batch_docs), items, strict=False)]
         if not chunk:
             return
-        batch = Batch()
+        batch, pending = Batch(), PendingTokens()
         docs = nlp.pipe((text for _, text in chunk), batch_size=64)
         for (doc_id, _), doc in zip(chunk, docs, strict=True):
-            add_document(batch, doc_id, doc, matcher)
+            add_document(pending, batch, doc_id, doc, matcher)
+        pending.move_into(batch, nlp.vocab.strings)
         yield batch
 
 
