@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import lxml.html
-import scrapy
 from scrapy.http import Response
 
 from spiders.extract import Extracted, fragment_text, parse_date
@@ -67,7 +66,7 @@ class GovukSpider(SourceSpider):
         self.organisations = list(source.get("organisations") or [])
         self.page_size = int(source.get("page_size") or PAGE_SIZE)  # crawl spec only
 
-    def first_requests(self) -> Iterator[scrapy.Request]:
+    async def start(self) -> Any:
         for api in self.start_urls:
             for organisation in self.organisations:
                 url = search_url(api, organisation, 0, self.page_size)

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from corpus.items import FIELDS, NOT_DUE
 from spiders.progress import CrawlProgress, ItemTail
 
 
@@ -24,6 +26,23 @@ class CrawlOutput:
 
     item_files: list[Path]
     log_file: Path
+
+
+def write_not_due(source: dict[str, Any], out_dir: Path) -> Path | None:
+    """Record the source's stored documents that are not due for a check (`not_due`, from
+    its revisit_after) as not-due items, written here rather than by the crawl process:
+    they need no request, and passing a thousand items through Scrapy costs a third of a
+    second."""
+    if not source.get("not_due"):
+        return None
+    path = out_dir / f"{source['name']}.not-due.jsonl"
+    at = datetime.now(UTC).replace(tzinfo=None).isoformat()
+    with path.open("w", encoding="utf-8") as handle:
+        for url in source["not_due"]:
+            row = dict.fromkeys(FIELDS)
+            row.update(item=NOT_DUE, source=source["name"], url=url, fetched_at=at)
+            handle.write(json.dumps(row) + "\n")
+    return path
 
 
 def run_crawl(
@@ -42,6 +61,7 @@ def run_crawl(
         json.dumps({"sources": list(sources), "user_agent": user_agent}, indent=1), encoding="utf-8"
     )
     log_file = out_dir / "crawl.log"
+    not_due = [path for s in sources if (path := write_not_due(s, out_dir))]
     command = [
         sys.executable,
         "-m",
@@ -77,4 +97,4 @@ def run_crawl(
             f"crawl process exited with {child.returncode}; see {log_file}: " + " / ".join(lines)
         )
     files = [out_dir / f"{s['name']}.jsonl" for s in sources]
-    return CrawlOutput([f for f in files if f.exists()], log_file)
+    return CrawlOutput([f for f in files if f.exists()] + not_due, log_file)

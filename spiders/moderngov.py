@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
-import scrapy
 from lxml import etree
 from scrapy.http import Response
 
@@ -50,7 +49,7 @@ class ModernGovSpider(SourceSpider):
         query = f"?{urlencode(params)}" if params else ""
         return urljoin(root, f"mgWebService.asmx/{operation}{query}")
 
-    def first_requests(self) -> Iterator[scrapy.Request]:
+    async def start(self) -> Any:
         for root in self.start_urls:
             root = root if root.endswith("/") else root + "/"
             if request := self.request(self.service(root, "GetCommittees"), self.parse_committees):

@@ -4,6 +4,8 @@ Per-source values (delay, concurrency, page limit, feed file) are set on each sp
 `spiders/run.py`; these are the defaults underneath.
 """
 
+from scrapy.settings import default_settings as scrapy_defaults
+
 # --- Identity: say who we are and where to read about the crawl -------------------------
 BOT_NAME = "marketspeak"
 CONTACT_URL = "https://github.com/marketspeak/marketspeak"
@@ -33,9 +35,14 @@ DOWNLOADER_MIDDLEWARES = {"spiders.middlewares.SourceHostsMiddleware": 50}
 # --- No remote control of a running crawl -------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's RemoteControl runs Python sent to it over HTTP (with a token), and is on by
-# default; a crawl of untrusted pages has no use for it. Off, the process also starts and
-# stops faster.
+# default; a crawl of untrusted pages has no use for it. Left out of Scrapy's own list of
+# extensions, it is not even imported (with aiohttp, a fifth of the crawl's start-up).
 REMOTE_CONTROL_ENABLED = False
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in scrapy_defaults.EXTENSIONS_BASE.items()
+    if not path.endswith(".RemoteControl")
+}
 
 # --- Output and logging -------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"

@@ -25,7 +25,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_DUE
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE
 from spiders.errors import classify_failure
 from spiders.extract import Extracted, content_hash, extract_html, extract_pdf, listing_date
 from spiders.listings import read_feed, read_sitemap
@@ -51,7 +51,8 @@ class SourceSpider(scrapy.Spider):
         self.max_pages = source.get("max_pages")
         # url -> {etag, last_modified} from the last crawl: sent as conditional headers.
         self.validators: dict[str, dict[str, str | None]] = source.get("validators") or {}
-        # Stored documents checked within the source's revisit_after: not asked about at all.
+        # Stored documents checked within the source's revisit_after: not asked about at all
+        # (the launcher records them; see spiders.launch.write_not_due).
         self.not_due: frozenset[str] = frozenset(source.get("not_due") or ())
         self.requested: set[str] = set()  # never more than max_pages of them
         self.platform = source.get("platform", "site")
@@ -89,13 +90,6 @@ class SourceSpider(scrapy.Spider):
         )
 
     async def start(self) -> Any:
-        for url in sorted(self.not_due):
-            yield self.not_due_record(url)
-        for request in self.first_requests():
-            yield request
-
-    def first_requests(self) -> Iterator[scrapy.Request]:
-        """The crawl's first requests; each platform starts in its own way."""
         callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(self.platform)
         for url in self.start_urls:
             if request := self.request(url, callback):
@@ -212,11 +206,6 @@ class SourceSpider(scrapy.Spider):
                 etag=header(headers, "ETag"),
                 last_modified=header(headers, "Last-Modified"),
             )
-        return row
-
-    def not_due_record(self, url: str) -> dict[str, Any]:
-        row = dict.fromkeys(FIELDS)
-        row.update(item=NOT_DUE, source=self.source["name"], url=url, fetched_at=now_iso())
         return row
 
     def item(self, url: str, content_type: str, extracted: Extracted) -> dict[str, Any]:
