@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import spacy
 import yaml
-from spacy.attrs import IS_SPACE, LEMMA, ORTH
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.strings import StringStore
@@ -61,6 +61,7 @@ class LowercaseLookupLemmatizer:
     def __init__(self) -> None:
         self._table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._cache: dict[str, str] = dict(lemma_exceptions())
+        self._ids: dict[int, int] = {}  # lower-case form's hash -> its lemma's hash
 
     def lemma(self, lower: str) -> str:
         found = self._cache.get(lower)
@@ -70,9 +71,22 @@ class LowercaseLookupLemmatizer:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            token.lemma_ = self.lemma(token.lower_)
+        # Whole columns instead of one Token object per word (which cost more than the
+        # tokenizer): each distinct lower-case form is looked up once per document.
+        lowers = doc.to_array(LOWER)
+        if not len(lowers):
+            return doc
+        index, distinct = pd.factorize(lowers)
+        strings = doc.vocab.strings
+        lemmas = np.array([self._lemma_id(strings, h) for h in distinct.tolist()], dtype=np.uint64)
+        doc.from_array([LEMMA], lemmas[index].reshape(-1, 1))
         return doc
+
+    def _lemma_id(self, strings: StringStore, lower_id: int) -> int:
+        found = self._ids.get(lower_id)
+        if found is None:
+            found = self._ids[lower_id] = strings.add(self.lemma(strings[lower_id]))
+        return found
 
 
 @Language.factory("lowercase_lookup_lemmatizer")
