@@ -99,24 +99,31 @@ def timed() -> Iterator[dict]:
     found["seconds"] = time.perf_counter() - start
 
 
-def run_measured(command: list[str], **kwargs) -> dict:
+def run_measured(command: list[str], log: Path | None = None, **kwargs) -> dict:
     """Run a command; return its wall time, exit code and the peak RSS of its main process
-    (sampled every 50 ms; children such as Prefect's server are not counted)."""
+    (sampled every 50 ms; children such as Prefect's server are not counted). With `log`,
+    its output goes there and `peak_after` is the last log line written before the peak,
+    which says what the run was doing when its memory was highest."""
     import psutil
 
+    handle = log.open("wb") if log else None
+    if handle:
+        kwargs.update(stdout=handle, stderr=subprocess.STDOUT)
     start = time.perf_counter()
     child = subprocess.Popen(command, **kwargs)
-    peak = 0
+    peak, peak_offset = 0, 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_offset
         process = psutil.Process(child.pid)
         while not done.is_set():
             try:
-                peak = max(peak, process.memory_info().rss)
+                rss = process.memory_info().rss
             except psutil.Error:
                 return
+            if rss > peak:
+                peak, peak_offset = rss, log.stat().st_size if log else 0
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -124,7 +131,13 @@ def run_measured(command: list[str], **kwargs) -> dict:
     code = child.wait()
     done.set()
     sampler.join()
-    return {"seconds": time.perf_counter() - start, "code": code, "peak_rss_mb": peak / 2**20}
+    if handle:
+        handle.close()
+    found = {"seconds": time.perf_counter() - start, "code": code, "peak_rss_mb": peak / 2**20}
+    if log:
+        before = log.read_bytes()[:peak_offset].decode("utf-8", "replace").strip().splitlines()
+        found["peak_after"] = before[-1] if before else "(start)"
+    return found
 
 
 def report(name: str, figure: float, unit: str, baseline: float | None = None,

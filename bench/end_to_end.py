@@ -35,10 +35,9 @@ def run_twice(records: list[dict], work: Path, label: str) -> list[dict]:
         command = [sys.executable, "-m", "pipelines", "run", "--sources", str(sources),
                    "--db", str(db), "--out", str(out)]  # fmt: skip
         env = {**os.environ, "PREFECT_HOME": str(work / "prefect")}
-        quiet = {"stdout": open(os.devnull, "w"), "stderr": open(os.devnull, "w")}  # noqa: SIM115
-        first = run_measured(command, env=env, cwd=ROOT, **quiet)
+        first = run_measured(command, work / "first-run.log", env=env, cwd=ROOT)
         documents, tokens = duckdb.connect(str(db), read_only=True).execute(COUNTS).fetchone()
-        second = run_measured(command, env=env, cwd=ROOT, **quiet)
+        second = run_measured(command, work / "second-run.log", env=env, cwd=ROOT)
         again, _ = duckdb.connect(str(db), read_only=True).execute(COUNTS).fetchone()
     assert first["code"] == 0 and second["code"] == 0, (first, second)
     results.append(report(f"{label}: first run ({documents} documents, {tokens:,} words)",
@@ -48,6 +47,7 @@ def run_twice(records: list[dict], work: Path, label: str) -> list[dict]:
                           "< 0.5 of the first"))  # fmt: skip
     results.append(report(f"{label}: peak RSS of marketspeak, first run", first["peak_rss_mb"],
                           "MB"))  # fmt: skip
+    print(f"  highest just after: {first['peak_after']}")
     size = db.stat().st_size / 2**20
     results.append(report(f"{label}: database size per million words", size / (tokens / 1e6),
                           "MB"))  # fmt: skip
