@@ -67,3 +67,14 @@ def test_the_site_writes_only_inside_its_folder(crawled, tmp_path):
     root = out.resolve()
     assert written and all(root in p.resolve().parents for p in written)
     assert {p.name for p in tmp_path.iterdir()} == {"site"}
+
+
+def test_the_crawl_process_offers_no_remote_control(crawled):
+    logs = sorted((crawled.db.parent / "crawl").glob("*/crawl.log"))
+    assert logs
+    for log in logs:
+        text = log.read_text(encoding="utf-8")
+        assert "Enabled extensions" in text
+        # Scrapy's telnet console and its RemoteControl (Python run over HTTP) stay out.
+        assert "TelnetConsole" not in text and "RemoteControl" not in text
+        assert "listening on" not in text
