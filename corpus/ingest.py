@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -166,11 +166,10 @@ FROM incoming WHERE item = 'issue'
 ITEM_KINDS = (DOCUMENT, ISSUE, FETCH, NOT_DUE)
 
 
-def read_items(path: Path, truncated_tail_ok: bool = False) -> list[dict]:
+def read_items(path: Path, truncated_tail_ok: bool = False) -> Iterator[dict]:
     """Parse one JSON-lines crawl file; a bad line raises IngestError naming file and line.
 
     With `truncated_tail_ok`, an unfinished last line (a crawl killed mid-write) is dropped."""
-    rows = []
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -188,8 +187,24 @@ def read_items(path: Path, truncated_tail_ok: bool = False) -> list[dict]:
                 missing += [k for k in ("text", "content_sha256", "content_type") if not row.get(k)]
             if missing:
                 raise IngestError(f"{path}:{number}: missing field {missing[0]!r}")
-            rows.append({k: row.get(k) for k in FIELDS})
-    return rows
+            yield {k: row.get(k) for k in FIELDS}
+
+
+def read_table(paths: Iterable[Path], truncated_tail_ok: bool = False) -> pa.Table:
+    """Every item of the crawl files as one Arrow table, built a few thousand rows at a
+    time so that a large crawl is never held as Python objects all at once."""
+    schema, chunk, batches = item_schema(), [], []
+    for path in sorted(paths):
+        for row in read_items(path, truncated_tail_ok):
+            chunk.append(row)
+            if len(chunk) == ROWS_PER_BATCH:
+                batches.append(pa.RecordBatch.from_pylist(chunk, schema=schema))
+                chunk = []
+    batches.append(pa.RecordBatch.from_pylist(chunk, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+ROWS_PER_BATCH = 2000
 
 
 def ingest_files(
@@ -202,11 +217,8 @@ def ingest_files(
     """Store the items of crawl files (and the sources they came from) in one transaction.
 
     `interrupted` marks files left by a crawl that was killed: their last line may be cut."""
-    rows: list[dict] = []
-    for path in sorted(paths):
-        rows.extend(read_items(path, truncated_tail_ok=interrupted))
-    incoming = pa.Table.from_pylist(rows, schema=item_schema())
-    result = IngestResult(items=len(rows))
+    incoming = read_table(paths, truncated_tail_ok=interrupted)
+    result = IngestResult(items=incoming.num_rows)
     now = utcnow()
     run_id = run_id or f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     result.run_id = run_id
