@@ -52,7 +52,7 @@ def with_validators(sources: Sequence[dict[str, Any]], db: Path) -> list[dict[st
             source = dict(source)
             if source.get("documents"):
                 source["validators"] = dict(known.get(source["name"], {}))
-            if source.get("revisit_after"):
+            if source.get("revisit_after") and source.get("documents"):
                 since = now - timedelta(seconds=source["revisit_after"])
                 source["not_due"] = checked_since(con, source["name"], since)
                 for url in source["not_due"]:
