@@ -17,7 +17,6 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from corpus.yamlfile import ConfigError, line_of, load_yaml
 
@@ -183,7 +182,19 @@ class LexiconMatcher:
                 continue
             labels[(start, end)] = match_id
         hits = []
-        for span in filter_spans([doc[start:end] for start, end in labels]):
-            lexicon, term = self._entries[labels[(span.start, span.end)]]
-            hits.append(Hit(lexicon, term.term, term.category, span.start, len(span), span.text))
+        for start, end in longest_first(labels):
+            lexicon, term = self._entries[labels[(start, end)]]
+            text = doc[start:end].text
+            hits.append(Hit(lexicon, term.term, term.category, start, end - start, text))
         return hits
+
+
+def longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) token spans to keep where matches overlap, in order: the longest
+    wins, then the earliest (spaCy's filter_spans, without making a Span for every match)."""
+    kept, taken = [], set()
+    for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if start not in taken and end - 1 not in taken:
+            kept.append((start, end))
+            taken.update(range(start, end))
+    return sorted(kept)

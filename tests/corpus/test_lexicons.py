@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.tokens import Doc
+from spacy.util import filter_spans
 
-from corpus.lexicons import LexiconMatcher, load_lexicon, load_lexicons
+from corpus.lexicons import LexiconMatcher, load_lexicon, load_lexicons, longest_first
 from corpus.tokenise import build_nlp
 from corpus.yamlfile import ConfigError
 
@@ -106,3 +110,11 @@ def test_a_term_in_two_lexicons_is_an_error(tmp_path):
     b.write_text("lexicon: b\nversion: 1.0.0\nterms:\n  - {term: client, category: role}\n")
     with pytest.raises(ConfigError, match="also in lexicon 'a'"):
         load_lexicons([a, b])
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 4)), max_size=25))
+def test_overlapping_matches_keep_the_longest_then_the_earliest_as_spacy_does(pairs):
+    spans = {(start, start + length) for start, length in pairs}
+    doc = Doc(build_nlp().vocab, words=["w"] * 40)
+    expected = [(s.start, s.end) for s in filter_spans([doc[a:b] for a, b in spans])]
+    assert longest_first(spans) == sorted(expected)
