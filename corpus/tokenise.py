@@ -177,9 +177,7 @@ class PendingTokens:
             )
         )
         batch.n_tokens += total
-        per_doc = np.add.reduceat(words, starts) if total else np.zeros(len(counts), np.int64)
-        # reduceat gives a document with no tokens the next one's first value: zero it.
-        per_doc = np.where(counts > 0, per_doc, 0)
+        per_doc = np.bincount(owner, weights=words, minlength=len(counts)).astype(np.int64)
         batch.words.update(zip(self.doc_ids, per_doc.tolist(), strict=True))
 
 

@@ -72,3 +72,18 @@ def test_hit_positions_point_at_the_matched_tokens(paras):
 def test_filler_sentences_contain_no_lexicon_term():
     batch = tokenise_one("\n".join(FILLER))
     assert batch.hits["term"] == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=80), min_size=1, max_size=8))
+def test_a_batch_of_documents_equals_each_document_alone(texts):
+    # Empty and whitespace-only documents anywhere in a batch, the last one included.
+    items = [(f"d{i}", text) for i, text in enumerate(texts)]
+    batch = next(tokenise_texts(items, MATCHER))
+    together = batch.tokens
+    for doc_id, text in items:
+        alone = tokenise_one(text)
+        mine = [i for i, d in enumerate(together["doc_id"]) if d == doc_id]
+        for column in ("position", "token", "lemma", "is_word", "paragraph"):
+            assert [together[column][i] for i in mine] == alone.tokens[column]
+        assert batch.words[doc_id] == alone.words["d"]
