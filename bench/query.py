@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.common import report, timed
-from corpus.db import connect
+from corpus.db import connect, reading
 
 WORDS_PER_DOCUMENT = 1500
 GENERATE = [
@@ -90,11 +90,8 @@ def pandas_from_parquet(files: dict[str, Path]):
 
 
 def trend_from_file(db: Path) -> list:
-    con = connect(db, read_only=True)
-    try:
+    with reading(db) as con:
         return con.execute(TREND).fetchall()
-    finally:
-        con.close()
 
 
 def best_of(runs: int, query) -> float:

@@ -6,6 +6,7 @@ it). Optional fields are null when unknown.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ ITEM_FIELDS = (
     ("last_modified", "string"),  # fetches only: its Last-Modified header
 )
 FIELDS = [name for name, _ in ITEM_FIELDS]
+
+
+def now_iso() -> str:
+    """The current UTC time as a naive ISO timestamp: the form of `fetched_at`."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat()
 
 
 def item_schema() -> pa.Schema:

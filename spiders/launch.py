@@ -8,11 +8,10 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from corpus.items import FIELDS, NOT_DUE
+from corpus.items import FIELDS, NOT_DUE, now_iso
 from spiders.progress import CrawlProgress, ItemTail
 
 
@@ -36,7 +35,7 @@ def write_not_due(source: dict[str, Any], out_dir: Path) -> Path | None:
     if not source.get("not_due"):
         return None
     path = out_dir / f"{source['name']}.not-due.jsonl"
-    at = datetime.now(UTC).replace(tzinfo=None).isoformat()
+    at = now_iso()
     with path.open("w", encoding="utf-8") as handle:
         for url in source["not_due"]:
             row = dict.fromkeys(FIELDS)

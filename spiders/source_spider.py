@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, now_iso
 from spiders.errors import classify_failure
 from spiders.extract import Extracted, content_hash, extract_html, extract_pdf, listing_date
 from spiders.listings import read_feed, read_sitemap
@@ -226,11 +226,6 @@ class SourceSpider(scrapy.Spider):
         else:
             row.update(item=ISSUE, reason=extracted.issue, detail=extracted.detail)
         return row
-
-
-def now_iso() -> str:
-    """The current UTC time as a naive ISO timestamp, the form the database stores."""
-    return datetime.now(UTC).replace(tzinfo=None).isoformat()
 
 
 def header(headers: Any, name: str) -> str | None:
