@@ -45,11 +45,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def duckdb_config() -> dict[str, str]:
-    """DuckDB's own memory cap (MARKETSPEAK_DUCKDB_MEMORY, default 1GB): past it, sorts,
-    windows and joins spill to disk beside the database, so a run's memory stays the same
-    however large the corpus grows (DuckDB would otherwise take up to 80% of RAM)."""
-    return {"memory_limit": os.environ.get("MARKETSPEAK_DUCKDB_MEMORY") or "1GB"}
+def limit_memory(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Cap DuckDB's memory (MARKETSPEAK_DUCKDB_MEMORY, default 1GB): past it, sorts, windows
+    and joins spill to disk beside the database, so a run's memory stays the same however
+    large the corpus grows (DuckDB would otherwise take up to 80% of RAM). Set after
+    connecting, not as connection config: DuckDB refuses a second connection to a file with
+    a config different from the first, so a plain connection already open in the process
+    (a researcher's, a test's) would make every later one fail."""
+    value = os.environ.get("MARKETSPEAK_DUCKDB_MEMORY") or "1GB"
+    try:
+        con.execute("SET memory_limit = ?", [value])
+    except duckdb.Error as exc:
+        con.close()
+        raise DatabaseError(
+            f"MARKETSPEAK_DUCKDB_MEMORY: {value!r} is not a memory size such as 1GB ({exc})"
+        ) from exc
+    return con
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -60,16 +71,17 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         snapshot = snapshot_path(path)
         if read_only and snapshot.exists() and "lock" in str(exc).lower():
             # A run is writing: read the snapshot it published last instead of waiting.
             log.warning("%s is being written; reading the snapshot %s", path, snapshot)
-            return duckdb.connect(str(snapshot), read_only=True, config=duckdb_config())
+            return limit_memory(duckdb.connect(str(snapshot), read_only=True))
         raise DatabaseError(f"{path}: cannot open database ({exc})") from exc
     except duckdb.Error as exc:
         raise DatabaseError(f"{path}: not a readable DuckDB file ({exc})") from exc
+    limit_memory(con)
     if not read_only:
         migrate(con)
     elif current_version(con) < SCHEMA_VERSION:

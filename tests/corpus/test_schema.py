@@ -135,3 +135,22 @@ def test_every_date_source_the_crawler_can_write_is_explained(fresh_db):
     con = duckdb.connect(str(fresh_db), read_only=True)
     explained = {r[0] for r in con.execute("SELECT date_source FROM date_sources").fetchall()}
     assert set(DATE_SOURCES) == explained
+
+
+def test_a_plain_connection_already_open_does_not_stop_ours(fresh_db, monkeypatch):
+    # A researcher's own duckdb.connect in the same process, with DuckDB's defaults.
+    theirs = duckdb.connect(str(fresh_db), read_only=True)
+    monkeypatch.setenv("MARKETSPEAK_DUCKDB_MEMORY", "256MB")
+    ours = connect(fresh_db, read_only=True)
+    limit = ours.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.startswith("244.1 MiB")  # 256 MB, as DuckDB prints it
+    ours.close()
+    theirs.close()
+
+
+def test_a_bad_memory_cap_is_one_line_naming_the_setting(fresh_db, monkeypatch):
+    monkeypatch.setenv("MARKETSPEAK_DUCKDB_MEMORY", "lots")
+    with pytest.raises(DatabaseError) as err:
+        connect(fresh_db, read_only=True)
+    assert str(err.value).startswith("MARKETSPEAK_DUCKDB_MEMORY: 'lots' is not a memory size")
+    assert "\n" not in str(err.value)
