@@ -27,6 +27,9 @@ MIGRATIONS = {
     1: "initial schema: documents, tokens, term_hits, trend macros",
     2: "trend_groups and trend_by_kind; lexicon_collocates and v_collocates",
     3: "crawl_runs.pages_not_due (revisit_after)",
+    4: "crawl_runs: requests not made because of a limit, by reason; truncated crawls",
+    5: "document_urls: URLs that are gone; documents counted per source by document_urls",
+    6: "language of documents and paragraphs; rates count English text only",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
