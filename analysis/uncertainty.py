@@ -6,7 +6,8 @@ the way the point estimates are (sums over the drawn documents), and the 2.5th a
 percentiles of the draws bound the 95% interval (the percentile bootstrap, Efron &
 Tibshirani 1993). Resampling documents rather than tokens respects that words in one
 document are not independent. Periods with fewer than `min_tokens` word tokens are flagged
-`sparse`: their numbers are shown but should not be read as certain.
+`sparse`: their numbers are shown but should not be read as certain. Resamples are drawn
+in batches, so memory stays a few MB however many documents a period has.
 """
 
 from __future__ import annotations
@@ -17,15 +18,45 @@ import pandas as pd
 
 from analysis.frequency import trend
 
-# Ordered, so that the same seed draws the same documents whatever order a scan returns.
+# The documents each group of trend() counts (a text two sources carry is in both), ordered
+# so that the same seed draws the same documents whatever order a scan returns.
 DOCUMENT_COUNTS = """
 SELECT date_trunc(?, published) AS period_start, source, source_kind,
        n_words, market_hits, relational_hits
-FROM document_counts
-ORDER BY doc_id
+FROM trend_documents(?)
+ORDER BY doc_id, source, source_kind
 """
 GROUP_COLUMN = {"all": None, "source": "source", "kind": "source_kind"}
 MEASURES = ("market_per_million", "relational_per_million", "market_share_index")
+# Document indexes drawn at once (8 MB): a period of 30,000 documents resampled 1,000 times
+# would otherwise hold 30 million indexes and as many gathered values.
+BATCH_DRAWS = 1_000_000
+
+
+def resampled_sums(
+    words: np.ndarray,
+    market: np.ndarray,
+    relational: np.ndarray,
+    rng: np.random.Generator,
+    n_boot: int,
+    batch_draws: int = BATCH_DRAWS,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Words, market and relational hits summed over each of `n_boot` resamples.
+
+    The resamples are drawn a batch of rows at a time, so memory is about `batch_draws`
+    indexes whatever the period's size. numpy's generator keeps its unused random bits in
+    its own state between calls, so the batches draw exactly the indexes one
+    `rng.integers(0, n, size=(n_boot, n))` call would: the same seed gives the same
+    intervals as drawing everything at once (a test checks this)."""
+    n = len(words)
+    rows = max(1, batch_draws // max(n, 1))
+    sums = [np.empty(n_boot), np.empty(n_boot), np.empty(n_boot)]
+    for start in range(0, n_boot, rows):
+        stop = min(n_boot, start + rows)
+        draws = rng.integers(0, n, size=(stop - start, n))
+        for total, column in zip(sums, (words, market, relational), strict=True):
+            total[start:stop] = column[draws].sum(axis=1)
+    return sums[0], sums[1], sums[2]
 
 
 def bootstrap_period(
@@ -36,8 +67,7 @@ def bootstrap_period(
     n_boot: int,
 ) -> dict[str, tuple[float, float]]:
     """95% percentile intervals of the three measures for one period's documents."""
-    draws = rng.integers(0, len(words), size=(n_boot, len(words)))
-    w, m, r = words[draws].sum(axis=1), market[draws].sum(axis=1), relational[draws].sum(axis=1)
+    w, m, r = resampled_sums(words, market, relational, rng, n_boot)
     with np.errstate(invalid="ignore", divide="ignore"):
         values = {
             "market_per_million": np.where(w > 0, 1e6 * m / w, np.nan),
@@ -66,7 +96,7 @@ def trend_with_ci(
     """trend() plus `<measure>_low` / `<measure>_high` (95% bootstrap) and `sparse`, for
     all sources together or per source or kind of source (`by`, as in trend())."""
     frame = trend(con, period, by)
-    docs = con.execute(DOCUMENT_COUNTS, [period]).df()
+    docs = con.execute(DOCUMENT_COUNTS, [period, by]).df()
     group_column = GROUP_COLUMN[by]
     rng = np.random.default_rng(seed)
     bounds: dict[str, list[float]] = {f"{m}_{end}": [] for m in MEASURES for end in ("low", "high")}
