@@ -1,10 +1,12 @@
 """Dispersion: is a term used across all publishers, or concentrated in a few?
 
 For each term, over the parts of the corpus (sources):
-- ``documents``: how many documents use it (document frequency), and ``doc_share`` of all;
+- ``hits`` and ``documents``: how often and in how many documents it is used (document
+  frequency), and ``doc_share`` of all documents, each text counted once;
 - ``dp``: Gries' deviation of proportions, DP = ½·Σ|v_i − s_i|, where s_i is part i's share
   of all word tokens and v_i its share of the term's hits (Gries 2008). 0 means the term is
-  spread exactly as the text is; values near 1 mean it sits in one small part;
+  spread exactly as the text is; values near 1 mean it sits in one small part. A source's
+  part is every document it serves, so a text two publishers carry is in both parts;
 - ``dp_norm``: DP / (1 − min s_i), scaled to run from 0 to 1 (Lijffijt & Gries 2012).
 """
 
@@ -33,18 +35,17 @@ def dispersion(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per lexicon term found, across sources, most evenly spread first."""
     sql = (resources.files("analysis") / "sql" / "dispersion.sql").read_text(encoding="utf-8")
     rows = con.execute(sql).df()
-    total_documents = rows.groupby("source")["part_documents"].first().sum() if len(rows) else 0
     out = []
     for (lexicon, term), group in rows.groupby(["lexicon", "term"], sort=True):
         value, normalised = dp(group["part_size"].tolist(), group["hits"].tolist())
-        documents = int(group["documents"].sum())
+        first = group.iloc[0]
         out.append(
             {
                 "lexicon": lexicon,
                 "term": term,
-                "hits": int(group["hits"].sum()),
-                "documents": documents,
-                "doc_share": documents / total_documents,
+                "hits": int(first["term_hits"]),
+                "documents": int(first["term_documents"]),
+                "doc_share": first["term_documents"] / first["corpus_documents"],
                 "dp": value,
                 "dp_norm": normalised,
                 "parts": len(group),

@@ -35,7 +35,8 @@ GENERATE = [
               DATE '2005-01-01' + CAST(hash(i) % 7300 AS INTEGER), 'html-meta', 'html',
               printf('%064x', i), '', 0, $words + 1, $words, 'bench', now(), now()
        FROM range($documents) t(i)""",
-    """INSERT INTO document_urls SELECT url, doc_id, source, now(), now() FROM documents""",
+    """INSERT INTO document_urls (url, doc_id, source, first_seen, last_seen)
+       SELECT url, doc_id, source, now(), now() FROM documents""",
     """INSERT INTO term_hits
        SELECT printf('%016x', i // 7), CASE WHEN hash(i) % 3 = 0 THEN 'relational'
               ELSE 'market' END, 'term', 'role', CAST(i % 1500 AS INTEGER), 1, 'term'

@@ -2,7 +2,10 @@
 
 Tables go out whole; tokens and term hits (and the per-document view they join to) are
 partitioned by publication year (`year=NNNN/`, `year=__HIVE_DEFAULT_PARTITION__` for
-undated), so a reader can load one period without the rest.
+undated), so a reader can load one period without the rest. Documents, tokens and hits
+carry `is_current` (some URL still serves the text) and `trend_date` (the date trends use:
+NULL when the publication date is missing or untrusted), so that a reader of the files
+can leave out superseded and removed texts and untrusted dates as the trends do.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import duckdb
 
 WHOLE = (
     "sources",
-    "documents",
     "document_urls",
     "lexicon_terms",
     "date_sources",
@@ -22,8 +24,15 @@ WHOLE = (
     "trend_yearly",
     "term_trend_yearly",
 )
+# Whole files that need more than a table: documents with their status (document_status).
+QUERIES = {
+    "documents": "SELECT * FROM documents JOIN document_status USING (doc_id)",
+}
 BY_YEAR = {
-    "tokens": "SELECT t.*, year(d.published) AS year FROM tokens t JOIN documents d USING (doc_id)",
+    "tokens": (
+        "SELECT t.*, st.is_current, st.trend_date, year(d.published) AS year "
+        "FROM tokens t JOIN documents d USING (doc_id) JOIN document_status st USING (doc_id)"
+    ),
     "lexicon_hits": "SELECT *, year(published) AS year FROM lexicon_hits",
 }
 
@@ -33,10 +42,11 @@ def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in WHOLE:
+    # Names and queries come from the constants above, never from input; paths are bound.
+    whole = {name: f"SELECT * FROM {name}" for name in WHOLE} | QUERIES  # noqa: S608
+    for name, query in whole.items():
         path = folder / f"{name}.parquet"
-        # Names come from the constant above, never from input; the path is a bound value.
-        con.execute(f"COPY (SELECT * FROM {name}) TO ? (FORMAT parquet)", [str(path)])  # noqa: S608
+        con.execute(f"COPY ({query}) TO ? (FORMAT parquet)", [str(path)])
         written.append(path)
     for name, query in BY_YEAR.items():
         path = folder / name

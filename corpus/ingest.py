@@ -77,15 +77,17 @@ FROM (SELECT content_sha256, max(CAST(fetched_at AS TIMESTAMP)) AS last_fetch
 WHERE documents.content_sha256 = seen.content_sha256
 """
 
-# The latest fetch of each URL says which text it serves now.
+# The latest fetch of each URL says which text it serves now; a URL that was gone and
+# serves a text again is live again.
 UPSERT_URLS = """
-INSERT INTO document_urls
+INSERT INTO document_urls (url, doc_id, source, first_seen, last_seen)
 SELECT url, substr(content_sha256, 1, 16), source, fetched_at, fetched_at FROM (
     SELECT url, content_sha256, source, CAST(fetched_at AS TIMESTAMP) AS fetched_at,
            row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) AS rn
     FROM incoming WHERE item = 'document'
 ) WHERE rn = 1
-ON CONFLICT (url) DO UPDATE SET doc_id = excluded.doc_id, last_seen = excluded.last_seen
+ON CONFLICT (url) DO UPDATE SET doc_id = excluded.doc_id, last_seen = excluded.last_seen,
+                                gone_at = NULL, gone_status = NULL
 """
 
 INSERT_FETCHES = """
@@ -140,15 +142,29 @@ SELECT count(*) FILTER (WHERE item = 'issue'),
 FROM incoming
 """
 
-# A 304 says the URL still serves the text stored for it.
+# A 304 says the URL still serves the text stored for it (again, if it was gone before).
 TOUCH_NOT_MODIFIED = """
-UPDATE document_urls SET last_seen = greatest(document_urls.last_seen, seen.at)
+UPDATE document_urls SET last_seen = greatest(document_urls.last_seen, seen.at),
+       gone_at = CASE WHEN seen.at > document_urls.gone_at THEN NULL ELSE gone_at END,
+       gone_status = CASE WHEN seen.at > document_urls.gone_at THEN NULL ELSE gone_status END
 FROM (SELECT url, max(CAST(fetched_at AS TIMESTAMP)) AS at FROM incoming
       WHERE item = 'fetch' AND status = 304 GROUP BY url) AS seen
 WHERE document_urls.url = seen.url;
 UPDATE documents SET last_seen = greatest(documents.last_seen, urls.at)
 FROM (SELECT doc_id, max(last_seen) AS at FROM document_urls GROUP BY doc_id) AS urls
 WHERE documents.doc_id = urls.doc_id
+"""
+
+# 404 Not Found and 410 Gone, answered after the URL last served its text, say that the
+# publisher took the page down: the URL no longer serves it (current_documents). Nothing
+# else does: a timeout or a 5xx is a server in trouble, and the crawl records where a
+# redirect led, not the URL that redirected, so a URL is never marked gone by one.
+MARK_GONE = """
+UPDATE document_urls SET gone_at = gone.at, gone_status = gone.status
+FROM (SELECT url, max(CAST(fetched_at AS TIMESTAMP)) AS at,
+             arg_max(status, CAST(fetched_at AS TIMESTAMP)) AS status
+      FROM incoming WHERE item = 'fetch' AND status IN (404, 410) GROUP BY url) AS gone
+WHERE document_urls.url = gone.url AND gone.at > document_urls.last_seen
 """
 
 VALIDATORS = "SELECT source, url, etag, last_modified FROM url_validators"
@@ -237,6 +253,7 @@ def ingest_files(
         con.execute(UPSERT_URLS)
         con.execute(INSERT_ISSUES)
         con.execute(TOUCH_NOT_MODIFIED)
+        con.execute(MARK_GONE)
         counts = con.execute(COUNT_ITEMS).fetchone()
         crash_point("ingest")  # inside the transaction: nothing of it may survive
         result.issues, result.fetches, result.failed_fetches, not_modified, not_due = counts

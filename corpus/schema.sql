@@ -87,14 +87,18 @@ CREATE TABLE IF NOT EXISTS document_urls (
     doc_id     VARCHAR NOT NULL,
     source     VARCHAR NOT NULL,
     first_seen TIMESTAMP NOT NULL,
-    last_seen  TIMESTAMP NOT NULL
+    last_seen  TIMESTAMP NOT NULL,
+    gone_at    TIMESTAMP,
+    gone_status INTEGER
 );
-COMMENT ON TABLE document_urls IS 'Every canonical URL at which a stored document was found.';
+COMMENT ON TABLE document_urls IS 'Every canonical URL at which a stored document was found. A URL that answered 404 or 410 after its last good answer is gone (gone_at set): it no longer counts as serving its text.';
 COMMENT ON COLUMN document_urls.url IS 'Canonical URL (fragment and tracking parameters removed, query sorted).';
 COMMENT ON COLUMN document_urls.doc_id IS 'The document whose text this URL served (documents.doc_id).';
-COMMENT ON COLUMN document_urls.source IS 'Source whose crawl found the URL.';
+COMMENT ON COLUMN document_urls.source IS 'Source whose crawl found the URL: the publisher this URL counts for in per-source measures (document_sources).';
 COMMENT ON COLUMN document_urls.first_seen IS 'When the URL was first crawled (UTC).';
-COMMENT ON COLUMN document_urls.last_seen IS 'When the URL was last crawled (UTC).';
+COMMENT ON COLUMN document_urls.last_seen IS 'When the URL last answered with its text (200, or 304 Not Modified) (UTC).';
+COMMENT ON COLUMN document_urls.gone_at IS 'When the URL answered 404 Not Found or 410 Gone after last_seen; NULL while it serves its text. A later 200 or 304 clears it. Timeouts, 5xx answers and redirects leave it as it was (schema version 5).';
+COMMENT ON COLUMN document_urls.gone_status IS 'The HTTP status that said the URL is gone (404 or 410); NULL while it serves its text (schema version 5).';
 
 CREATE TABLE IF NOT EXISTS tokens (
     doc_id    VARCHAR NOT NULL,
@@ -242,21 +246,46 @@ SELECT source, url, etag, last_modified FROM (
 ) WHERE rn = 1;
 COMMENT ON VIEW url_validators IS 'Latest ETag / Last-Modified of every URL that served a stored document.';
 
+-- document_sources: which publishers serve each text now, one row per document and
+-- source with a URL of that source that is not gone. A text two publishers carry (a joint
+-- statement, a shared press release) has a row for each: it is each one's own document.
+CREATE OR REPLACE VIEW document_sources AS
+SELECT u.doc_id, u.source, s.kind AS source_kind, min(u.url) AS url, count(*) AS n_urls
+FROM document_urls u
+LEFT JOIN sources s ON s.name = u.source
+WHERE u.gone_at IS NULL
+GROUP BY ALL;
+COMMENT ON VIEW document_sources IS 'Per current document and source serving it at a URL that is not gone: url (the first such URL of that source in sort order) and n_urls, how many. Per-source measures count a document for every source here; totals count it once.';
+
+-- document_status: every stored text, current or not, with the date trends would use.
+CREATE OR REPLACE VIEW document_status AS
+SELECT d.doc_id,
+       d.doc_id IN (SELECT doc_id FROM document_sources) AS is_current,
+       CASE WHEN ds.reliable THEN d.published END AS trend_date
+FROM documents d
+LEFT JOIN date_sources ds USING (date_source);
+COMMENT ON VIEW document_status IS 'Per stored document: is_current (some URL still serves it) and trend_date (published when its date_source is reliable, else NULL).';
+
 CREATE OR REPLACE VIEW lexicon_hits AS
 SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,
-       h.lexicon, h.term, h.category, h.position, h.n_tokens, h.matched
+       h.lexicon, h.term, h.category, h.position, h.n_tokens, h.matched,
+       st.is_current, st.trend_date
 FROM term_hits h
 JOIN documents d USING (doc_id)
+JOIN document_status st USING (doc_id)
 LEFT JOIN sources s ON s.name = d.source;
-COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document.';
+COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document, superseded and removed texts included: is_current says whether some URL still serves the text, trend_date is the date trends use (NULL when published is missing or untrusted). Trends count only rows with is_current, by trend_date; source is where the text was first found (document_sources lists every source serving it).';
 
 CREATE OR REPLACE VIEW current_documents AS
-SELECT d.*, CASE WHEN ds.reliable THEN d.published END AS trend_date
+SELECT d.*, st.trend_date
 FROM documents d
-LEFT JOIN date_sources ds USING (date_source)
-WHERE d.doc_id IN (SELECT doc_id FROM document_urls);
-COMMENT ON VIEW current_documents IS 'Documents some URL still serves: an edited page''s earlier text stays in documents as history but leaves this view. trend_date is published when its date_source is reliable, else NULL (counted as undated).';
+JOIN document_status st USING (doc_id)
+WHERE st.is_current;
+COMMENT ON VIEW current_documents IS 'Documents some URL still serves (a URL that answered 404 or 410 no longer does): an edited page''s earlier text and a removed page''s text stay in documents as history but leave this view. trend_date is published when its date_source is reliable, else NULL (counted as undated). source is where the text was first found; see document_sources for every source serving it.';
 
+-- document_counts: one row per current, tokenised text, whoever publishes it; the base of
+-- every trend. Its source is where the text was first found (a matter of crawl order when
+-- two publishers carry it): per-source measures read source_document_counts instead.
 CREATE OR REPLACE VIEW document_counts AS
 SELECT d.doc_id, d.source, s.kind AS source_kind, d.trend_date AS published, d.n_words,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'market')     AS market_hits,
@@ -266,21 +295,40 @@ LEFT JOIN sources s ON s.name = d.source
 LEFT JOIN term_hits h USING (doc_id)
 WHERE d.n_words IS NOT NULL
 GROUP BY ALL;
-COMMENT ON VIEW document_counts IS 'Per current, tokenised document: words and market/relational hits, dated only by a reliable date. The base of every trend.';
+COMMENT ON VIEW document_counts IS 'Per current, tokenised document: words and market/relational hits, dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
+
+-- source_document_counts: document_counts once per source serving the text, with that
+-- source and its kind, so that each publisher's measures count its own documents.
+CREATE OR REPLACE VIEW source_document_counts AS
+SELECT c.* REPLACE (ds.source AS source, ds.source_kind AS source_kind)
+FROM document_counts c
+JOIN document_sources ds USING (doc_id);
+COMMENT ON VIEW source_document_counts IS 'document_counts once per source serving the document (document_sources): a text two publishers carry has a row for each. The base of trends by source and by kind.';
+
+-- trend_documents(group_by): the documents each trend group counts. 'all': every current
+-- tokenised text once (source and source_kind NULL); 'source': once per source serving
+-- it; 'kind': once per kind of source serving it (two councils carrying one text count it
+-- once for councils; source NULL).
+CREATE OR REPLACE MACRO trend_documents(group_by) AS TABLE
+SELECT * REPLACE (NULL::VARCHAR AS source, NULL::VARCHAR AS source_kind)
+FROM document_counts WHERE group_by = 'all'
+UNION ALL
+SELECT DISTINCT * REPLACE (CASE WHEN group_by = 'source' THEN source END AS source)
+FROM source_document_counts WHERE group_by IN ('source', 'kind');
 
 -- trend_groups(period, group_by): one row per period ('year', 'quarter' or 'month') and
--- group, where group_by is 'all' (one group), 'source' or 'kind' (council, regulator, ...).
--- period_start is NULL for undated documents. Rates are hits per million word tokens; doc
--- shares are the fraction of documents with at least one hit; market_share_index = market
--- hits / (market + relational hits). The source column is NULL unless group_by is 'source';
+-- group, where group_by is 'all' (one group), 'source' or 'kind' (council, regulator, ...),
+-- over the documents trend_documents(group_by) gives each group. period_start is NULL for
+-- undated documents. Rates are hits per million word tokens; doc shares are the fraction
+-- of documents with at least one hit; market_share_index = market hits / (market +
+-- relational hits). The source column is NULL unless group_by is 'source';
 -- source_kind is NULL when group_by is 'all'.
 CREATE OR REPLACE MACRO trend_groups(period, group_by) AS TABLE
 WITH per_period AS (
     SELECT date_trunc(period, published) AS period_start,
-           CASE WHEN group_by = 'source' THEN source END AS group_source,
-           CASE WHEN group_by IN ('source', 'kind') THEN source_kind END AS group_kind,
+           source AS group_source, source_kind AS group_kind,
            n_words, market_hits, relational_hits
-    FROM document_counts
+    FROM trend_documents(group_by)
 )
 SELECT period_start,
        group_source                                    AS source,

@@ -1,7 +1,9 @@
 -- Concordance (key word in context) lines for one term.
 -- A lexicon term is found through term_hits (so "customer journey" is one match); any other
 -- word is matched on its lemma in tokens. Context is `width` tokens either side.
--- Parameters: $term, $width, $source, $date_from, $date_to (NULLs mean no filter).
+-- Parameters: $term, $width, $source, $date_from, $date_to (NULLs mean no filter). A
+-- source's lines are those of every document it serves (document_sources), a text it
+-- shares with another publisher included, and give its source and its URL for them.
 WITH matches AS (
     SELECT doc_id, position, n_tokens FROM term_hits WHERE term = $term
     UNION ALL
@@ -22,12 +24,14 @@ WITH matches AS (
                  AND t.position BETWEEN m.position - $width AND m.position + m.n_tokens - 1 + $width
     GROUP BY m.doc_id, m.position
 )
-SELECT d.published, d.source, d.title, d.url, l.doc_id, l.position,
+SELECT d.published, coalesce(s.source, d.source) AS source, d.title,
+       coalesce(s.url, d.url) AS url, l.doc_id, l.position,
        coalesce(l.left_context, '') AS left_context, l.match,
        coalesce(l.right_context, '') AS right_context
 FROM lines l
 JOIN current_documents d USING (doc_id)
-WHERE ($source IS NULL OR d.source = $source)
+LEFT JOIN document_sources s ON s.doc_id = d.doc_id AND s.source = $source
+WHERE ($source IS NULL OR s.source IS NOT NULL)
   AND ($date_from IS NULL OR d.published >= $date_from)
   AND ($date_to IS NULL OR d.published <= $date_to)
 ORDER BY d.published NULLS LAST, l.doc_id, l.position

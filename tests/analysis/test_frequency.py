@@ -105,3 +105,122 @@ def test_a_date_from_heuristics_is_kept_but_counted_as_undated(tmp_path):
     assert [period_label(v, "year") for v in frame["period_start"]] == ["2012", "undated"]
     found = con.execute("SELECT count(*) FROM documents WHERE published = '2013-05-01'")
     assert found.fetchone()[0] == 1
+
+
+# A text two publishers both carry (a joint statement, a shared press release) is each
+# one's own document; the totals still count the text once. Crawled for real, both ways
+# round, since which source fetched the text first is a matter of timing.
+SHARED_TEXT = ("joint statement", "customers, customers and citizens")
+
+
+@pytest.fixture(scope="module")
+def two_publishers(tmp_path_factory):
+    from tests.corpus.publisher_site import Site, crawl_and_store, page, source_for
+    from tests.spiders.fixture_http import running
+
+    council = Site({"/doc/shared": page(*SHARED_TEXT), "/doc/roads": page("roads", "customers")})
+    regulator = Site(
+        {"/doc/shared": page(*SHARED_TEXT), "/doc/care": page("care", "partners", "2016-02-01")}
+    )
+    databases = {}
+    with running(council.handler(), regulator.handler()) as (council_base, regulator_base):
+        BASES.update({"council-a": council_base, "regulator-b": regulator_base})
+        sources = [source_for("council-a", council_base), source_for("regulator-b", regulator_base)]
+        for order in ("council first", "regulator first"):
+            db = tmp_path_factory.mktemp(order.replace(" ", "-")) / "db.duckdb"
+            crawl_and_store(db, sources if order == "council first" else sources[::-1])
+            databases[order] = db
+    return databases
+
+
+BASES = {}  # source -> base URL of its site, filled in by two_publishers
+
+
+def trend_rows(db, by):
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        frame = trend(con, "year", by=by)
+    keys = {"all": [], "source": ["source"], "kind": ["source_kind"]}[by]
+    columns = ["period_start", *keys, "n_documents", "market_hits", "relational_hits"]
+    return [tuple(row) for row in frame[columns].itertuples(index=False)]
+
+
+Y2015, Y2016 = pd.Timestamp("2015-01-01"), pd.Timestamp("2016-01-01")
+
+
+def test_a_text_two_sources_publish_counts_in_each_sources_trend(two_publishers):
+    from tests.corpus.publisher_site import REPEAT as R
+
+    # shared (2015): 2R market, R relational; roads (council, 2015): R market; care
+    # (regulator, 2016): R relational.
+    for db in two_publishers.values():
+        assert trend_rows(db, "source") == [
+            (Y2015, "council-a", 2, 3 * R, R),
+            (Y2015, "regulator-b", 1, 2 * R, R),
+            (Y2016, "regulator-b", 1, 0, R),
+        ]
+        assert trend_rows(db, "kind") == [
+            (Y2015, "council", 2, 3 * R, R),
+            (Y2015, "regulator", 1, 2 * R, R),
+            (Y2016, "regulator", 1, 0, R),
+        ]
+
+
+def test_the_totals_count_a_text_two_sources_publish_once(two_publishers):
+    from tests.corpus.publisher_site import REPEAT as R
+
+    for db in two_publishers.values():
+        assert trend_rows(db, "all") == [(Y2015, 2, 3 * R, R), (Y2016, 1, 0, R)]
+
+
+def test_dispersion_puts_a_shared_text_in_both_sources_and_counts_it_once(two_publishers):
+    import duckdb
+
+    from analysis.dispersion import dispersion, dp
+    from tests.corpus.publisher_site import REPEAT as R
+
+    frames = []
+    for db in two_publishers.values():
+        with duckdb.connect(str(db), read_only=True) as con:
+            frame = dispersion(con).set_index("term")
+            sizes = dict(
+                con.execute(
+                    "SELECT source, sum(n_words) FROM source_document_counts GROUP BY 1"
+                ).fetchall()
+            )
+        customer = frame.loc["customer"]
+        assert (customer.hits, customer.documents, customer.parts) == (3 * R, 2, 2)
+        assert customer.doc_share == pytest.approx(2 / 3)
+        # council-a: the shared text (2R) and roads (R); regulator-b: the shared text (2R).
+        expected = dp([sizes["council-a"], sizes["regulator-b"]], [3 * R, 2 * R])
+        assert (customer.dp, customer.dp_norm) == pytest.approx(expected)
+        frames.append(frame)
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+
+
+def test_a_sources_concordance_includes_the_text_it_shares(two_publishers):
+    import duckdb
+
+    from analysis.kwic import kwic
+    from tests.corpus.publisher_site import REPEAT as R
+
+    for db in two_publishers.values():
+        with duckdb.connect(str(db), read_only=True) as con:
+            lines = kwic(con, "citizen", source="regulator-b")
+        assert len(lines) == R and set(lines["source"]) == {"regulator-b"}
+        assert set(lines["url"]) == {BASES["regulator-b"] + "/doc/shared"}
+
+
+def test_a_sources_intervals_resample_the_documents_it_serves(two_publishers):
+    import duckdb
+
+    from analysis.uncertainty import trend_with_ci
+
+    for db in two_publishers.values():
+        with duckdb.connect(str(db), read_only=True) as con:
+            frame = trend_with_ci(con, "year", n_boot=50, by="source")
+        regulator = frame[(frame["source"] == "regulator-b") & (frame["period_start"] == Y2015)]
+        # One document (the shared text): every resample is that document.
+        [row] = regulator.itertuples()
+        assert row.market_share_index_low == row.market_share_index_high == pytest.approx(2 / 3)

@@ -154,3 +154,37 @@ def test_a_bad_memory_cap_is_one_line_naming_the_setting(fresh_db, monkeypatch):
         connect(fresh_db, read_only=True)
     assert str(err.value).startswith("MARKETSPEAK_DUCKDB_MEMORY: 'lots' is not a memory size")
     assert "\n" not in str(err.value)
+
+
+def test_a_version_4_file_learns_from_its_fetch_log_which_urls_are_gone(fresh_db):
+    con = duckdb.connect(str(fresh_db))
+    # Back to version 4: document_urls without its gone columns.
+    con.execute("ALTER TABLE document_urls DROP COLUMN gone_status")
+    con.execute("ALTER TABLE document_urls DROP COLUMN gone_at")
+    con.execute("DELETE FROM schema_migrations WHERE version > 4")
+    con.execute(
+        "INSERT INTO documents (doc_id, source, url, content_type, content_sha256, text, n_chars,"
+        " first_seen, last_seen) VALUES ('d1', 's', 'http://127.0.0.1/a', 'html', 'h1', 'x', 1,"
+        " '2024-01-01', '2024-01-01'), ('d2', 's', 'http://127.0.0.1/b', 'html', 'h2', 'y', 1,"
+        " '2024-01-01', '2024-01-01')"
+    )
+    con.execute(
+        "INSERT INTO document_urls VALUES ('http://127.0.0.1/a', 'd1', 's', '2024-01-01',"
+        " '2024-01-01'), ('http://127.0.0.1/b', 'd2', 's', '2024-01-01', '2024-02-01')"
+    )
+    # /a answered 404 after it last served its text; /b's 404 was before its last answer.
+    con.execute(
+        "INSERT INTO fetch_log (run_id, source, url, status, error, fetched_at) VALUES"
+        " ('r', 's', 'http://127.0.0.1/a', 404, 'http-404', '2024-01-15'),"
+        " ('r', 's', 'http://127.0.0.1/b', 404, 'http-404', '2024-01-15')"
+    )
+    con.close()
+
+    connect(fresh_db).close()
+
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    rows = con.execute(
+        "SELECT url, gone_status, doc_id IN (SELECT doc_id FROM current_documents) "
+        "FROM document_urls ORDER BY url"
+    ).fetchall()
+    assert rows == [("http://127.0.0.1/a", 404, False), ("http://127.0.0.1/b", None, True)]
