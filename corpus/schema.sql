@@ -73,11 +73,13 @@ COMMENT ON COLUMN date_sources.meaning IS 'Where the date was read.';
 INSERT OR REPLACE INTO date_sources VALUES
     ('json-ld',         true,  'datePublished in the page''s JSON-LD structured data'),
     ('html-meta',       true,  'a publication-date <meta> tag (article:published_time, DC.date.issued, ...)'),
-    ('time-element',    true,  'the datetime attribute of a <time> element in the page'),
+    ('time-element',    true,  'the datetime attribute of a <time> tied to the publication: marked pubdate, itemprop=datePublished or class published, or inside the page''s <article> (not in its footer, an aside or a nested article such as a comment)'),
+    ('time-element-untied', false, 'the datetime attribute of the first <time> on a page with none tied to the publication: it may date a comment, a related item or the day the page was served'),
     ('listing',         true,  'the date printed beside the link on the listing page that led to the document'),
     ('feed',            true,  'the date of the RSS or Atom entry that linked to the document'),
     ('api',             true,  'the publisher''s API (GOV.UK: first_published_at, else public_timestamp)'),
-    ('pdf-metadata',    true,  'the CreationDate in the PDF''s document information'),
+    ('pdf-metadata',    true,  'the CreationDate in the PDF''s document information, at least a day before the PDF was fetched'),
+    ('pdf-metadata-recent', false, 'the CreationDate in the PDF''s document information, less than a day before the fetch (or after it): the moment a server generated the file, not when it was published'),
     ('url',             true,  'a full year/month/day date in the URL path'),
     ('htmldate',        false, 'htmldate''s heuristics over the page (may be a modification date)'),
     ('sitemap-lastmod', false, 'the sitemap''s lastmod: when the page last changed, not when it was published');
@@ -158,7 +160,7 @@ CREATE TABLE IF NOT EXISTS crawl_issues (
 COMMENT ON TABLE crawl_issues IS 'Pages that were fetched but yielded no document, and why.';
 COMMENT ON COLUMN crawl_issues.source IS 'Source whose crawl met the page.';
 COMMENT ON COLUMN crawl_issues.url IS 'Canonical URL of the page.';
-COMMENT ON COLUMN crawl_issues.reason IS 'Short code: pdf-no-text-layer, pdf-unreadable, no-main-text.';
+COMMENT ON COLUMN crawl_issues.reason IS 'Short code: pdf-no-text-layer, pdf-unreadable, pdf-timeout (extraction ran past its time limit), pdf-crashed (the extracting process died, e.g. at its memory limit), pdf-out-of-memory, no-main-text.';
 COMMENT ON COLUMN crawl_issues.detail IS 'Human-readable explanation.';
 COMMENT ON COLUMN crawl_issues.seen_at IS 'When the page was fetched (UTC).';
 

@@ -1,30 +1,32 @@
 """Turn a fetched page into text, title and publication date (with where the date came from).
 
 HTML: main text with trafilatura; the date from, in order of trust, JSON-LD, meta tags,
-a <time datetime> element, htmldate's own heuristics, then a full date in the URL.
-PDF: the text layer with pypdf and the date from the document metadata. A PDF with no text
-layer (a scan) is reported, never given invented text. The fetch time is never used as a
-publication date: a page with no trustworthy date stays undated.
+a <time datetime> element of the article, any other <time> (kept, but not trusted),
+htmldate's own heuristics, then a full date in the URL.
+PDF: the text layer with pypdfium2, without the running headers and footers repeated on
+most pages, and the date from the document metadata (trusted only when it is clearly older
+than the fetch). A PDF with no text layer (a scan) is reported, never given invented text.
+The fetch time is never used as a publication date: a page with no trustworthy date stays
+undated. In a crawl, PDFs are extracted in worker processes (spiders/pdf.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import lxml.html
 
-# trafilatura, htmldate and pypdf are imported where they are used: together they are a
+# trafilatura, htmldate and pypdfium2 are imported where they are used: together they are a
 # third of the crawl process's start-up, and a recrawl that downloads no document needs none.
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.WARNING)
 logging.getLogger("trafilatura").setLevel(logging.WARNING)
 
@@ -36,9 +38,11 @@ DATE_SOURCES = (
     "json-ld",
     "html-meta",
     "time-element",
+    "time-element-untied",
     "htmldate",
     "url",
     "pdf-metadata",
+    "pdf-metadata-recent",
     "listing",
     "feed",
     "sitemap-lastmod",
@@ -56,6 +60,15 @@ DATE_META = (
     "dcterms.created",
     "publication_date",
     "date",
+)
+# <time> elements tied to the publication, first match first: marked as its publication date,
+# else in the page's article itself (not in a nested article such as a comment, an aside or
+# a footer's "last updated").
+PUBLISHED_TIME = (
+    "//time[@datetime][@pubdate or @itemprop='datePublished'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' published ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' dt-published ')]/@datetime",
+    "//time[count(ancestor::article) = 1][not(ancestor::footer or ancestor::aside)]/@datetime",
 )
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\b)")
 
@@ -150,7 +163,9 @@ def html_date(
         for source, candidates in (
             ("json-ld", _json_ld_dates(tree)),
             ("html-meta", _meta_dates(tree)),
-            ("time-element", tree.xpath("//time/@datetime")),
+            ("time-element", [v for path in PUBLISHED_TIME for v in tree.xpath(path)]),
+            # The first <time> anywhere may be a comment's, a related story's or today's.
+            ("time-element-untied", tree.xpath("//time/@datetime")),
         ):
             for candidate in candidates:
                 found = parse_date(candidate)
@@ -226,28 +241,125 @@ def extract_html(html: str, url: str) -> Extracted:
     return Extracted(title, text, published, source)
 
 
-def extract_pdf(data: bytes, url: str) -> Extracted:
-    """Text layer, title and creation date of a PDF; a scan is reported, not crashed on."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+# A CreationDate is trusted as the publication date only when it is at least this much older
+# than the fetch: a PDF generated on request carries the moment it was served.
+PDF_DATE_MARGIN = timedelta(days=1)
+PDF_DATE = re.compile(
+    r"(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*([Zz+-])?(\d{2})?'?(\d{2})?"
+)
+# Lines at the top or bottom of a page that may be a running header or footer, and the
+# share of pages a line must recur on (numbers ignored, for page numbers) to be one.
+EDGE_LINES = 3
+RUNNING_SHARE = 0.5
+MIN_PAGES_FOR_RUNNING = 3
+DIGITS = re.compile(r"\d+")
+# pdfium marks a hyphen at a line break as U+FFFE; pdftotext keeps it as "-".
+PDFIUM_CHARS = {"\ufffe": "-", "\u00ad": ""}
 
+
+def pdf_datetime(value: str | None) -> datetime | None:
+    """A PDF date string ('D:20120518161807+01'00'') as an aware datetime (UTC when the
+    string names no zone), or None when it is not one."""
+    match = PDF_DATE.match(value.strip()) if value else None
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(g) if g else d for g, d in zip(
+        match.groups()[:6], (0, 1, 1, 0, 0, 0), strict=True))  # fmt: skip
+    zone = UTC
+    if match[7] in ("+", "-") and match[8]:
+        offset = timedelta(hours=int(match[8]), minutes=int(match[9] or 0))
+        zone = timezone(offset if match[7] == "+" else -offset)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = []
-        for page in reader.pages:
-            # Lines inside a page are joined: PDF line breaks are layout, not paragraphs.
-            pages.append(" ".join((page.extract_text() or "").split()))
-        meta = reader.metadata
-        title = (meta.title if meta else None) or None
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def pdf_date(created: datetime | None, fetched_at: datetime) -> tuple[date | None, str | None]:
+    """A PDF's CreationDate as a publication date, and its date_source: `pdf-metadata` when
+    made at least a day before the fetch, else `pdf-metadata-recent` (not trusted)."""
+    published = parse_date(created, fetched_at.date()) if created else None
+    if published is None:
+        return None, None
+    if created <= fetched_at - PDF_DATE_MARGIN:
+        return published, "pdf-metadata"
+    return published, "pdf-metadata-recent"
+
+
+def clean_pdf_line(line: str) -> str:
+    """One line of pdfium's text: its hyphen mark as '-', soft hyphens dropped, and control
+    and private-use characters (some fonts map spaces and bullets there) as spaces."""
+    for mark, replacement in PDFIUM_CHARS.items():
+        line = line.replace(mark, replacement)
+    spaced = "".join(" " if unicodedata.category(ch) in ("Cc", "Co", "Cs") else ch for ch in line)
+    return " ".join(spaced.split())
+
+
+def running_key(line: str) -> str:
+    """What a running header or footer keeps from page to page: its text, numbers aside."""
+    return DIGITS.sub("#", line.lower())
+
+
+def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Pages without their running headers and footers: lines among the first or last few
+    of a page whose text (numbers aside) recurs there on more than half the pages."""
+    if len(pages) < MIN_PAGES_FOR_RUNNING:
+        return pages
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({running_key(lines[i]) for i in edge_indices(len(lines))})
+    running = {key for key, n in seen.items() if n > RUNNING_SHARE * len(pages)}
+    if not running:
+        return pages
+    kept = []
+    for lines in pages:
+        drop = {i for i in edge_indices(len(lines)) if running_key(lines[i]) in running}
+        kept.append([line for i, line in enumerate(lines) if i not in drop])
+    return kept
+
+
+def edge_indices(n_lines: int) -> set[int]:
+    """Positions of the first and last EDGE_LINES lines of a page of `n_lines` lines."""
+    return set(range(min(EDGE_LINES, n_lines))) | set(range(max(0, n_lines - EDGE_LINES), n_lines))
+
+
+def pdf_pages(document: Any) -> list[list[str]]:
+    """The non-empty, cleaned lines of each page of an open pypdfium2 document."""
+    pages = []
+    for page in document:
+        textpage = page.get_textpage()
         try:
-            created = meta.creation_date if meta else None
-        except (ValueError, TypeError):
-            created = None
-    except (PdfReadError, ValueError, TypeError, KeyError, OSError) as exc:
+            raw = textpage.get_text_range()
+        finally:
+            textpage.close()
+            page.close()
+        lines = (clean_pdf_line(line) for line in re.split(r"\r\n|\r|\n", raw))
+        pages.append([line for line in lines if line])
+    return pages
+
+
+def extract_pdf(data: bytes, url: str, fetched_at: datetime | None = None) -> Extracted:
+    """Text layer, title and creation date of a PDF fetched at `fetched_at` (default now); a
+    scan is reported, not crashed on. Runs pdfium in this process: a crawl calls it through
+    spiders.pdf, in a worker process with time and memory limits."""
+    import pypdfium2 as pdfium
+
+    fetched_at = fetched_at or datetime.now(UTC)
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
         return Extracted(None, "", None, None, "pdf-unreadable", f"cannot read PDF: {exc}")
-    text = normalise_text("\n".join(pages))
-    published = parse_date(created) if created else None
-    source = "pdf-metadata" if published else None
+    try:
+        meta = document.get_metadata_dict(skip_empty=True)
+        pages = pdf_pages(document)
+    except pdfium.PdfiumError as exc:
+        return Extracted(None, "", None, None, "pdf-unreadable", f"cannot read PDF: {exc}")
+    finally:
+        document.close()
+    title = clean_title(meta.get("Title") or "") or None
+    published, source = pdf_date(pdf_datetime(meta.get("CreationDate")), fetched_at)
+    # Lines inside a page are joined: PDF line breaks are layout, not paragraphs.
+    text = normalise_text("\n".join(" ".join(lines) for lines in drop_running_lines(pages)))
     if not text:
         return Extracted(
             title,
@@ -255,7 +367,7 @@ def extract_pdf(data: bytes, url: str) -> Extracted:
             published,
             source,
             "pdf-no-text-layer",
-            f"PDF of {len(reader.pages)} page(s) has no text layer (scanned?); not stored",
+            f"PDF of {len(pages)} page(s) has no text layer (scanned?); not stored",
         )
     return Extracted(title, text, published, source)
 

@@ -12,23 +12,26 @@ The `govuk` and `moderngov` platforms are subclasses in their own modules.
 A page whose URL matches one of the source's `documents` patterns (or, with none given,
 any page with main text) becomes a document item; links matching `follow` (default: every
 link on the source's hosts) are followed. Extraction happens here so that binary PDFs never
-travel through the item feed; cleaning and storage happen after the crawl.
+travel through the item feed (PDFs in worker processes, see spiders/pdf.py, so that a slow or
+hostile one stalls no download); cleaning and storage happen after the crawl.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, now_iso
 from spiders.errors import classify_failure
-from spiders.extract import Extracted, content_hash, extract_html, extract_pdf, listing_date
+from spiders.extract import Extracted, content_hash, extract_html, listing_date
 from spiders.listings import read_feed, read_sitemap
+from spiders.pdf import PdfLimits, extract_deferred, shared_pool
 from spiders.urls import canonical_url, host_of
 
 
@@ -130,7 +133,7 @@ class SourceSpider(scrapy.Spider):
             return False
         return not self.follow or any(p.search(url) for p in self.follow)
 
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
         url = canonical_url(response.url)
         yield self.fetch_record(url, response.status, "", None, response)
         if response.status == 304:
@@ -142,7 +145,7 @@ class SourceSpider(scrapy.Spider):
         if is_pdf:
             if self.is_document(url):
                 yield self.item(
-                    url, "pdf", with_listed_date(extract_pdf(response.body, url), response)
+                    url, "pdf", with_listed_date(await self.pdf_text(response), response)
                 )
             return
         if not isinstance(response, TextResponse):
@@ -154,7 +157,16 @@ class SourceSpider(scrapy.Spider):
                 yield self.item(url, "html", extracted)
         # Sitemap and feed crawls take their list as complete unless `follow` says otherwise.
         if self.platform == "site" or self.follow:
-            yield from self.follow_links(response)
+            for request in self.follow_links(response):
+                yield request
+
+    async def pdf_text(self, response: Response) -> Extracted:
+        """The PDF's text from the crawl's worker processes, awaited without blocking."""
+        pool = shared_pool(PdfLimits.from_settings(self.settings))
+        url, fetched_at = canonical_url(response.url), datetime.now(UTC)
+        return await maybe_deferred_to_future(
+            extract_deferred(pool, response.body, url, fetched_at)
+        )
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
         entry_dates: dict = {}
@@ -236,7 +248,15 @@ def header(headers: Any, name: str) -> str | None:
 
 # Dates a page states about itself beat the date beside its link; a PDF's creation date and
 # heuristic guesses do not (a report is often made weeks before the publisher posts it).
-WEAKER_THAN_LISTED = {None, "pdf-metadata", "htmldate", "url", "sitemap-lastmod"}
+WEAKER_THAN_LISTED = {
+    None,
+    "pdf-metadata",
+    "pdf-metadata-recent",
+    "time-element-untied",
+    "htmldate",
+    "url",
+    "sitemap-lastmod",
+}
 STATED_BY_PUBLISHER = ("listing", "feed", "api")
 
 
