@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         con.unregister("ids")
         with timed() as ours:
             for b in batches:
-                write_tables(con, b["tokens"], b["hits"], b["counts"], "bench")
+                write_tables(con, **b, versions="bench")
         con.close()
         parquet = Path(tmp) / "tokens.parquet"
         pq.write_table(pa.concat_tables(b["tokens"] for b in batches), parquet)

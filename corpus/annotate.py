@@ -5,6 +5,11 @@ the next run picks up where this one stopped):
 - `tokenise_pending`: documents never tokenised get tokens, word counts and hits.
 - `rematch`: documents whose hits came from other lexicon versions are matched again from
   their stored tokens, without re-tokenising.
+
+A document that cannot be tokenised is recorded in `crawl_issues` (reason
+`tokenise-failed`) and skipped, so it stops neither this run nor the next. It is tried again
+by the next runs, up to `TOKENISE_ATTEMPTS` times in all (a failure can be passing, such as
+running out of memory), then left alone; deleting its `crawl_issues` rows queues it again.
 """
 
 from __future__ import annotations
@@ -15,14 +20,27 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from corpus.db import transaction
+from corpus.db import transaction, utcnow
 from corpus.lexicons import Lexicon, LexiconMatcher, signature
 from corpus.runs import crash_point
-from corpus.tokenise import Batch, add_hits, build_nlp, doc_from_tokens, tokenise_texts
+from corpus.tokenise import FAILED, Batch, add_hits, build_nlp, doc_from_stored, tokenise_texts
 
 Progress = Callable[[int], None]
 
-PENDING_DOCUMENTS = "SELECT doc_id, text FROM documents WHERE n_tokens IS NULL ORDER BY doc_id"
+TOKENISE_ATTEMPTS = 3
+# Documents to tokenise: not tokenised yet, and not failed TOKENISE_ATTEMPTS times. Each
+# failure is a crawl_issues row whose detail starts "document <doc_id>," (tokenise.py's
+# failure_detail); bind PENDING_PARAMS.
+PENDING = """
+FROM documents d
+WHERE d.n_tokens IS NULL
+  AND (SELECT count(*) FROM crawl_issues i
+       WHERE i.reason = $reason AND i.url = d.url
+         AND starts_with(i.detail, 'document ' || d.doc_id || ',')) < $attempts
+"""
+PENDING_PARAMS = {"reason": FAILED, "attempts": TOKENISE_ATTEMPTS}
+PENDING_DOCUMENTS = "SELECT d.doc_id, d.text" + PENDING + "ORDER BY d.doc_id"
+PENDING_COUNT = "SELECT count(*)" + PENDING
 
 STALE_DOCUMENTS = """
 SELECT doc_id FROM documents
@@ -30,12 +48,15 @@ WHERE n_tokens IS NOT NULL AND lexicon_versions IS DISTINCT FROM ?
 ORDER BY doc_id
 """
 
+# With the text, which says where the whitespace was (see tokenise.doc_from_stored).
 STORED_TOKENS = """
-SELECT t.doc_id, list(t.token ORDER BY t.position) AS tokens,
-       list(t.lemma ORDER BY t.position) AS lemmas,
-       list(t.paragraph ORDER BY t.position) AS paragraphs
-FROM tokens t JOIN batch_ids USING (doc_id)
-GROUP BY t.doc_id
+SELECT s.doc_id, s.tokens, s.lemmas, s.paragraphs, d.text
+FROM (SELECT t.doc_id, list(t.token ORDER BY t.position) AS tokens,
+             list(t.lemma ORDER BY t.position) AS lemmas,
+             list(t.paragraph ORDER BY t.position) AS paragraphs
+      FROM tokens t JOIN batch_ids USING (doc_id)
+      GROUP BY t.doc_id) AS s
+JOIN documents d USING (doc_id)
 """
 
 REMATCHED = """
@@ -56,6 +77,7 @@ class AnnotateResult:
     documents: int = 0
     tokens: int = 0
     hits: int = 0
+    failed: int = 0  # documents that could not be tokenised (see crawl_issues)
 
 
 def record_lexicons(con: duckdb.DuckDBPyConnection, lexicons: Sequence[Lexicon]) -> None:
@@ -72,11 +94,12 @@ def record_lexicons(con: duckdb.DuckDBPyConnection, lexicons: Sequence[Lexicon])
 
 def pending_count(con: duckdb.DuckDBPyConnection) -> int:
     """How many documents still need tokenising."""
-    return con.execute("SELECT count(*) FROM documents WHERE n_tokens IS NULL").fetchone()[0]
+    return con.execute(PENDING_COUNT, PENDING_PARAMS).fetchone()[0]
 
 
 def batch_tables(batch: Batch) -> dict[str, pa.Table]:
-    """A batch as the three tables a write needs: tokens, hits and per-document counts."""
+    """A batch as the tables a write needs: tokens, hits, per-document counts and the
+    documents that failed."""
     tokens = batch.token_table()
     n_tokens: dict[str, int] = {}
     for doc_id in tokens.column("doc_id").to_pylist():
@@ -88,7 +111,12 @@ def batch_tables(batch: Batch) -> dict[str, pa.Table]:
             "n_words": pa.array(list(batch.words.values()), pa.int32()),
         }
     )
-    return {"tokens": tokens, "hits": batch.hit_table(), "counts": counts}
+    return {
+        "tokens": tokens,
+        "hits": batch.hit_table(),
+        "counts": counts,
+        "failures": batch.failure_table(),
+    }
 
 
 # Only documents still untokenised take the rows, so merging a partition twice (a writer
@@ -101,6 +129,14 @@ INSERT_HITS = """
 INSERT INTO term_hits SELECT * FROM batch_hits
 WHERE doc_id IN (SELECT doc_id FROM documents WHERE n_tokens IS NULL)
 """
+# A document that could not be tokenised, as a page without a document: under the source
+# and URL it was first found at.
+INSERT_FAILURES = """
+INSERT INTO crawl_issues
+SELECT d.source, d.url, f.reason, f.detail, $at
+FROM batch_failures f JOIN documents d USING (doc_id)
+WHERE d.n_tokens IS NULL
+"""
 
 
 def write_tables(
@@ -108,18 +144,17 @@ def write_tables(
     tokens: pa.Table,
     hits: pa.Table,
     counts: pa.Table,
+    failures: pa.Table,
     versions: str,
 ) -> None:
-    """Store one batch's tokens, hits and counts in one transaction."""
-    with transaction(con, batch_tokens=tokens, batch_hits=hits, counts=counts):
+    """Store one batch's tokens, hits, counts and failures in one transaction."""
+    with transaction(
+        con, batch_tokens=tokens, batch_hits=hits, counts=counts, batch_failures=failures
+    ):
         con.execute(INSERT_TOKENS)
         con.execute(INSERT_HITS)
+        con.execute(INSERT_FAILURES, {"at": utcnow()})
         con.execute(MARK_TOKENISED, [versions])
-
-
-def _write_batch(con: duckdb.DuckDBPyConnection, batch: Batch, versions: str) -> None:
-    tables = batch_tables(batch)
-    write_tables(con, tables["tokens"], tables["hits"], tables["counts"], versions)
 
 
 def tokenise_pending(
@@ -132,15 +167,17 @@ def tokenise_pending(
     matcher = LexiconMatcher(build_nlp(), lexicons)
     versions = signature(lexicons)
     result = AnnotateResult()
-    rows = con.execute(PENDING_DOCUMENTS).fetchall()
+    rows = con.execute(PENDING_DOCUMENTS, PENDING_PARAMS).fetchall()
     for batch in tokenise_texts(rows, matcher, batch_docs):
-        _write_batch(con, batch, versions)
+        tables = batch_tables(batch)
+        write_tables(con, **tables, versions=versions)
         crash_point("tokenise")  # between batches: those written stay, the rest wait
         result.documents += len(batch.words)
         result.tokens += batch.n_tokens
         result.hits += len(batch.hits["doc_id"])
+        result.failed += len(batch.failures)
         if progress:
-            progress(len(batch.words))
+            progress(len(batch.words) + len(batch.failures))
     return result
 
 
@@ -161,10 +198,9 @@ def rematch(
         con.register("batch_ids", ids)
         rows = con.execute(STORED_TOKENS).fetchall()
         con.unregister("batch_ids")
-        for doc_id, tokens, lemmas, paragraphs in rows:
-            doc = doc_from_tokens(tokens, lemmas)
-            hits = matcher.match(doc, paragraphs)
-            add_hits(batch, doc_id, hits, list(range(len(tokens))))
+        for doc_id, tokens, lemmas, paragraphs, text in rows:
+            doc, positions, doc_paragraphs = doc_from_stored(text, tokens, lemmas, paragraphs)
+            add_hits(batch, doc_id, matcher.match(doc, doc_paragraphs), positions)
         hit_table = batch.hit_table()
         with transaction(con, batch_ids=ids, batch_hits=hit_table):
             con.execute("DELETE FROM term_hits WHERE doc_id IN (SELECT doc_id FROM batch_ids)")

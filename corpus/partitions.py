@@ -7,7 +7,8 @@ The database has one writer, so parallel work goes through files:
    one input and writes its tokens, hits and per-document counts as Parquet beside it;
    it never opens the database;
 3. `merge_partition` (the writer) inserts one partition's files in one transaction,
-   skipping documents already tokenised, so a partition merged twice adds nothing.
+   skipping documents already tokenised, so a partition merged twice adds nothing (a
+   document that failed is recorded in crawl_issues once more, as one more attempt).
 """
 
 from __future__ import annotations
@@ -19,22 +20,22 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.annotate import AnnotateResult, batch_tables, write_tables
+from corpus.annotate import PENDING, PENDING_PARAMS, AnnotateResult, batch_tables, write_tables
 from corpus.lexicons import LexiconMatcher, load_lexicons, signature
-from corpus.tokenise import build_nlp, tokenise_texts
+from corpus.tokenise import FAILURE_SCHEMA, HIT_SCHEMA, TOKEN_SCHEMA, build_nlp, tokenise_texts
 
-PENDING_IDS = "SELECT doc_id FROM documents WHERE n_tokens IS NULL ORDER BY doc_id"
+PENDING_IDS = "SELECT d.doc_id" + PENDING + "ORDER BY d.doc_id"
 PARTITION_INPUT = """
 COPY (SELECT doc_id, text FROM documents JOIN partition_ids USING (doc_id) ORDER BY doc_id)
 TO $path (FORMAT parquet)
 """
-PARTS = ("tokens", "hits", "counts")
+PARTS = ("tokens", "hits", "counts", "failures")
 
 
 def export_pending(con: duckdb.DuckDBPyConnection, folder: Path, rows: int = 2000) -> list[Path]:
     """Write the untokenised documents as Parquet inputs of at most `rows` documents."""
     folder.mkdir(parents=True, exist_ok=True)
-    ids = [row[0] for row in con.execute(PENDING_IDS).fetchall()]
+    ids = [row[0] for row in con.execute(PENDING_IDS, PENDING_PARAMS).fetchall()]
     inputs = []
     for number, start in enumerate(range(0, len(ids), rows)):
         path = folder / f"input-{number:05d}.parquet"
@@ -78,14 +79,13 @@ def tokenise_partition(source: Path, lexicon_paths: Sequence[Path] | None = None
 
 
 def _empty(part: str) -> pa.Table:
-    from corpus.tokenise import HIT_SCHEMA, TOKEN_SCHEMA
-
     schemas = {
         "tokens": TOKEN_SCHEMA,
         "hits": HIT_SCHEMA,
         "counts": pa.schema(
             [("doc_id", pa.string()), ("n_tokens", pa.int32()), ("n_words", pa.int32())]
         ),
+        "failures": FAILURE_SCHEMA,
     }
     return schemas[part].empty_table()
 
@@ -93,17 +93,13 @@ def _empty(part: str) -> pa.Table:
 def merge_partition(
     con: duckdb.DuckDBPyConnection, source: Path, lexicon_paths: Sequence[Path] | None = None
 ) -> AnnotateResult:
-    """Insert one tokenised partition (by its input path) in one transaction."""
+    """Insert one tokenised partition (by its input path) in one transaction; documents
+    that could not be tokenised go to crawl_issues."""
     tables = {part: pq.read_table(output_path(Path(source), part)) for part in PARTS}
-    write_tables(
-        con,
-        tables["tokens"],
-        tables["hits"],
-        tables["counts"],
-        signature(load_lexicons(lexicon_paths)),
-    )
+    write_tables(con, **tables, versions=signature(load_lexicons(lexicon_paths)))
     return AnnotateResult(
         documents=tables["counts"].num_rows,
         tokens=tables["tokens"].num_rows,
         hits=tables["hits"].num_rows,
+        failed=tables["failures"].num_rows,
     )

@@ -4,10 +4,22 @@ The pipeline is `spacy.blank("en")` plus a lookup lemmatiser over the lower-case
 (spaCy's lookup table is case-sensitive, so "Customers" at a sentence start would otherwise
 keep its plural). Nothing is downloaded: the table ships in the spacy-lookups-data package.
 Whitespace tokens are not stored; a line break starts a new paragraph.
+
+A long text is tokenised in pieces of about `PIECE_CHARS` characters, so spaCy's memory
+and its `max_length` are per piece, not per document. spaCy splits text at whitespace before
+anything else, so a piece that ends after a whole run of whitespace gives the tokens a
+single pass would; positions and paragraph numbers carry on from piece to piece. Pieces end
+at a line break where they can (a lexicon match never crosses a paragraph), else at the end
+of a sentence or at a space that no multi-word lexicon term could span, so the hits are
+those of a single pass too. A document that still fails (a run of more than spaCy's
+`max_length` characters without whitespace, say) is reported in `Batch.failures`, not
+raised: one document never stops the others.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +38,15 @@ from spacy.tokens import Doc
 
 from corpus.lexicons import Hit, LexiconMatcher
 
+log = logging.getLogger(__name__)
+
+# Characters per piece: spaCy's work and memory are per piece (a few MB for our blank
+# pipeline), far below its max_length of 1,000,000.
+PIECE_CHARS = 100_000
+# A batch is written once it holds this many tokens (or `batch_docs` documents), so a few
+# long documents do not make one huge batch; a document's tokens stay in one batch.
+BATCH_TOKENS = 2_000_000
+FAILED = "tokenise-failed"
 TOKEN_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
@@ -46,6 +67,9 @@ HIT_SCHEMA = pa.schema(
         ("n_tokens", pa.int32()),
         ("matched", pa.string()),
     ]
+)
+FAILURE_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), ("reason", pa.string()), ("detail", pa.string())]
 )
 
 
@@ -118,6 +142,7 @@ class Batch:
     hits: dict[str, list] = field(default_factory=lambda: {n: [] for n in HIT_SCHEMA.names})
     words: dict[str, int] = field(default_factory=dict)
     n_tokens: int = 0
+    failures: dict[str, str] = field(default_factory=dict)  # doc_id -> why it failed
 
     def token_table(self) -> pa.Table:
         if not self.token_chunks:
@@ -131,6 +156,17 @@ class Batch:
 
     def hit_table(self) -> pa.Table:
         return pa.table(self.hits, schema=HIT_SCHEMA)
+
+    def failure_table(self) -> pa.Table:
+        """The documents that could not be tokenised, with the `crawl_issues` reason."""
+        return pa.table(
+            {
+                "doc_id": list(self.failures),
+                "reason": [FAILED] * len(self.failures),
+                "detail": list(self.failures.values()),
+            },
+            schema=FAILURE_SCHEMA,
+        )
 
 
 @dataclass
@@ -182,8 +218,8 @@ class PendingTokens:
 
 
 def _doc_arrays(doc: Doc, attrs: np.ndarray) -> dict[str, np.ndarray]:
-    """Where each spaCy token is stored (-1 for whitespace) and its paragraph, from the
-    document's ORTH, LEMMA and IS_SPACE columns."""
+    """Where each spaCy token is stored (-1 for whitespace), its paragraph and how many
+    paragraph breaks the doc holds, from the document's ORTH, LEMMA and IS_SPACE columns."""
     space = attrs[:, 2].astype(bool)
     strings = doc.vocab.strings
     has_newline = np.zeros(len(space), dtype=bool)
@@ -192,7 +228,8 @@ def _doc_arrays(doc: Doc, attrs: np.ndarray) -> dict[str, np.ndarray]:
     # A whitespace token holding a line break ends its paragraph: later tokens are in the next.
     paragraphs = np.cumsum(has_newline) - has_newline
     positions = np.where(space, -1, np.cumsum(~space) - 1)
-    return {"space": space, "positions": positions, "paragraphs": paragraphs}
+    breaks = np.array(int(has_newline.sum()))
+    return {"space": space, "positions": positions, "paragraphs": paragraphs, "breaks": breaks}
 
 
 def _strings(strings: StringStore, ids: np.ndarray) -> tuple[pa.Array, list[str], np.ndarray]:
@@ -205,15 +242,139 @@ def _strings(strings: StringStore, ids: np.ndarray) -> tuple[pa.Array, list[str]
     return column, values, index
 
 
-def add_document(
-    pending: PendingTokens, batch: Batch, doc_id: str, doc: Doc, matcher: LexiconMatcher
-) -> None:
-    """Queue one tokenised document's tokens and append its hits to `batch`."""
-    every = doc.to_array([ORTH, LEMMA, IS_SPACE]).reshape(-1, 3)
-    columns = _doc_arrays(doc, every)
-    keep = ~columns["space"]
-    pending.add(doc_id, every[keep, 0], every[keep, 1], columns["paragraphs"][keep])
-    add_hits(batch, doc_id, matcher.match(doc, columns["paragraphs"]), columns["positions"])
+@dataclass
+class DocumentTokens:
+    """One document's tokens (hash ids) and hits, gathered piece by piece. They join a batch
+    only once every piece is done, so a document that fails half-way leaves nothing."""
+
+    doc_id: str
+    orths: list[np.ndarray] = field(default_factory=list)
+    lemmas: list[np.ndarray] = field(default_factory=list)
+    paragraphs: list[np.ndarray] = field(default_factory=list)
+    hits: Batch = field(default_factory=Batch)  # only its hit columns are used
+    n_tokens: int = 0  # tokens stored so far: the position of the next piece's first
+    n_breaks: int = 0  # paragraph breaks so far: the paragraph the next piece starts in
+
+    def add_piece(self, doc: Doc, matcher: LexiconMatcher) -> None:
+        every = doc.to_array([ORTH, LEMMA, IS_SPACE]).reshape(-1, 3)
+        columns = _doc_arrays(doc, every)
+        keep = ~columns["space"]
+        self.orths.append(every[keep, 0])
+        self.lemmas.append(every[keep, 1])
+        self.paragraphs.append(columns["paragraphs"][keep] + self.n_breaks)
+        positions = np.where(keep, columns["positions"] + self.n_tokens, -1)
+        add_hits(self.hits, self.doc_id, matcher.match(doc, columns["paragraphs"]), positions)
+        self.n_tokens += int(keep.sum())
+        self.n_breaks += int(columns["breaks"])
+
+    def move_into(self, pending: PendingTokens, batch: Batch) -> None:
+        pending.add(
+            self.doc_id,
+            np.concatenate(self.orths),
+            np.concatenate(self.lemmas),
+            np.concatenate(self.paragraphs),
+        )
+        for name, values in self.hits.hits.items():
+            batch.hits[name].extend(values)
+
+
+_WHITESPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = frozenset(".!?")
+
+
+class Splitter:
+    """Where a long text is cut into pieces without changing its tokens or hits.
+
+    A cut always falls after a whole run of whitespace (spaCy tokenises the text between
+    runs on its own), preferably a run with a line break. Inside a paragraph longer than a
+    piece, a run of one space is a cut only where the lemmas on either side are not two
+    consecutive words of any lexicon term, so no match can straddle it (any other run of
+    whitespace is a token of its own, which no term contains)."""
+
+    def __init__(self, nlp: Language, matcher: LexiconMatcher, limit: int = PIECE_CHARS):
+        self.nlp = nlp
+        self.limit = max(1, limit)
+        self.joins = lemma_pairs(nlp, matcher)
+
+    def pieces(self, text: str) -> Iterator[str]:
+        """`text` in consecutive pieces, each at most `limit` characters long unless no cut
+        is possible sooner; an empty text is one empty piece."""
+        start = 0
+        while len(text) - start > self.limit:
+            end = self.cut(text, start)
+            yield text[start:end]
+            start = end
+        if start < len(text) or not text:
+            yield text[start:]
+
+    def cut(self, text: str, start: int) -> int:
+        """Where the piece that begins at `start` ends."""
+        stop = start + self.limit
+        newline = text.rfind("\n", start, stop)
+        if newline >= start:
+            return _run_end(text, newline)
+        runs = list(_WHITESPACE.finditer(text, start, stop))
+        sentence_ends = [
+            m for m in runs if m.start() > start and text[m.start() - 1] in _SENTENCE_END
+        ]
+        for run in [*reversed(sentence_ends), *reversed(runs)]:
+            if self.safe(text, run.start()):
+                return _run_end(text, run.start())
+        # No safe cut within the limit: the first one after it makes a longer piece, up to
+        # spaCy's max_length (beyond that the piece would fail whatever we did).
+        for run in _WHITESPACE.finditer(text, stop, start + self.nlp.max_length + 1):
+            if run.start() > stop or not text[stop - 1].isspace():  # not the run just tried
+                if self.safe(text, run.start()):
+                    return _run_end(text, run.start())
+        return len(text)
+
+    def safe(self, text: str, run_start: int) -> bool:
+        """Whether no lexicon match can span the whitespace run starting at `run_start`."""
+        run_end = _run_end(text, run_start)
+        if text[run_start:run_end] != " " or run_start == 0 or run_end == len(text):
+            return True
+        left = run_start
+        while left > 0 and not text[left - 1].isspace():
+            left -= 1
+        before = self.nlp(text[left:run_start])
+        after = self.nlp(_WORD.match(text, run_end).group())
+        return (before[-1].lemma_, after[0].lemma_) not in self.joins
+
+
+def _run_end(text: str, position: int) -> int:
+    """The end of the run of whitespace that `position` is in."""
+    found = _WHITESPACE.match(text, position)
+    return found.end() if found else position
+
+
+def lemma_pairs(nlp: Language, matcher: LexiconMatcher) -> frozenset[tuple[str, str]]:
+    """Every two consecutive lemmas of a multi-word lexicon term or variant, as the matcher
+    sees them (the patterns go through the same pipeline)."""
+    pairs: set[tuple[str, str]] = set()
+    for lexicon in matcher.lexicons:
+        for term in lexicon.terms:
+            for doc in nlp.pipe([term.term, *term.variants]):
+                lemmas = [token.lemma_ for token in doc]
+                pairs.update(zip(lemmas, lemmas[1:], strict=False))
+    return frozenset(pairs)
+
+
+def failure_detail(doc_id: str, text: str, error: Exception) -> str:
+    """One line for `crawl_issues.detail`; it starts with `document <doc_id>,`, which is how
+    later runs find a document's earlier failures."""
+    message = (str(error).strip().splitlines() or [""])[0][:300]
+    return f"document {doc_id}, {len(text):,} characters: {type(error).__name__}: {message}"
+
+
+def tokenise_document(
+    splitter: Splitter, matcher: LexiconMatcher, doc_id: str, text: str
+) -> DocumentTokens:
+    """One document's tokens and hits, tokenised piece by piece."""
+    staged = DocumentTokens(doc_id)
+    for piece in splitter.pieces(text):
+        staged.add_piece(splitter.nlp(piece), matcher)
+    return staged
 
 
 def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence[int]) -> None:
@@ -231,24 +392,92 @@ def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence
 
 
 def tokenise_texts(
-    items: Iterable[tuple[str, str]], matcher: LexiconMatcher, batch_docs: int = 200
+    items: Iterable[tuple[str, str]],
+    matcher: LexiconMatcher,
+    batch_docs: int = 200,
+    piece_chars: int = PIECE_CHARS,
+    batch_tokens: int = BATCH_TOKENS,
 ) -> Iterator[Batch]:
-    """Tokenise (doc_id, text) pairs, yielding a Batch every `batch_docs` documents."""
+    """Tokenise (doc_id, text) pairs, yielding a Batch every `batch_docs` documents, or
+    sooner once it holds `batch_tokens` tokens. A document that cannot be tokenised is
+    left out of the batch's tokens and named in its `failures`."""
     nlp = build_nlp()
-    items = iter(items)
-    while True:
-        chunk = [item for _, item in zip(range(batch_docs), items, strict=False)]
-        if not chunk:
-            return
-        batch, pending = Batch(), PendingTokens()
-        docs = nlp.pipe((text for _, text in chunk), batch_size=64)
-        for (doc_id, _), doc in zip(chunk, docs, strict=True):
-            add_document(pending, batch, doc_id, doc, matcher)
+    splitter = Splitter(nlp, matcher, piece_chars)
+    batch, pending, documents, tokens = Batch(), PendingTokens(), 0, 0
+    for doc_id, text in items:
+        try:
+            staged = tokenise_document(splitter, matcher, doc_id, text)
+        except Exception as error:  # noqa: BLE001 - any failure is this document's alone
+            batch.failures[doc_id] = failure_detail(doc_id, text, error)
+            log.warning("not tokenised: %s", batch.failures[doc_id])
+        else:
+            staged.move_into(pending, batch)
+            tokens += staged.n_tokens
+        documents += 1
+        if documents == batch_docs or tokens >= batch_tokens:
+            pending.move_into(batch, nlp.vocab.strings)
+            yield batch
+            batch, pending, documents, tokens = Batch(), PendingTokens(), 0, 0
+    if documents:
         pending.move_into(batch, nlp.vocab.strings)
         yield batch
 
 
+# Whether each code point is whitespace to Python and so to spaCy's tokenizer (both use
+# str.isspace); every such character is below U+3001.
+_IS_SPACE = np.zeros(0x110000, dtype=bool)
+_IS_SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True
+
+
 def doc_from_tokens(tokens: Sequence[str], lemmas: Sequence[str]) -> Doc:
-    """Rebuild a spaCy Doc from stored tokens, to re-match lexicons without re-tokenising."""
+    """A spaCy Doc of stored tokens, a space after each (when the text is not at hand)."""
     nlp = build_nlp()
     return Doc(nlp.vocab, words=list(tokens), lemmas=list(lemmas))
+
+
+def doc_from_stored(
+    text: str, tokens: Sequence[str], lemmas: Sequence[str], paragraphs: Sequence[int]
+) -> tuple[Doc, np.ndarray, np.ndarray]:
+    """Rebuild the Doc that tokenising `text` made, from its stored tokens, to re-match
+    lexicons without tokenising again. Whitespace is not stored, but the tokens are the
+    text's other characters in order, so the text says which tokens a space followed
+    (`matched` keeps the text as written: "Co-production", not "Co - production") and where
+    a whitespace token stood (a double space, a tab), which no match may span.
+
+    Returns the Doc, each of its tokens' stored position (-1 for whitespace) and paragraph."""
+    n = len(tokens)
+    stored = np.arange(n)
+    if n == 0 or "".join(tokens) != "".join(text.split()):
+        log.warning("stored tokens do not spell their text; matching them space-separated")
+        return doc_from_tokens(tokens, lemmas), stored, np.asarray(paragraphs)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    solid = np.flatnonzero(~_IS_SPACE[codes])  # where each non-whitespace character is
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    ends = np.cumsum(lengths)
+    first, after = solid[ends - lengths], solid[ends - 1] + 1  # each token's text[first:after]
+    gap = first[1:] - after[:-1]
+    spaces = np.zeros(n, dtype=bool)
+    spaces[:-1] = (gap > 0) & (codes[np.minimum(after[:-1], len(codes) - 1)] == ord(" "))
+    # What whitespace is left after the one space a token may carry is a token of its own.
+    inserts = np.flatnonzero(gap > spaces[:-1])
+    where = stored + np.searchsorted(inserts, stored)  # each stored token in the rebuilt Doc
+    gaps = [text[after[i] + spaces[i] : first[i + 1]] for i in inserts.tolist()]
+    size = n + len(inserts)
+    words, lemma_column = np.empty(size, dtype=object), np.empty(size, dtype=object)
+    words[where], lemma_column[where] = list(tokens), list(lemmas)
+    blanks = where[inserts] + 1
+    words[blanks], lemma_column[blanks] = gaps, gaps
+    all_spaces = np.zeros(size, dtype=bool)
+    all_spaces[where] = spaces
+    positions = np.full(size, -1)
+    positions[where] = stored
+    all_paragraphs = np.empty(size, dtype=np.int64)
+    all_paragraphs[where] = paragraphs
+    all_paragraphs[blanks] = all_paragraphs[where[inserts]]
+    doc = Doc(
+        build_nlp().vocab,
+        words=words.tolist(),
+        spaces=all_spaces.tolist(),
+        lemmas=lemma_column.tolist(),
+    )
+    return doc, positions, all_paragraphs

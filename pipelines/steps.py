@@ -182,11 +182,23 @@ def tokenise(
         rematched.documents,
         signature(lexicons),
     )
+    report_failures(new)
     return {
         "tokenised": asdict(new),
         "rematched": asdict(rematched),
         "lexicons": signature(lexicons),
     }
+
+
+def report_failures(result: annotate.AnnotateResult) -> None:
+    """Say how many documents could not be tokenised: the run goes on without them."""
+    if result.failed:
+        log.warning(
+            "%d document(s) could not be tokenised and were skipped (see crawl_issues, "
+            "reason 'tokenise-failed'; each is tried in at most %d runs)",
+            result.failed,
+            annotate.TOKENISE_ATTEMPTS,
+        )
 
 
 def partition_dir(db: Path) -> Path:
@@ -226,6 +238,7 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
                 total.documents += done.documents
                 total.tokens += done.tokens
                 total.hits += done.hits
+                total.failed += done.failed
             rematched = annotate.rematch(con, lexicons)
             detail.update(tokenised=asdict(total), rematched=asdict(rematched))
     finally:
@@ -239,6 +252,7 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
         total.hits,
         rematched.documents,
     )
+    report_failures(total)
     return {
         "tokenised": asdict(total),
         "rematched": asdict(rematched),

@@ -1,14 +1,23 @@
-"""Tokenising and counting, stated as properties over generated texts."""
+"""Tokenising and counting, stated as properties over generated texts; long texts are
+tokenised in pieces that give what one pass would."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.lexicons import LexiconMatcher, load_lexicons
-from corpus.tokenise import build_nlp, tokenise_texts
+from corpus.tokenise import (
+    HIT_SCHEMA,
+    PIECE_CHARS,
+    TOKEN_SCHEMA,
+    Splitter,
+    build_nlp,
+    tokenise_texts,
+)
 from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
 
 MATCHER = LexiconMatcher(build_nlp(), load_lexicons())
@@ -87,3 +96,88 @@ def test_a_batch_of_documents_equals_each_document_alone(texts):
         for column in ("position", "token", "lemma", "is_word", "paragraph"):
             assert [together[column][i] for i in mine] == alone.tokens[column]
         assert batch.words[doc_id] == alone.words["d"]
+
+
+# Separators as real documents have them: a space, runs of spaces, tabs, no-break spaces,
+# line breaks alone and beside spaces.
+gaps = st.sampled_from([" ", " ", " ", "  ", "\t", "\u00a0", " \n", "\n", "\n\n", "\n ", " \n\t "])
+long_texts = st.lists(
+    st.tuples(st.one_of(sentences.map(lambda s: s[0]), st.text(max_size=20)), gaps),
+    min_size=1,
+    max_size=40,
+).map(lambda parts: "".join(s + gap for s, gap in parts))
+
+
+def columns(batches) -> tuple:
+    """Everything tokenising produces for a run of batches, for comparison."""
+    tokens = {name: [] for name in TOKEN_SCHEMA.names}
+    hits = {name: [] for name in HIT_SCHEMA.names}
+    words, failures = {}, {}
+    for batch in batches:
+        for name, values in batch.tokens.items():
+            tokens[name] += values
+        for name, values in batch.hits.items():
+            hits[name] += values
+        words.update(batch.words)
+        failures.update(batch.failures)
+    return tokens, hits, words, failures
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(long_texts, min_size=1, max_size=3), st.integers(1, 200))
+def test_tokenising_in_small_pieces_gives_what_one_pass_gives(texts, piece_chars):
+    items = [(f"d{i}", text) for i, text in enumerate(texts)]
+    whole = columns(tokenise_texts(items, MATCHER, piece_chars=10**7))
+    assert columns(tokenise_texts(items, MATCHER, piece_chars=piece_chars)) == whole
+
+
+def test_a_multi_word_term_across_a_piece_limit_is_still_one_hit():
+    # "customer journey" ends exactly where a piece of 30 characters would, in one
+    # paragraph: the piece is cut elsewhere, and the journey is not counted as a customer.
+    text = "The plan maps the customer journey and the unit cost of each step."
+    assert text.index("journey") < 30 < text.index("unit cost") + len("unit cost")
+    pieces = list(Splitter(build_nlp(), MATCHER, 30).pieces(text))
+    assert "".join(pieces) == text and len(pieces) > 1
+    assert not any(p.endswith("customer ") for p in pieces)
+    got = columns(tokenise_texts([("d", text)], MATCHER, piece_chars=30))
+    assert got == columns(tokenise_texts([("d", text)], MATCHER, piece_chars=10**7))
+    assert got[1]["term"] == ["customer journey", "unit cost"]
+
+
+def generated_document(n_chars: int, seed: int = 0) -> str:
+    """A long document written from the sample site's sentences: paragraphs of a few
+    sentences, and every tenth paragraph one giant one with no line break at all."""
+    rng = random.Random(seed)
+    phrases = [s for s in FILLER] + [
+        frame.replace("{x}", form).replace("{X}", form[0].upper() + form[1:])
+        for (_, _, form) in PLANTED
+        for frame in FRAMES[:2]
+    ]
+    paragraphs, size = [], 0
+    while size < n_chars:
+        count = 2000 if len(paragraphs) % 10 == 9 else rng.randint(1, 8)
+        paragraph = " ".join(rng.choice(phrases) for _ in range(count))
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 1
+    return "\n".join(paragraphs)[:n_chars]
+
+
+def test_a_three_million_character_document_is_tokenised_in_bounded_pieces():
+    text = generated_document(3_000_000)
+    assert len(text) > build_nlp().max_length  # one pass would raise spaCy's E088
+    pieces = list(Splitter(build_nlp(), MATCHER).pieces(text))
+    assert "".join(pieces) == text
+    assert max(len(p) for p in pieces) <= PIECE_CHARS
+    (batch,) = tokenise_texts([("big", text)], MATCHER)
+    assert batch.failures == {}
+    # The same as tokenising its paragraphs one by one (each small enough for one pass),
+    # with positions and paragraph numbers running on across them.
+    paragraphs = text.split("\n")
+    alone = columns(tokenise_texts([(f"p{i}", p) for i, p in enumerate(paragraphs)], MATCHER))
+    tokens = batch.token_table()
+    assert tokens.column("position").to_pylist() == list(range(tokens.num_rows))
+    assert tokens.column("token").to_pylist() == alone[0]["token"]
+    assert tokens.column("paragraph").to_pylist() == [int(d[1:]) for d in alone[0]["doc_id"]]
+    assert batch.words["big"] == sum(alone[2].values())
+    assert batch.hits["term"] == alone[1]["term"]
+    assert max(tokens.column("paragraph").to_pylist()) == len(paragraphs) - 1
