@@ -18,7 +18,17 @@ import duckdb
 import pyarrow as pa
 
 from corpus.db import transaction, utcnow
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_DUE, item_schema
+from corpus.items import (
+    DOCUMENT,
+    FETCH,
+    FIELDS,
+    ISSUE,
+    LIMIT_ERRORS,
+    NOT_DUE,
+    NOT_FETCHED,
+    TRUNCATING,
+    item_schema,
+)
 from corpus.runs import crash_point
 
 
@@ -38,6 +48,7 @@ class IngestResult:
     failed_fetches: int = 0
     not_modified: int = 0
     not_due: int = 0
+    not_fetched: int = 0  # URLs left because of a limit (crawl_runs.not_fetched)
     run_id: str = ""
 
 
@@ -97,20 +108,39 @@ SELECT ?, source, url, status, coalesce(error, ''), detail, content_type, n_byte
 FROM incoming WHERE item = 'fetch'
 """
 
-# Per source, before the documents are inserted: how many of its texts are new.
+# Per source, before the documents are inserted: how many of its texts are new. $1 is the
+# run id; $2 the fetch error codes that are limits, not failures (corpus.items.LIMIT_ERRORS),
+# counted in not_fetched with the not-fetched items; $3 the reasons that truncate a crawl.
+# A not-fetched URL that the crawl fetched after all (a nearer page linked it) is not counted.
 INSERT_CRAWL_RUNS = """
-INSERT INTO crawl_runs
+INSERT INTO crawl_runs (run_id, source, started_at, finished_at, pages_fetched,
+    pages_not_modified, pages_failed, failures, new_documents, duplicate_documents, issues,
+    pages_not_due, not_fetched, truncated)
 WITH fetches AS (
     SELECT source, count(*) FILTER (WHERE coalesce(error, '') = '' AND status <> 304) AS ok,
            count(*) FILTER (WHERE status = 304) AS not_modified,
-           count(*) FILTER (WHERE coalesce(error, '') <> '') AS failed,
+           count(*) FILTER (WHERE coalesce(error, '') <> '' AND NOT list_contains($2, error))
+               AS failed,
            min(CAST(fetched_at AS TIMESTAMP)) AS started,
            max(CAST(fetched_at AS TIMESTAMP)) AS finished
     FROM incoming WHERE item = 'fetch' GROUP BY source
 ), failures AS (
     SELECT source, map_from_entries(list({'k': error, 'v': n} ORDER BY error)) AS failures
     FROM (SELECT source, error, count(*)::INTEGER AS n FROM incoming
-          WHERE item = 'fetch' AND coalesce(error, '') <> '' GROUP BY ALL)
+          WHERE item = 'fetch' AND coalesce(error, '') <> '' AND NOT list_contains($2, error)
+          GROUP BY ALL)
+    GROUP BY source
+), left_urls AS (
+    SELECT source, error AS reason, url FROM incoming
+    WHERE item = 'fetch' AND list_contains($2, error)
+    UNION
+    SELECT source, reason, url FROM incoming i
+    WHERE item = 'not-fetched' AND NOT EXISTS (
+        SELECT 1 FROM incoming f WHERE f.item = 'fetch' AND f.source = i.source AND f.url = i.url)
+), not_fetched AS (
+    SELECT source, map_from_entries(list({'k': reason, 'v': n} ORDER BY reason)) AS not_fetched,
+           bool_or(list_contains($3, reason)) AS truncated
+    FROM (SELECT source, reason, count(*)::INTEGER AS n FROM left_urls GROUP BY ALL)
     GROUP BY source
 ), docs AS (
     SELECT source,
@@ -122,24 +152,34 @@ WITH fetches AS (
     SELECT source, count(*) AS n FROM staged
     WHERE content_sha256 NOT IN (SELECT content_sha256 FROM documents) GROUP BY source
 )
-SELECT ?, s.source, f.started, f.finished, coalesce(f.ok, 0), coalesce(f.not_modified, 0),
+SELECT $1, s.source, f.started, f.finished, coalesce(f.ok, 0), coalesce(f.not_modified, 0),
        coalesce(f.failed, 0),
        fl.failures, coalesce(n.n, 0), coalesce(d.found, 0) - coalesce(n.n, 0),
-       coalesce(d.issues, 0), coalesce(d.not_due, 0)
+       coalesce(d.issues, 0), coalesce(d.not_due, 0),
+       coalesce(nf.not_fetched, MAP {}), coalesce(nf.truncated, false)
 FROM (SELECT DISTINCT source FROM incoming) s
 LEFT JOIN fetches f USING (source)
 LEFT JOIN failures fl USING (source)
+LEFT JOIN not_fetched nf USING (source)
 LEFT JOIN docs d USING (source)
 LEFT JOIN new_texts n USING (source)
 """
 
+# Failed fetches as crawl_runs.pages_failed counts them: limits ($1) are not failures.
 COUNT_ITEMS = """
 SELECT count(*) FILTER (WHERE item = 'issue'),
        count(*) FILTER (WHERE item = 'fetch'),
-       count(*) FILTER (WHERE item = 'fetch' AND coalesce(error, '') <> ''),
+       count(*) FILTER (WHERE item = 'fetch' AND coalesce(error, '') <> ''
+                        AND NOT list_contains($1, error)),
        count(*) FILTER (WHERE item = 'fetch' AND status = 304),
-       count(*) FILTER (WHERE item = 'not-due')
+       count(*) FILTER (WHERE item = 'not-due'),
+       count(*) FILTER (WHERE item = 'not-fetched')
 FROM incoming
+"""
+
+COUNT_NOT_FETCHED = """
+SELECT coalesce(sum(list_sum(map_values(not_fetched))), 0)::INTEGER FROM crawl_runs
+WHERE run_id = ?
 """
 
 # A 304 says the URL still serves the text stored for it (again, if it was gone before).
@@ -179,7 +219,7 @@ FROM incoming WHERE item = 'issue'
 """
 
 
-ITEM_KINDS = (DOCUMENT, ISSUE, FETCH, NOT_DUE)
+ITEM_KINDS = (DOCUMENT, ISSUE, FETCH, NOT_DUE, NOT_FETCHED)
 
 
 def read_items(path: Path, truncated_tail_ok: bool = False) -> Iterator[dict]:
@@ -244,7 +284,7 @@ def ingest_files(
                 UPSERT_SOURCE, [source["name"], source["kind"], list(source["start_urls"]), now]
             )
         con.execute(STAGE_DOCUMENTS)
-        con.execute(INSERT_CRAWL_RUNS, [run_id])
+        con.execute(INSERT_CRAWL_RUNS, [run_id, list(LIMIT_ERRORS), list(TRUNCATING)])
         con.execute(INSERT_FETCHES, [run_id])
         before = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         con.execute(INSERT_NEW_DOCUMENTS)
@@ -254,12 +294,13 @@ def ingest_files(
         con.execute(INSERT_ISSUES)
         con.execute(TOUCH_NOT_MODIFIED)
         con.execute(MARK_GONE)
-        counts = con.execute(COUNT_ITEMS).fetchone()
+        counts = con.execute(COUNT_ITEMS, [list(LIMIT_ERRORS)]).fetchone()
+        result.not_fetched = con.execute(COUNT_NOT_FETCHED, [run_id]).fetchone()[0]
         crash_point("ingest")  # inside the transaction: nothing of it may survive
-        result.issues, result.fetches, result.failed_fetches, not_modified, not_due = counts
+        result.issues, result.fetches, result.failed_fetches, not_modified, not_due = counts[:5]
     result.new_documents = after - before
     result.not_modified, result.not_due = not_modified, not_due
-    documents = result.items - result.fetches - result.issues - result.not_due
+    documents = result.items - result.fetches - result.issues - result.not_due - counts[5]
     result.duplicate_items = documents - result.new_documents
     return result
 

@@ -14,15 +14,27 @@ if TYPE_CHECKING:
 
 # Item kinds: a document with text, an issue (a page that gave no document), a fetch
 # (one per request: what the server answered, or why there was no answer), and not-due (a
-# stored document's URL left unasked because it was checked within `revisit_after`).
+# stored document's URL left unasked because it was checked within `revisit_after`), and
+# not-fetched (a link the crawl found and did not request because of a limit; `reason`).
 DOCUMENT = "document"
 ISSUE = "issue"
 FETCH = "fetch"
 NOT_DUE = "not-due"
+NOT_FETCHED = "not-fetched"
+
+# Why a URL was not fetched, as counted in crawl_runs.not_fetched. The crawl's limits cut a
+# crawl short (it is `truncated`): more pages than max_pages, more hops along ordinary links
+# than LINK_DEPTH_LIMIT, a URL longer than URLLENGTH_LIMIT, a body over DOWNLOAD_MAXSIZE.
+# The source's scope leaves the rest: links to other hosts, paths robots.txt disallows.
+TRUNCATING = ("max-pages", "depth", "url-too-long", "too-large")
+OUT_OF_SCOPE = ("offsite", "robots-disallowed")
+# Of these, the ones a request was made for (or refused inside Scrapy) and so are fetch items
+# with that error code; the others are not-fetched items, with no fetch.
+LIMIT_ERRORS = ("too-large", "offsite", "robots-disallowed")
 
 # Field name and Arrow type of every item, in order.
 ITEM_FIELDS = (
-    ("item", "string"),  # "document", "issue", "fetch" or "not-due"
+    ("item", "string"),  # "document", "issue", "fetch", "not-due" or "not-fetched"
     ("source", "string"),  # source name from the sources file
     ("url", "string"),  # canonical URL of the response (not-due: of the document)
     ("title", "string"),
@@ -32,7 +44,7 @@ ITEM_FIELDS = (
     ("content_type", "string"),  # "html" or "pdf"
     ("content_sha256", "string"),  # sha256 of text, hex
     ("fetched_at", "string"),  # ISO timestamp, UTC
-    ("reason", "string"),  # issues only: short code
+    ("reason", "string"),  # issues and not-fetched only: short code
     ("detail", "string"),  # issues only: explanation
     ("status", "int32"),  # fetches only: HTTP status, null when no response
     ("error", "string"),  # fetches only: short failure code, "" on success

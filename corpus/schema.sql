@@ -182,7 +182,7 @@ COMMENT ON COLUMN fetch_log.run_id IS 'The crawl run (crawl_runs.run_id).';
 COMMENT ON COLUMN fetch_log.source IS 'Source whose crawl made the request.';
 COMMENT ON COLUMN fetch_log.url IS 'Canonical URL requested.';
 COMMENT ON COLUMN fetch_log.status IS 'HTTP status of the response; NULL when there was none (timeout, refused, robots.txt).';
-COMMENT ON COLUMN fetch_log.error IS 'Empty on success; else a short code: http-404, robots-disallowed, timeout, dns, connection-refused, too-large, ...';
+COMMENT ON COLUMN fetch_log.error IS 'Empty on success; else a short code. Failures: http-404, timeout, dns, connection-refused, connection-lost, redirect-loop, ... (crawl_runs.failures). Limits, not failures: robots-disallowed, offsite (a redirect to another host), too-large (a body over DOWNLOAD_MAXSIZE) (crawl_runs.not_fetched).';
 COMMENT ON COLUMN fetch_log.detail IS 'The failure as the crawler reported it; NULL on success.';
 COMMENT ON COLUMN fetch_log.content_type IS 'Content-Type header of the response.';
 COMMENT ON COLUMN fetch_log.n_bytes IS 'Size of the response body in bytes.';
@@ -212,8 +212,8 @@ COMMENT ON COLUMN crawl_runs.started_at IS 'First answer received (UTC).';
 COMMENT ON COLUMN crawl_runs.finished_at IS 'Last answer received (UTC).';
 COMMENT ON COLUMN crawl_runs.pages_fetched IS 'Requests answered with a body (2xx).';
 COMMENT ON COLUMN crawl_runs.pages_not_modified IS 'Conditional requests answered 304 Not Modified: no download, no re-extraction.';
-COMMENT ON COLUMN crawl_runs.pages_failed IS 'Requests that failed (see failures and fetch_log).';
-COMMENT ON COLUMN crawl_runs.failures IS 'Failed requests counted by error code, e.g. {http-404: 2}.';
+COMMENT ON COLUMN crawl_runs.pages_failed IS 'Requests that failed because of the site or the network (see failures and fetch_log); a limit of the crawl is not a failure (not_fetched). Each fetch_log row is counted once: fetched, not modified, failed, or in not_fetched.';
+COMMENT ON COLUMN crawl_runs.failures IS 'Failed requests counted by error code, e.g. {http-404: 2}; NULL when none.';
 COMMENT ON COLUMN crawl_runs.new_documents IS 'Documents whose text was not stored before.';
 COMMENT ON COLUMN crawl_runs.duplicate_documents IS 'Documents found whose text was already stored (same text, any URL).';
 COMMENT ON COLUMN crawl_runs.issues IS 'Pages that yielded no document (see crawl_issues).';
@@ -235,6 +235,8 @@ COMMENT ON COLUMN runs.finished_at IS 'End time (UTC); NULL if the step did not 
 COMMENT ON COLUMN runs.status IS 'running, completed, failed, or interrupted (killed part-way: the next step found it still running).';
 COMMENT ON COLUMN runs.detail IS 'What the step did, as JSON (counts).';
 
+    not_fetched         MAP(VARCHAR, INTEGER),
+    truncated           BOOLEAN,
 -- Researcher-facing views ---------------------------------------------------------------
 
 -- url_validators: what the next crawl sends with a conditional request for each URL that
@@ -250,6 +252,8 @@ COMMENT ON VIEW url_validators IS 'Latest ETag / Last-Modified of every URL that
 
 -- document_sources: which publishers serve each text now, one row per document and
 -- source with a URL of that source that is not gone. A text two publishers carry (a joint
+COMMENT ON COLUMN crawl_runs.not_fetched IS 'Distinct URLs the crawl did not fetch because of a limit, by reason (schema version 4): max-pages (found after max_pages requests), depth (more ordinary links from a start URL than LINK_DEPTH_LIMIT; pagination adds none), url-too-long (over URLLENGTH_LIMIT), too-large (body over DOWNLOAD_MAXSIZE), offsite (a link, list entry or redirect to a host not the source''s), robots-disallowed (robots.txt). too-large, offsite redirects and robots-disallowed have a fetch_log row with that error; the others were never requested and have none. A URL is counted once, and not at all if the crawl fetched it after all. Empty when nothing was left; for runs before version 4, only the robots-disallowed, offsite and too-large then counted in failures.';
+COMMENT ON COLUMN crawl_runs.truncated IS 'True when a limit cut the crawl short: not_fetched has max-pages, depth, url-too-long or too-large (offsite and robots-disallowed are the source''s scope, not truncation). NULL for runs before schema version 4 that had no too-large: their depth and page limits were not recorded.';
 -- statement, a shared press release) has a row for each: it is each one's own document.
 CREATE OR REPLACE VIEW document_sources AS
 SELECT u.doc_id, u.source, s.kind AS source_kind, min(u.url) AS url, count(*) AS n_urls

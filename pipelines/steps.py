@@ -28,6 +28,7 @@ from pipelines.settings import PARSER, SITE_URL
 from pipelines.sources import SOURCE_NAME
 from spiders.launch import run_crawl
 
+from pipelines.status import describe_not_fetched
 log = logging.getLogger("marketspeak")
 
 
@@ -136,7 +137,8 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
     for folder in {Path(f).parent for f in item_files}:
         (folder / PENDING).unlink(missing_ok=True)
     log.info(
-        "ingested %d fetch(es), %d not modified, %d not due, %d failed (see fetch_log); "
+        "ingested %d fetch(es), %d not modified, %d not due, %d failed (see fetch_log), "
+        "%d URL(s) not fetched because of a limit (see crawl_runs.not_fetched); "
         "%d new document(s), %d already stored, %d page(s) without a document (see crawl_issues)",
         result.fetches,
         result.not_modified,
@@ -144,6 +146,7 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
         result.failed_fetches,
         result.new_documents,
         result.duplicate_items,
+        result.not_fetched,
         result.issues,
     )
     return asdict(result)
@@ -301,7 +304,7 @@ SOURCE_SUMMARY = """
 SELECT s.name,
        coalesce(r.pages_fetched, 0), coalesce(r.pages_not_modified, 0),
        coalesce(r.pages_not_due, 0), coalesce(r.pages_failed, 0), coalesce(r.new_documents, 0),
-       (SELECT count(*) FROM current_documents d WHERE d.source = s.name)
+       (SELECT count(*) FROM current_documents d WHERE d.source = s.name), r.not_fetched
 FROM sources s LEFT JOIN crawl_runs r ON r.source = s.name AND r.run_id = ?
 WHERE list_contains(?, s.name)
 ORDER BY s.name
@@ -309,11 +312,12 @@ ORDER BY s.name
 
 
 def source_summary(db: Path, run_id: str, outcome: dict[str, str]) -> list[str]:
-    """One line per source: what this run did with it."""
+    """One line per source: what this run did with it, and what it left because of a limit
+    ("truncated: 51 links beyond max_pages")."""
     with reading(db) as con:
         rows = con.execute(SOURCE_SUMMARY, [run_id, list(outcome)]).fetchall()
     lines = []
-    for name, fetched, unchanged, not_due, failed, new, stored in rows:
+    for name, fetched, unchanged, not_due, failed, new, stored, not_fetched in rows:
         skipped = f", {not_due} not due (revisit_after)" if not_due else ""
         lines.append(
             f"{name}: {outcome[name]}; {fetched} fetched, {unchanged} unchanged (304){skipped}, "
@@ -336,3 +340,5 @@ def publish(db: Path, out: Path, period: str = "year") -> list[Path]:
         )
     log.info("published %d file(s); open %s", len(files), Path(out) / "index.html")
     return files
+        limits = describe_not_fetched(not_fetched)
+            + (f"; {limits}" if limits else "")

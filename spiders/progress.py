@@ -1,6 +1,7 @@
 """Show how a running crawl is going, read from the item files the crawl process writes.
 
-On a terminal: a live rich table, one row per source (pages fetched, failed, documents).
+On a terminal: a live rich table, one row per source (pages fetched, failed, left because
+of a limit, documents).
 Elsewhere (a scheduler, CI): one plain log line per source every `interval` seconds, and a
 final line each.
 """
@@ -17,6 +18,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from corpus.items import LIMIT_ERRORS
+
 log = logging.getLogger("marketspeak")
 
 
@@ -26,8 +29,13 @@ class SourceCounts:
 
     pages: int = 0
     failed: int = 0
+    not_fetched: int = 0  # a limit: as crawl_runs.not_fetched, before de-duplication
     documents: int = 0
     issues: int = 0
+
+
+# A fetch whose error is a limit, not a failure, in the form the feed writes it.
+LIMIT_MARKS = tuple(f'"error": "{code}"'.encode() for code in LIMIT_ERRORS)
 
 
 class ItemTail:
@@ -52,7 +60,12 @@ class ItemTail:
                 # Cheap substring tests: the feed writes these keys in this exact form.
                 if b'"item": "fetch"' in line:
                     counts.pages += 1
-                    counts.failed += b'"error": ""' not in line
+                    if any(mark in line for mark in LIMIT_MARKS):
+                        counts.not_fetched += 1
+                    else:
+                        counts.failed += b'"error": ""' not in line
+                elif b'"item": "not-fetched"' in line:
+                    counts.not_fetched += 1
                 elif b'"item": "document"' in line:
                     counts.documents += 1
                 elif b'"item": "issue"' in line:
@@ -76,10 +89,11 @@ class CrawlProgress:
 
     def table(self) -> Table:
         table = Table(title="crawling")
-        for column in ("source", "pages", "failed", "documents", "no text"):
+        for column in ("source", "pages", "failed", "not fetched", "documents", "no text"):
             table.add_column(column, justify="left" if column == "source" else "right")
         for name, c in self.tail.counts.items():
-            table.add_row(name, str(c.pages), str(c.failed), str(c.documents), str(c.issues))
+            table.add_row(name, str(c.pages), str(c.failed), str(c.not_fetched), str(c.documents),
+                          str(c.issues))  # fmt: skip
         return table
 
     def __enter__(self) -> CrawlProgress:
@@ -98,11 +112,13 @@ class CrawlProgress:
     def log_lines(self, state: str) -> None:
         for name, c in self.tail.counts.items():
             log.info(
-                "%s %s: %d page(s), %d failed, %d document(s), %d without text",
+                "%s %s: %d page(s), %d failed, %d not fetched (a limit), %d document(s), "
+                "%d without text",
                 state,
                 name,
                 c.pages,
                 c.failed,
+                c.not_fetched,
                 c.documents,
                 c.issues,
             )

@@ -26,11 +26,21 @@ DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # bytes; larger responses are dropped
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
-DEPTH_LIMIT = 20
+# Scrapy's depth limit counts every hop, "Next" links included, and drops what is past it
+# silently: a 60-page listing lost its last 40 pages. It is off; the spider keeps its own
+# limit (LINK_DEPTH_LIMIT below), which pagination does not count and which records every
+# link it leaves (crawl_runs.not_fetched).
+DEPTH_LIMIT = 0
+# Hops along ordinary links from a start URL (0 = no limit). Pagination links, and entries
+# of sitemaps, feeds and APIs, add nothing to it (see spiders/source_spider.py): a listing
+# is followed to its end however many pages it has; max_pages bounds a crawl as a whole.
+LINK_DEPTH_LIMIT = 20
 REDIRECT_MAX_TIMES = 10
 
 # --- Stay on each source's hosts, redirects included (before robots.txt is even asked) ----
 DOWNLOADER_MIDDLEWARES = {"spiders.middlewares.SourceHostsMiddleware": 50}
+# Links the spider chose not to request (a limit) become items in the feed.
+SPIDER_MIDDLEWARES = {"spiders.middlewares.NotFetchedMiddleware": 950}
 
 # --- No remote control of a running crawl -------------------------------------------------
 TELNETCONSOLE_ENABLED = False

@@ -9,6 +9,11 @@ How documents are found depends on the source's `platform`:
 Sitemap and feed crawls follow links from pages only where `follow` patterns are given.
 The `govuk` and `moderngov` platforms are subclasses in their own modules.
 
+Limits: at most `max_pages` requests, at most LINK_DEPTH_LIMIT hops along ordinary links
+(pagination, see spiders/pagination.py, and list entries add none), URLs no longer than
+URLLENGTH_LIMIT, and only the source's hosts. Every link left because of one is recorded
+as a not-fetched item with its reason (`refuse`), once per URL, never dropped silently.
+
 A page whose URL matches one of the source's `documents` patterns (or, with none given,
 any page with main text) becomes a document item; links matching `follow` (default: every
 link on the source's hosts) are followed. Extraction happens here so that binary PDFs never
@@ -19,6 +24,7 @@ hostile one stalls no download); cleaning and storage happen after the crawl.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -27,10 +33,12 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, now_iso
+from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_FETCHED, now_iso
+from spiders import settings as defaults
 from spiders.errors import classify_failure
 from spiders.extract import Extracted, content_hash, extract_html, listing_date
 from spiders.listings import read_feed, read_sitemap
+from spiders.pagination import PageLinks
 from spiders.pdf import PdfLimits, extract_deferred, shared_pool
 from spiders.urls import canonical_url, host_of
 
@@ -58,22 +66,64 @@ class SourceSpider(scrapy.Spider):
         # (the launcher records them; see spiders.launch.write_not_due).
         self.not_due: frozenset[str] = frozenset(source.get("not_due") or ())
         self.requested: set[str] = set()  # never more than max_pages of them
+        # URL -> why it was not requested (corpus.items.TRUNCATING, OUT_OF_SCOPE), and the
+        # not-fetched items not yet handed to the feed (spiders.middlewares).
+        self.not_fetched: dict[str, str] = {}
+        self.pending_not_fetched: deque[dict[str, Any]] = deque()
         self.platform = source.get("platform", "site")
+
+    def setting(self, name: str) -> int:
+        """An integer crawl setting (the crawl's own when running, else the default)."""
+        settings = getattr(self, "settings", None)
+        default = getattr(defaults, name, 0)
+        return settings.getint(name, default) if settings is not None else default
 
     def budget_spent(self) -> bool:
         return self.max_pages is not None and len(self.requested) >= self.max_pages
 
-    def request(
-        self, url: str, callback: Any = None, listed: tuple[date, str] | None = None
-    ) -> scrapy.Request | None:
-        """A request for a canonical URL not yet requested, within the page budget.
+    def limit_reached(self, url: str, hops: int) -> str | None:
+        """Which limit keeps `url` (`hops` ordinary links from a start URL) from a request."""
+        depth = self.setting("LINK_DEPTH_LIMIT")
+        if depth and hops > depth:
+            return "depth"
+        if len(url) > self.setting("URLLENGTH_LIMIT"):
+            return "url-too-long"  # Scrapy's UrlLengthMiddleware would drop it silently
+        if self.budget_spent():
+            return "max-pages"
+        return None
 
-        `listed` is the date a sitemap or feed gave the URL, and where it came from."""
-        if url in self.requested or url in self.not_due or self.budget_spent():
+    def refuse(self, url: str, reason: str) -> None:
+        """Record, once per URL, a link not requested because of a limit."""
+        if url in self.not_fetched:
+            return
+        self.not_fetched[url] = reason
+        row = dict.fromkeys(FIELDS)
+        row.update(
+            item=NOT_FETCHED, source=self.source["name"], url=url, reason=reason,
+            fetched_at=now_iso(),
+        )  # fmt: skip
+        self.pending_not_fetched.append(row)
+
+    def request(
+        self,
+        url: str,
+        callback: Any = None,
+        listed: tuple[date, str] | None = None,
+        hops: int = 0,
+    ) -> scrapy.Request | None:
+        """A request for a canonical URL not yet requested, within the crawl's limits; a
+        URL past one is recorded (`refuse`) and gets None.
+
+        `listed` is the date a sitemap or feed gave the URL, and where it came from; `hops`
+        how many ordinary links lead to it from a start URL."""
+        if url in self.requested or url in self.not_due:
+            return None
+        if reason := self.limit_reached(url, hops):
+            self.refuse(url, reason)
             return None
         self.requested.add(url)
         headers: dict[str, str] = {}
-        meta: dict[str, Any] = {"listed": listed} if listed else {}
+        meta: dict[str, Any] = {"listed": listed, "hops": hops} if listed else {"hops": hops}
         if known := self.validators.get(url):
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
@@ -83,12 +133,14 @@ class SourceSpider(scrapy.Spider):
         # We de-duplicate ourselves (self.requested). Scrapy's own filter would silently drop
         # a redirect back to a URL already seen, with no errback, losing redirect loops; with
         # it off, a loop ends at REDIRECT_MAX_TIMES as a recorded failure.
+        # Nearer pages first, so that a page's depth is its shortest distance more often.
         return scrapy.Request(
             url,
             callback=callback or self.parse,
             errback=self.failed,
             headers=headers,
             meta=meta,
+            priority=-hops,
             dont_filter=True,
         )
 
@@ -104,6 +156,7 @@ class SourceSpider(scrapy.Spider):
         for entry in read_sitemap(response.body):
             url = canonical_url(response.urljoin(entry.url))
             if host_of(url) not in self.allowed_hosts:
+                self.refuse(url, "offsite")
                 continue
             if entry.is_sitemap:
                 request = self.request(url, self.parse_sitemap)
@@ -120,7 +173,9 @@ class SourceSpider(scrapy.Spider):
         yield self.fetch_record(canonical_url(response.url), response.status, "", None, response)
         for entry in read_feed(response.body):
             url = canonical_url(response.urljoin(entry.url))
-            if host_of(url) in self.allowed_hosts and self.is_document(url):
+            if host_of(url) not in self.allowed_hosts:
+                self.refuse(url, "offsite")
+            elif self.is_document(url):
                 listed = (entry.date, "feed") if entry.date else None
                 if request := self.request(url, self.parse, listed):
                     yield request
@@ -129,8 +184,9 @@ class SourceSpider(scrapy.Spider):
         return not self.documents or any(p.search(url) for p in self.documents)
 
     def should_follow(self, url: str) -> bool:
-        if host_of(url) not in self.allowed_hosts:
-            return False
+        return host_of(url) in self.allowed_hosts and self.follow_pattern(url)
+
+    def follow_pattern(self, url: str) -> bool:
         return not self.follow or any(p.search(url) for p in self.follow)
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
@@ -169,20 +225,34 @@ class SourceSpider(scrapy.Spider):
         )
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """Requests for the page's links to follow: one hop further than the page, or as
+        far as the page itself for pagination. A link to another host that would be
+        followed were it on the source's hosts is recorded as offsite."""
         entry_dates: dict = {}
+        hops = response.meta.get("hops", 0)
+        pages: PageLinks | None = None  # read only when a link needs it
         for link in response.css("a[href]"):
             href = link.attrib["href"].strip()
             if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
                 continue
             url = canonical_url(response.urljoin(href))
-            if self.budget_spent():
-                return
-            if url in self.requested or url in self.not_due:  # cheap first: a page may link
-                continue  # one URL thousands of times
-            if url.startswith(("http://", "https://")) and self.should_follow(url):
-                found = listing_date(link, entry_dates) if self.is_document(url) else None
-                if request := self.request(url, listed=(found, "listing") if found else None):
-                    yield request
+            # Cheap first: a page may link one URL thousands of times. A link left for its
+            # depth is looked at again: another page may be nearer to it.
+            if url in self.requested or url in self.not_due:
+                continue
+            if self.not_fetched.get(url, "depth") != "depth":
+                continue
+            if not url.startswith(("http://", "https://")) or not self.follow_pattern(url):
+                continue
+            if host_of(url) not in self.allowed_hosts:
+                self.refuse(url, "offsite")
+                continue
+            pages = pages or PageLinks(response, canonical_url(response.url))
+            step = 0 if pages.is_pagination(link, url) else 1
+            found = listing_date(link, entry_dates) if self.is_document(url) else None
+            listed = (found, "listing") if found else None
+            if request := self.request(url, listed=listed, hops=hops + step):
+                yield request
 
     def failed(self, failure: Any) -> Iterator[dict[str, Any]]:
         """Every request that got no usable response is recorded, never lost."""

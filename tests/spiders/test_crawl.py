@@ -131,9 +131,14 @@ def test_max_pages_bounds_a_crawl(sample_site, tmp_path):
     source = yaml.safe_load(sources_yaml(sample_site.manifest, sample_site.base_url))["sources"][1]
     source.update(delay=0, concurrency=1, max_pages=5)
     out = run_crawl([source], tmp_path)
-    lines = out.item_files[0].read_text().splitlines() if out.item_files else []
-    assert len(lines) <= 5
-    assert all(json.loads(line)["source"] == "southvale" for line in lines)
+    items = [json.loads(line) for line in out.item_files[0].read_text().splitlines()]
+    assert all(item["source"] == "southvale" for item in items)
+    fetched = {i["url"] for i in items if i["item"] == "fetch"}
+    left = {i["url"] for i in items if i["item"] == "not-fetched"}
+    assert 0 < len(fetched) <= 5
+    # Every link found past the budget is recorded as such, none of them fetched.
+    assert left and not left & fetched
+    assert {i["reason"] for i in items if i["item"] == "not-fetched"} == {"max-pages"}
 
 
 def test_the_crawler_names_itself_with_the_configured_contact_url(

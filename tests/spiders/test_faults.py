@@ -9,6 +9,7 @@ from collections import Counter
 import duckdb
 import pytest
 
+from corpus.items import LIMIT_ERRORS
 from pipelines import steps
 from tests.spiders.fault_site import FAULTS, serve_faults
 
@@ -68,13 +69,17 @@ def test_windows_1252_without_a_declared_charset_is_decoded(fault_crawl):
     assert "\u20ac5 \u2013 that\u2019s the \u201cunit cost\u201d" in text
 
 
-def test_the_run_summary_counts_the_failures(fault_crawl):
+def test_the_run_summary_counts_the_failures_apart_from_the_limits(fault_crawl):
     con, *_ = fault_crawl
-    [(fetched, failed, failures)] = con.execute(
-        "SELECT pages_fetched, pages_failed, failures FROM crawl_runs"
+    [(fetched, failed, failures, not_fetched, truncated)] = con.execute(
+        "SELECT pages_fetched, pages_failed, failures, not_fetched, truncated FROM crawl_runs"
     ).fetchall()
-    expected = Counter(e for s, e, _ in FAULTS.values() if e)
-    assert failures == dict(expected) and failed == sum(expected.values())
+    codes = Counter(e for s, e, _ in FAULTS.values() if e)
+    limits = {code: codes.pop(code) for code in LIMIT_ERRORS if code in codes}
+    assert failures == dict(codes) and failed == sum(codes.values())
+    # The oversized bodies and the redirect off the source's hosts are limits of the crawl.
+    assert not_fetched == limits == {"too-large": 2, "offsite": 1}
+    assert truncated is True  # a body over the size limit was left
     assert fetched == 1 + sum(1 for s, e, _ in FAULTS.values() if not e)
 
 

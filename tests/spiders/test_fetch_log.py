@@ -41,22 +41,28 @@ def test_crawl_runs_sum_up_each_source(crawled, read_db):
         row[0]: row[1:]
         for row in read_db.execute(
             "SELECT source, pages_fetched, pages_failed, failures, new_documents, "
-            "duplicate_documents, issues FROM crawl_runs"
+            "duplicate_documents, issues, not_fetched, truncated FROM crawl_runs"
         ).fetchall()
     }
     assert set(runs) == {"northshire", "southvale", "care-regulator"}
     docs = {s: sum(1 for d in crawled.manifest["documents"] if d["source"] == s) for s in runs}
-    for source, (fetched, failed, *_, new, _duplicates, _issues) in runs.items():
+    for source, (fetched, failed, _, new, _duplicates, _issues, left, _) in runs.items():
         logged = read_db.execute(
             "SELECT count(*) FILTER (WHERE error = ''), count(*) FILTER (WHERE error <> '') "
             "FROM fetch_log WHERE source = ?",
             [source],
         ).fetchone()
-        assert (fetched, failed) == logged
+        # Each logged request is fetched, failed, or left because of a limit (robots.txt).
+        limits_logged = sum(n for reason, n in left.items() if reason == "robots-disallowed")
+        assert (fetched, failed + limits_logged) == logged
         assert new == docs[source]
     assert runs["northshire"][4] == 1  # the print view
-    assert runs["southvale"][2] == {"http-404": 1, "robots-disallowed": 1}
+    assert runs["southvale"][2] == {"http-404": 1}
+    assert runs["southvale"][6] == {"robots-disallowed": 1}
     assert runs["southvale"][5] == 2  # the scanned PDF and the corrupt one
+    # Its link to another host is not one its `follow` patterns ask for: nothing was left.
+    assert runs["northshire"][6] == {}
+    assert not any(run[7] for run in runs.values())
 
 
 def test_the_only_failures_are_the_planted_ones(read_db):

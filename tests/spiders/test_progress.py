@@ -33,6 +33,18 @@ def test_counts_grow_with_the_file_and_wait_for_half_written_lines(tmp_path):
     assert (counts.pages, counts.failed, counts.documents, counts.issues) == (2, 1, 2, 1)
 
 
+def test_urls_left_because_of_a_limit_are_counted_apart_from_failures(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(
+        line(item="fetch", error="")
+        + line(item="fetch", error="robots-disallowed")
+        + line(item="fetch", error="too-large")
+        + line(item="fetch", error="timeout")
+        + line(item="not-fetched", reason="max-pages")
+    )
+    counts = ItemTail(tmp_path, ["a"]).update()["a"]
+    assert (counts.pages, counts.failed, counts.not_fetched) == (4, 1, 3)
+
+
 def test_a_crawl_off_a_terminal_logs_a_summary_line_per_source(sample_site, tmp_path, caplog):
     source = yaml.safe_load(sources_yaml(sample_site.manifest, sample_site.base_url))["sources"][1]
     source.update(delay=0, max_pages=8)

@@ -1,0 +1,108 @@
+"""Nothing is lost silently: a listing is followed to its last page however long it is, and
+every URL a limit keeps from being fetched is counted in crawl_runs by reason, with a crawl
+cut short by one reported as truncated."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipelines import steps
+from tests.spiders.paginated_site import (
+    OFFSITE_LINKS,
+    STYLES,
+    paginated_source,
+    serve_paginated,
+)
+
+PAGINATION_STYLES = sorted(set(STYLES) - {"see-also"})
+
+
+def crawl_site(tmp_path, listings=60, per_page=3, style="next-text", robots="", **extra):
+    """Crawl and ingest the generated site; return what the server saw and crawl_runs."""
+    db = tmp_path / "limits.duckdb"
+    with serve_paginated(listings, per_page, style, robots) as (base, plan, hits):
+        source = paginated_source(base, **extra)
+        files = steps.crawl([source], db)
+        result = steps.ingest(db, files, [source])
+    con = duckdb.connect(str(db), read_only=True)
+    cursor = con.execute("SELECT * FROM crawl_runs")
+    found = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    columns = ("pages_fetched", "pages_failed", "failures", "new_documents", "not_fetched",
+               "truncated")  # fmt: skip
+    row = tuple(found.get(c) for c in columns)
+    stored = {u for (u,) in con.execute("SELECT url FROM document_urls").fetchall()}
+    con.close()
+    fetched = {path for path in hits if path != "/robots.txt"}
+    return {"db": db, "base": base, "plan": plan, "hits": hits, "fetched": fetched,
+            "row": row, "stored": stored, "run_id": result["run_id"], "source": source}  # fmt: skip
+
+
+@pytest.mark.parametrize("style", PAGINATION_STYLES)
+def test_a_sixty_page_listing_is_followed_to_its_last_page(tmp_path, style):
+    crawl = crawl_site(tmp_path, style=style)
+    plan, base = crawl["plan"], crawl["base"]
+    assert crawl["stored"] == {base + path for path in plan.documents}
+    assert len(crawl["stored"]) == 180
+    _, failed, _, new, not_fetched, truncated = crawl["row"]
+    assert (failed, new, truncated) == (0, 180, False)
+    # The only links left are the first page's links to another host.
+    assert not_fetched == {"offsite": OFFSITE_LINKS}
+
+
+def test_a_chain_of_ordinary_links_stops_at_the_depth_limit_and_says_how_many_it_left(tmp_path):
+    crawl = crawl_site(
+        tmp_path, listings=30, style="see-also", scrapy_settings={"LINK_DEPTH_LIMIT": 5}
+    )
+    plan, fetched = crawl["plan"], crawl["fetched"]
+    # Topic pages 1 to 6 are 0 to 5 hops from the start; the documents of the sixth are 6.
+    assert set(plan.listings[:6]) <= fetched and not set(plan.listings[6:]) & fetched
+    _, _, _, new, not_fetched, truncated = crawl["row"]
+    left = plan.found_from(fetched) - fetched
+    assert not_fetched == {"depth": len(left), "offsite": OFFSITE_LINKS} and len(left) == 4
+    assert new == 15 and truncated is True
+
+
+def test_a_crawl_cut_short_by_max_pages_is_reported_as_truncated_with_the_count(tmp_path):
+    crawl = crawl_site(tmp_path, per_page=10, max_pages=40)
+    plan, fetched = crawl["plan"], crawl["fetched"]
+    assert len(fetched) == 40
+    fetched_pages, _, _, new, not_fetched, truncated = crawl["row"]
+    left = plan.found_from(fetched) - fetched
+    assert len(left) > 1, "the budget ran out in the middle of a listing page"
+    assert not_fetched == {"max-pages": len(left), "offsite": OFFSITE_LINKS}
+    assert truncated is True and fetched_pages == 40
+    assert new == len(set(plan.documents) & fetched)
+    [line] = steps.source_summary(crawl["db"], crawl["run_id"], {"chained": "crawled"})
+    assert f"truncated: {len(left)} links beyond max_pages" in line
+    assert f"not fetched: {OFFSITE_LINKS} links on other hosts" in line
+
+
+def test_offsite_links_and_robots_txt_are_counted_but_do_not_truncate(tmp_path):
+    robots = "User-agent: *\nDisallow: /news/00004.html\nDisallow: /news/00007.html\n"
+    crawl = crawl_site(tmp_path, listings=5, robots=robots)
+    _, failed, failures, new, not_fetched, truncated = crawl["row"]
+    assert not_fetched == {"offsite": OFFSITE_LINKS, "robots-disallowed": 2}
+    assert (failed, failures, truncated) == (0, None, False)
+    assert new == 13
+    assert crawl["plan"].hosts == {crawl["base"].split("//")[1]}  # localhost never asked
+    assert not {"/news/00004.html", "/news/00007.html"} & crawl["fetched"]
+    [line] = steps.source_summary(crawl["db"], crawl["run_id"], {"chained": "crawled"})
+    assert "truncated" not in line
+    assert (
+        f"not fetched: {OFFSITE_LINKS} links on other hosts, 2 links disallowed by robots.txt"
+        in line
+    )
+
+
+def test_a_link_left_for_its_depth_and_then_reached_nearer_is_fetched_and_not_counted(tmp_path):
+    # With a depth limit of 1, the documents of topic 2 are two hops away; the second topic
+    # page is one. A document linked from both a near and a far page is fetched once.
+    crawl = crawl_site(
+        tmp_path, listings=3, style="see-also", scrapy_settings={"LINK_DEPTH_LIMIT": 1}
+    )
+    plan, fetched = crawl["plan"], crawl["fetched"]
+    _, _, _, _, not_fetched, _ = crawl["row"]
+    left = plan.found_from(fetched) - fetched
+    assert not_fetched["depth"] == len(left)
+    assert not left & fetched
