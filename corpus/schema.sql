@@ -203,6 +203,8 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     duplicate_documents INTEGER NOT NULL,
     issues              INTEGER NOT NULL,
     pages_not_due       INTEGER DEFAULT 0,
+    not_fetched         MAP(VARCHAR, INTEGER),
+    truncated           BOOLEAN,
     PRIMARY KEY (run_id, source)
 );
 COMMENT ON TABLE crawl_runs IS 'What each crawl of each source did: one row per run and source.';
@@ -218,6 +220,8 @@ COMMENT ON COLUMN crawl_runs.new_documents IS 'Documents whose text was not stor
 COMMENT ON COLUMN crawl_runs.duplicate_documents IS 'Documents found whose text was already stored (same text, any URL).';
 COMMENT ON COLUMN crawl_runs.issues IS 'Pages that yielded no document (see crawl_issues).';
 COMMENT ON COLUMN crawl_runs.pages_not_due IS 'Stored documents not asked about: checked within the source''s revisit_after (schema version 3).';
+COMMENT ON COLUMN crawl_runs.not_fetched IS 'Distinct URLs the crawl did not fetch because of a limit, by reason (schema version 4): max-pages (found after max_pages requests), depth (more ordinary links from a start URL than LINK_DEPTH_LIMIT; pagination adds none), url-too-long (over URLLENGTH_LIMIT), too-large (body over DOWNLOAD_MAXSIZE), offsite (a link, list entry or redirect to a host not the source''s), robots-disallowed (robots.txt). too-large, offsite redirects and robots-disallowed have a fetch_log row with that error; the others were never requested and have none. A URL is counted once, and not at all if the crawl fetched it after all. Empty when nothing was left; for runs before version 4, only the robots-disallowed, offsite and too-large then counted in failures.';
+COMMENT ON COLUMN crawl_runs.truncated IS 'True when a limit cut the crawl short: not_fetched has max-pages, depth, url-too-long or too-large (offsite and robots-disallowed are the source''s scope, not truncation). NULL for runs before schema version 4 that had no too-large: their depth and page limits were not recorded.';
 
 CREATE TABLE IF NOT EXISTS runs (
     run_id      VARCHAR PRIMARY KEY,
@@ -235,8 +239,6 @@ COMMENT ON COLUMN runs.finished_at IS 'End time (UTC); NULL if the step did not 
 COMMENT ON COLUMN runs.status IS 'running, completed, failed, or interrupted (killed part-way: the next step found it still running).';
 COMMENT ON COLUMN runs.detail IS 'What the step did, as JSON (counts).';
 
-    not_fetched         MAP(VARCHAR, INTEGER),
-    truncated           BOOLEAN,
 -- Researcher-facing views ---------------------------------------------------------------
 
 -- url_validators: what the next crawl sends with a conditional request for each URL that
@@ -252,8 +254,6 @@ COMMENT ON VIEW url_validators IS 'Latest ETag / Last-Modified of every URL that
 
 -- document_sources: which publishers serve each text now, one row per document and
 -- source with a URL of that source that is not gone. A text two publishers carry (a joint
-COMMENT ON COLUMN crawl_runs.not_fetched IS 'Distinct URLs the crawl did not fetch because of a limit, by reason (schema version 4): max-pages (found after max_pages requests), depth (more ordinary links from a start URL than LINK_DEPTH_LIMIT; pagination adds none), url-too-long (over URLLENGTH_LIMIT), too-large (body over DOWNLOAD_MAXSIZE), offsite (a link, list entry or redirect to a host not the source''s), robots-disallowed (robots.txt). too-large, offsite redirects and robots-disallowed have a fetch_log row with that error; the others were never requested and have none. A URL is counted once, and not at all if the crawl fetched it after all. Empty when nothing was left; for runs before version 4, only the robots-disallowed, offsite and too-large then counted in failures.';
-COMMENT ON COLUMN crawl_runs.truncated IS 'True when a limit cut the crawl short: not_fetched has max-pages, depth, url-too-long or too-large (offsite and robots-disallowed are the source''s scope, not truncation). NULL for runs before schema version 4 that had no too-large: their depth and page limits were not recorded.';
 -- statement, a shared press release) has a row for each: it is each one's own document.
 CREATE OR REPLACE VIEW document_sources AS
 SELECT u.doc_id, u.source, s.kind AS source_kind, min(u.url) AS url, count(*) AS n_urls

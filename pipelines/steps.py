@@ -26,9 +26,9 @@ from dashboards.site import build_site
 from pipelines import settings
 from pipelines.settings import PARSER, SITE_URL
 from pipelines.sources import SOURCE_NAME
+from pipelines.status import describe_not_fetched
 from spiders.launch import run_crawl
 
-from pipelines.status import describe_not_fetched
 log = logging.getLogger("marketspeak")
 
 
@@ -144,9 +144,9 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
         result.not_modified,
         result.not_due,
         result.failed_fetches,
+        result.not_fetched,
         result.new_documents,
         result.duplicate_items,
-        result.not_fetched,
         result.issues,
     )
     return asdict(result)
@@ -319,9 +319,11 @@ def source_summary(db: Path, run_id: str, outcome: dict[str, str]) -> list[str]:
     lines = []
     for name, fetched, unchanged, not_due, failed, new, stored, not_fetched in rows:
         skipped = f", {not_due} not due (revisit_after)" if not_due else ""
+        limits = describe_not_fetched(not_fetched)
         lines.append(
             f"{name}: {outcome[name]}; {fetched} fetched, {unchanged} unchanged (304){skipped}, "
             f"{failed} failed, {new} new document(s), {stored} stored in all"
+            + (f"; {limits}" if limits else "")
         )
     return lines
 
@@ -340,5 +342,3 @@ def publish(db: Path, out: Path, period: str = "year") -> list[Path]:
         )
     log.info("published %d file(s); open %s", len(files), Path(out) / "index.html")
     return files
-        limits = describe_not_fetched(not_fetched)
-            + (f"; {limits}" if limits else "")
