@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import crawl, end_to_end, ingest, partitions, query, tokenise
+from bench import crawl, end_to_end, ingest, long_document, partitions, pdf, query, tokenise
 
-BENCHMARKS = (tokenise, ingest, query, crawl, end_to_end, partitions)
+BENCHMARKS = (tokenise, long_document, ingest, query, crawl, end_to_end, partitions, pdf)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """Write small, valid PDF files with a real text layer (or none), for the sample site.
 
 Only what the sample site needs: Helvetica text lines on A4 pages and an Info dictionary
-with Title and CreationDate. A page with no text stands in for a scanned document.
+with Title and CreationDate. A page with no text stands in for a scanned document. The PDF
+tests build hostile and multi-page PDFs from their own content streams (`pdf_from_streams`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ def build_pdf(title: str, created: date | None, paragraphs: list[str]) -> bytes:
     else:
         streams = ["0.6 g 72 200 451 570 re f"]  # a grey block where a scan would be
 
+    info = f"<< /Title ({_escape(title)}) /Producer (marketspeak sample site)"
+    if created:
+        info += f" /CreationDate (D:{created:%Y%m%d}120000Z)"
+    return pdf_from_streams([stream.encode("latin-1") for stream in streams], info + " >>")
+
+
+def pdf_from_streams(streams: list[bytes], info: str, stream_keys: str = "") -> bytes:
+    """A PDF of one A4 page per content stream (Helvetica as /F1), with `info` as its
+    document information dictionary; `stream_keys` go in each stream's dictionary (say
+    `/Filter /FlateDecode` for compressed streams)."""
     objects: list[bytes] = []
     n_pages = len(streams)
     first_page = 5
@@ -69,19 +80,16 @@ def build_pdf(title: str, created: date | None, paragraphs: list[str]) -> bytes:
     objects.append(
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
     )
-    info = f"<< /Title ({_escape(title)}) /Producer (marketspeak sample site)"
-    if created:
-        info += f" /CreationDate (D:{created:%Y%m%d}120000Z)"
-    objects.append((info + " >>").encode("latin-1"))
-    for i, stream in enumerate(streams):
-        content = stream.encode("latin-1")
+    objects.append(info.encode("latin-1"))
+    keys = f" {stream_keys}" if stream_keys else ""
+    for i, content in enumerate(streams):
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] "
             f"/Resources << /Font << /F1 3 0 R >> >> "
             f"/Contents {first_page + 2 * i + 1} 0 R >>".encode()
         )
         objects.append(
-            f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream"
+            f"<< /Length {len(content)}{keys} >>\nstream\n".encode() + content + b"\nendstream"
         )
 
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")

@@ -2,8 +2,8 @@
 CreationDate of our choosing), and hostile ones whose one small content stream costs pdfium
 a gigabyte of memory or seconds of work.
 
-The sample site's writer (pipelines/demo_site/pdf.py) lays out paragraphs; these tests need
-lines placed by hand and raw content streams, so this writer takes the streams themselves.
+The sample site's writer (pipelines/demo_site/pdf.py) lays out paragraphs; these tests place
+lines by hand or write raw content streams, and hand them to its `pdf_from_streams`.
 """
 
 from __future__ import annotations
@@ -11,47 +11,19 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 
-from pipelines.demo_site.pdf import _escape
+from pipelines.demo_site.pdf import _escape, pdf_from_streams
 
 TOP, LEADING = 780, 14
 
 
 def write_pdf(streams: list[bytes], title: str = "", created: datetime | None = None,
               compressed: bool = False) -> bytes:  # fmt: skip
-    """A PDF of one page per content stream, Helvetica as /F1, with Title and CreationDate."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    kids = " ".join(f"{5 + 2 * i} 0 R" for i in range(len(streams)))
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(streams)} >>".encode())
-    objects.append(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-    )
+    """A PDF of one page per content stream, with Title and CreationDate (to the second)."""
     # Text strings in UTF-16 (hex, with its byte-order mark) carry any character.
     info = f"<< /Title <feff{title.encode('utf-16-be').hex()}>"
     if created:
         info += f" /CreationDate (D:{created:%Y%m%d%H%M%S}Z)"
-    objects.append((info + " >>").encode("latin-1"))
-    for i, stream in enumerate(streams):
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font "
-            f"<< /F1 3 0 R >> >> /Contents {6 + 2 * i} 0 R >>".encode()
-        )
-        flate = b" /Filter /FlateDecode" if compressed else b""
-        objects.append(
-            b"<< /Length %d%s >>\nstream\n" % (len(stream), flate) + stream + b"\nendstream"
-        )
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 4 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return bytes(out)
+    return pdf_from_streams(streams, info + " >>", "/Filter /FlateDecode" if compressed else "")
 
 
 def text_stream(lines: list[str]) -> bytes:
