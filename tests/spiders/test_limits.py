@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipelines import steps
+from tests.spiders.fixture_http import FixtureHandler, running
 from tests.spiders.paginated_site import (
     OFFSITE_LINKS,
     STYLES,
@@ -106,3 +107,34 @@ def test_a_link_left_for_its_depth_and_then_reached_nearer_is_fetched_and_not_co
     left = plan.found_from(fetched) - fetched
     assert not_fetched["depth"] == len(left)
     assert not left & fetched
+
+
+def test_sitemap_entries_on_another_host_are_counted_as_offsite_and_never_asked(tmp_path):
+    seen_hosts: set[str] = set()
+
+    class Sitemapped(FixtureHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            seen_hosts.add(self.headers.get("Host", ""))
+            port = self.server.server_address[1]
+            if self.path == "/sitemap.xml":
+                locs = [f"http://127.0.0.1:{port}/r/{n}.html" for n in (1, 2)]
+                locs += [f"http://localhost:{port}/r/{n}.html" for n in (3, 4)]
+                urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
+                return self.send(200, f"<urlset>{urls}</urlset>".encode(), ctype="text/xml")
+            if self.path.startswith("/r/"):
+                text = f"Review {self.path}: the board published its review of care. " * 5
+                return self.send(
+                    200, f"<html><body><article><p>{text}</p></article></body></html>".encode()
+                )
+            return self.send(404, b"")
+
+    db = tmp_path / "sm.duckdb"
+    with running(Sitemapped) as (base,):
+        source = {"name": "mapped", "kind": "regulator", "platform": "sitemap",
+                  "start_urls": [f"{base}/sitemap.xml"], "delay": 0}  # fmt: skip
+        steps.ingest(db, steps.crawl([source], db), [source])
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT new_documents, not_fetched, truncated FROM crawl_runs").fetchone()
+    con.close()
+    assert row == (2, {"offsite": 2}, False)
+    assert seen_hosts == {base.split("//")[1]}
