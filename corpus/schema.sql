@@ -263,14 +263,24 @@ WHERE u.gone_at IS NULL
 GROUP BY ALL;
 COMMENT ON VIEW document_sources IS 'Per current document and source serving it at a URL that is not gone: url (the first such URL of that source in sort order) and n_urls, how many. Per-source measures count a document for every source here; totals count it once.';
 
--- document_status: every stored text, current or not, with the date trends would use.
+-- current_documents: the documents some URL not gone still serves. Nearly every measure
+-- reads it, so it filters documents itself rather than through document_status.
+CREATE OR REPLACE VIEW current_documents AS
+SELECT d.*, CASE WHEN ds.reliable THEN d.published END AS trend_date
+FROM documents d
+LEFT JOIN date_sources ds USING (date_source)
+WHERE d.doc_id IN (SELECT doc_id FROM document_urls WHERE gone_at IS NULL);
+COMMENT ON VIEW current_documents IS 'Documents some URL still serves (a URL that answered 404 or 410 no longer does): an edited page''s earlier text and a removed page''s text stay in documents as history but leave this view. trend_date is published when its date_source is reliable, else NULL (counted as undated). source is where the text was first found; see document_sources for every source serving it.';
+
+-- document_status: every stored text, current or not, with the date trends use (the same
+-- rule as current_documents' trend_date, for texts that left it too).
 CREATE OR REPLACE VIEW document_status AS
-SELECT d.doc_id,
-       d.doc_id IN (SELECT doc_id FROM document_sources) AS is_current,
+SELECT d.doc_id, c.doc_id IS NOT NULL AS is_current,
        CASE WHEN ds.reliable THEN d.published END AS trend_date
 FROM documents d
-LEFT JOIN date_sources ds USING (date_source);
-COMMENT ON VIEW document_status IS 'Per stored document: is_current (some URL still serves it) and trend_date (published when its date_source is reliable, else NULL).';
+LEFT JOIN date_sources ds USING (date_source)
+LEFT JOIN (SELECT doc_id FROM current_documents) c USING (doc_id);
+COMMENT ON VIEW document_status IS 'Per stored document: is_current (some URL still serves it: it is in current_documents) and trend_date (published when its date_source is reliable, else NULL).';
 
 CREATE OR REPLACE VIEW lexicon_hits AS
 SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,
@@ -281,13 +291,6 @@ JOIN documents d USING (doc_id)
 JOIN document_status st USING (doc_id)
 LEFT JOIN sources s ON s.name = d.source;
 COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document, superseded and removed texts included: is_current says whether some URL still serves the text, trend_date is the date trends use (NULL when published is missing or untrusted). Trends count only rows with is_current, by trend_date; source is where the text was first found (document_sources lists every source serving it).';
-
-CREATE OR REPLACE VIEW current_documents AS
-SELECT d.*, st.trend_date
-FROM documents d
-JOIN document_status st USING (doc_id)
-WHERE st.is_current;
-COMMENT ON VIEW current_documents IS 'Documents some URL still serves (a URL that answered 404 or 410 no longer does): an edited page''s earlier text and a removed page''s text stay in documents as history but leave this view. trend_date is published when its date_source is reliable, else NULL (counted as undated). source is where the text was first found; see document_sources for every source serving it.';
 
 -- document_counts: one row per current, tokenised text, whoever publishes it; the base of
 -- every trend. Its source is where the text was first found (a matter of crawl order when
@@ -319,8 +322,10 @@ CREATE OR REPLACE MACRO trend_documents(group_by) AS TABLE
 SELECT * REPLACE (NULL::VARCHAR AS source, NULL::VARCHAR AS source_kind)
 FROM document_counts WHERE group_by = 'all'
 UNION ALL
-SELECT DISTINCT * REPLACE (CASE WHEN group_by = 'source' THEN source END AS source)
-FROM source_document_counts WHERE group_by IN ('source', 'kind');
+SELECT * FROM source_document_counts WHERE group_by = 'source'
+UNION ALL
+SELECT DISTINCT * REPLACE (NULL::VARCHAR AS source)
+FROM source_document_counts WHERE group_by = 'kind';
 
 -- trend_groups(period, group_by): one row per period ('year', 'quarter' or 'month') and
 -- group, where group_by is 'all' (one group), 'source' or 'kind' (council, regulator, ...),
