@@ -324,9 +324,9 @@ class Splitter:
         # No safe cut within the limit: the first one after it makes a longer piece, up to
         # spaCy's max_length (beyond that the piece would fail whatever we did).
         for run in _WHITESPACE.finditer(text, stop, start + self.nlp.max_length + 1):
-            if run.start() > stop or not text[stop - 1].isspace():  # not the run just tried
-                if self.safe(text, run.start()):
-                    return _run_end(text, run.start())
+            tried = run.start() == stop and text[stop - 1].isspace()  # the last run above
+            if not tried and self.safe(text, run.start()):
+                return _run_end(text, run.start())
         return len(text)
 
     def safe(self, text: str, run_start: int) -> bool:
@@ -407,7 +407,7 @@ def tokenise_texts(
     for doc_id, text in items:
         try:
             staged = tokenise_document(splitter, matcher, doc_id, text)
-        except Exception as error:  # noqa: BLE001 - any failure is this document's alone
+        except Exception as error:  # whatever it is, it is this document's alone
             batch.failures[doc_id] = failure_detail(doc_id, text, error)
             log.warning("not tokenised: %s", batch.failures[doc_id])
         else:
@@ -448,7 +448,8 @@ def doc_from_stored(
     n = len(tokens)
     stored = np.arange(n)
     if n == 0 or "".join(tokens) != "".join(text.split()):
-        log.warning("stored tokens do not spell their text; matching them space-separated")
+        if n:  # text edited after tokenising, say: no way to tell where its spaces were
+            log.warning("stored tokens do not spell their text; matching them space-separated")
         return doc_from_tokens(tokens, lemmas), stored, np.asarray(paragraphs)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     solid = np.flatnonzero(~_IS_SPACE[codes])  # where each non-whitespace character is

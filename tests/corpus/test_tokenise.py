@@ -14,8 +14,11 @@ from corpus.tokenise import (
     HIT_SCHEMA,
     PIECE_CHARS,
     TOKEN_SCHEMA,
+    Batch,
     Splitter,
+    add_hits,
     build_nlp,
+    doc_from_stored,
     tokenise_texts,
 )
 from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
@@ -181,3 +184,16 @@ def test_a_three_million_character_document_is_tokenised_in_bounded_pieces():
     assert batch.words["big"] == sum(alone[2].values())
     assert batch.hits["term"] == alone[1]["term"]
     assert max(tokens.column("paragraph").to_pylist()) == len(paragraphs) - 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(long_texts, st.text(max_size=200)))
+def test_a_doc_rebuilt_from_stored_tokens_and_its_text_matches_as_tokenising_did(text):
+    (batch,) = tokenise_texts([("d", text)], MATCHER)
+    stored = batch.tokens
+    doc, positions, paragraphs = doc_from_stored(
+        text, stored["token"], stored["lemma"], stored["paragraph"]
+    )
+    again = Batch()
+    add_hits(again, "d", MATCHER.match(doc, paragraphs), positions)
+    assert again.hits == batch.hits
