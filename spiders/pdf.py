@@ -38,6 +38,9 @@ DEFAULT_EXTRACTOR = "spiders.extract:extract_pdf"
 # hanging when the crawl process was killed does not outlive it by more.
 ALARM_GRACE = 5
 LENGTH_BYTES = 8
+# An answer is the text of one PDF of at most DOWNLOAD_MAXSIZE (50 MB): a worker that
+# announces more is not ours any more.
+MAX_ANSWER_BYTES = 512 * 2**20
 ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -189,36 +192,53 @@ class Worker:
         return extracted_from(self.read_answer())
 
     def read_answer(self) -> bytes:
-        fd = self.process.stdout.fileno()
         deadline = time.monotonic() + self.limits.timeout
+        length = int.from_bytes(self.read(LENGTH_BYTES, deadline), "big")
+        if length > MAX_ANSWER_BYTES:
+            raise WorkerLost("pdf-crashed", f"PDF extractor announced {length:,} bytes of answer")
+        return self.read(length, deadline)
+
+    def read(self, n: int, deadline: float) -> bytes:
+        """`n` bytes of the worker's answer, arriving before `deadline`."""
+        fd = self.process.stdout.fileno()
         buffer = bytearray()
-        while len(buffer) < LENGTH_BYTES or len(buffer) < LENGTH_BYTES + int.from_bytes(
-            buffer[:LENGTH_BYTES], "big"
-        ):
+        while len(buffer) < n:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise WorkerLost(
                     "pdf-timeout",
                     f"PDF extraction took over {self.limits.timeout:g} s; stopped, not stored",
                 )
-            chunk = os.read(fd, 1 << 20)
+            chunk = os.read(fd, min(n - len(buffer), 1 << 20))
             if not chunk:
                 raise self.died()
             buffer += chunk
-        return bytes(buffer[LENGTH_BYTES:])
+        return bytes(buffer)
 
     def died(self) -> WorkerLost:
-        code = self.process.wait()
-        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # it closed its end of the pipe but lives on
+            self.kill()
+            code = self.process.wait()
+        try:
+            how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        except ValueError:
+            how = f"signal {-code}"
         return WorkerLost(
             "pdf-crashed",
             f"PDF extractor died ({how}; memory limit {self.limits.memory_mb} MB); not stored",
         )
 
-    def stop(self) -> None:
-        """Kill the process (whatever it is doing) and close its pipes."""
+    def kill(self) -> None:
+        """End the process, whatever it is doing; the thread reading its answer then sees
+        the pipe close."""
         if self.process.poll() is None:
             self.process.kill()
+
+    def stop(self) -> None:
+        """Kill the process and close its pipes (only from the thread that uses it)."""
+        self.kill()
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
             try:
@@ -235,41 +255,57 @@ class PdfPool:
     def __init__(self, limits: PdfLimits) -> None:
         self.limits = limits
         self.idle: list[Worker] = []
+        self.live: set[Worker] = set()  # idle or busy
         self.lock = threading.Lock()
         self.threads = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="pdf")
         self.replaced = 0  # workers lost to a timeout or a crash
 
     def extract(self, data: bytes, url: str, fetched_at: datetime) -> Extracted:
         """The PDF's text, or an issue saying why there is none; never raises."""
-        with self.lock:
-            worker = self.idle.pop() if self.idle else None
         try:
-            worker = worker or Worker(self.limits)
+            worker = self.take()
         except OSError as exc:  # no process could be started (out of memory, no fork)
             return Extracted(None, "", None, None, "pdf-crashed", f"no PDF worker: {exc}")
         try:
             extracted = worker.extract(data, url, fetched_at)
         except WorkerLost as lost:
-            worker.stop()
-            with self.lock:
-                self.replaced += 1
+            self.retire(worker, lost=True)
             return Extracted(None, "", None, None, lost.reason, lost.detail)
         if worker.process.poll() is None:
             with self.lock:
                 self.idle.append(worker)
         else:
-            worker.stop()  # it answered, then ended itself (out of memory)
+            self.retire(worker)  # it answered, then ended itself (out of memory)
         return extracted
+
+    def take(self) -> Worker:
+        with self.lock:
+            if self.idle:
+                return self.idle.pop()
+        worker = Worker(self.limits)
+        with self.lock:
+            self.live.add(worker)
+        return worker
+
+    def retire(self, worker: Worker, lost: bool = False) -> None:
+        worker.stop()
+        with self.lock:
+            self.live.discard(worker)
+            self.replaced += lost
 
     def submit(self, data: bytes, url: str, fetched_at: datetime) -> Future[Extracted]:
         return self.threads.submit(self.extract, data, url, fetched_at)
 
     def close(self) -> None:
-        self.threads.shutdown(wait=True)
+        """Stop every worker, busy ones too (their PDFs come back as pdf-crashed)."""
         with self.lock:
-            workers, self.idle = self.idle, []
-        for worker in workers:
-            worker.stop()
+            idle, self.idle = self.idle, []
+            busy = self.live.difference(idle)
+        for worker in busy:
+            worker.kill()  # its own thread closes the pipes
+        for worker in idle:
+            self.retire(worker)
+        self.threads.shutdown(wait=True)
 
 
 # --- Twisted glue -----------------------------------------------------------------------------

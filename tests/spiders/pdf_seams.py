@@ -14,7 +14,8 @@ from spiders.extract import Extracted, extract_pdf
 
 def misbehaving(data: bytes, url: str, fetched_at: datetime) -> Extracted:
     """Hang for ever on .../hang.pdf, abort the process on .../abort.pdf, send a forged
-    answer on .../forged.pdf; extract anything else."""
+    answer on .../forged.pdf and announce a huge one on .../boastful.pdf; extract anything
+    else."""
     name = url.rsplit("/", 1)[-1]
     if name == "hang.pdf":
         while True:
@@ -22,7 +23,12 @@ def misbehaving(data: bytes, url: str, fetched_at: datetime) -> Extracted:
     if name == "abort.pdf":
         os.abort()
     if name == "forged.pdf":
-        # What a worker taken over by a hostile PDF might send: not an Extracted at all.
+        # What a worker taken over by a hostile PDF might send: not an Extracted at all,
         os.write(1, (12).to_bytes(8, "big") + b'{"text": 42}')
         os._exit(0)
+    if name == "boastful.pdf":
+        # or an answer of a terabyte, to make the crawler wait and hold it.
+        os.write(1, (2**40).to_bytes(8, "big") + b"{")
+        while True:
+            time.sleep(60)
     return extract_pdf(data, url, fetched_at)

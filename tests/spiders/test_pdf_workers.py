@@ -5,6 +5,8 @@ processes on real hostile PDFs, then in a real crawl of a site on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
+import signal
 import time
 from datetime import UTC, datetime
 
@@ -13,7 +15,7 @@ import psutil
 import pytest
 
 from pipelines import steps
-from spiders.pdf import PdfLimits, PdfPool
+from spiders.pdf import ALARM_GRACE, PdfLimits, PdfPool, Worker, frame
 from tests.spiders.fixture_http import FixtureHandler, running
 from tests.spiders.pdf_fixtures import lines_pdf, memory_bomb_pdf, slow_pdf
 
@@ -72,11 +74,14 @@ def test_a_worker_that_aborts_is_replaced(pool_with):
     assert "Report 3:" in extract(pool, report(3)).text
 
 
-def test_a_forged_answer_from_a_worker_is_a_crash_not_a_document(pool_with):
+@pytest.mark.parametrize(
+    ("name", "said"), [("forged.pdf", "malformed answer"), ("boastful.pdf", "announced")]
+)
+def test_a_forged_answer_from_a_worker_is_a_crash_not_a_document(pool_with, name, said):
     pool = pool_with(extractor=SEAMS)
-    forged = extract(pool, report(4), "forged.pdf")
+    forged = extract(pool, report(4), name)
     assert (forged.text, forged.issue) == ("", "pdf-crashed")
-    assert "malformed answer" in forged.detail
+    assert said in forged.detail
     assert "Report 4:" in extract(pool, report(4)).text
 
 
@@ -87,6 +92,28 @@ def test_one_worker_serves_many_pdfs_and_stops_with_the_pool():
     [worker] = pool.idle
     pool.close()
     assert worker.process.poll() is not None and pool.replaced == 0
+
+
+def test_closing_the_pool_stops_a_worker_in_the_middle_of_a_pdf():
+    pool = PdfPool(PdfLimits(workers=1, extractor=SEAMS, timeout=600))
+    pending = pool.submit(report(5), URL + "hang.pdf", datetime.now(UTC))
+    deadline = time.monotonic() + 10
+    while not pool.live and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [worker] = pool.live
+    pool.close()  # an interrupted crawl does not wait for the hung PDF
+    assert pending.result(timeout=5).issue == "pdf-crashed"
+    assert worker.process.poll() is not None
+
+
+def test_a_hung_worker_whose_crawl_died_ends_itself_soon_after_its_time_limit():
+    worker = Worker(PdfLimits(timeout=1, extractor=SEAMS))
+    header = {"url": URL + "hang.pdf", "at": datetime.now(UTC).isoformat(), "timeout": 1}
+    worker.process.stdin.write(frame(json.dumps(header).encode()) + frame(report(6)))
+    worker.process.stdin.flush()
+    worker.process.stdin.close()  # as when the crawl process is killed: nobody kills it
+    worker.process.stdout.close()
+    assert worker.process.wait(timeout=1 + ALARM_GRACE + 10) == -signal.SIGALRM
 
 
 # --- In a crawl -------------------------------------------------------------------------------
