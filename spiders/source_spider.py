@@ -31,6 +31,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.settings import default_settings as scrapy_defaults
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_FETCHED, now_iso
@@ -73,9 +74,10 @@ class SourceSpider(scrapy.Spider):
         self.platform = source.get("platform", "site")
 
     def setting(self, name: str) -> int:
-        """An integer crawl setting (the crawl's own when running, else the default)."""
+        """An integer crawl setting: the crawl's own when running, else ours or Scrapy's
+        default (a spider made outside a crawl, as tests make them)."""
         settings = getattr(self, "settings", None)
-        default = getattr(defaults, name, 0)
+        default = getattr(defaults, name, getattr(scrapy_defaults, name, 0))
         return settings.getint(name, default) if settings is not None else default
 
     def budget_spent(self) -> bool:

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipelines import steps
+from spiders.source_spider import SourceSpider
 from tests.spiders.fixture_http import FixtureHandler, running
 from tests.spiders.paginated_site import (
     OFFSITE_LINKS,
@@ -138,3 +139,25 @@ def test_sitemap_entries_on_another_host_are_counted_as_offsite_and_never_asked(
     con.close()
     assert row == (2, {"offsite": 2}, False)
     assert seen_hosts == {base.split("//")[1]}
+
+
+def test_a_url_over_the_length_limit_is_counted_not_dropped(tmp_path):
+    long_path = "/r/" + "a" * 2100  # Scrapy's URLLENGTH_LIMIT is 2083
+
+    class Long(FixtureHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/":
+                links = f'<a href="{long_path}">Long</a> <a href="/r/short">Short</a>'
+                return self.send(200, f"<html><body>{links}</body></html>".encode())
+            return self.send(200, b"<html><body><p>A page.</p></body></html>")
+
+    db = tmp_path / "long.duckdb"
+    with running(Long) as (base,):
+        source = {"name": "long", "kind": "other", "start_urls": [f"{base}/"], "delay": 0}
+        steps.ingest(db, steps.crawl([source], db), [source])
+    con = duckdb.connect(str(db), read_only=True)
+    row = con.execute("SELECT pages_fetched, not_fetched, truncated FROM crawl_runs").fetchone()
+    con.close()
+    assert row == (2, {"url-too-long": 1}, True)
+    spider = SourceSpider({"name": "s", "kind": "other", "start_urls": [base]})
+    assert spider.request(base + long_path) is None and spider.request(base + "/r/x")
