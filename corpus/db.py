@@ -180,6 +180,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                 [step, MIGRATIONS[step], utcnow()],
             )
+    if version and version < 6:
+        # Version 6's language tables are filled by code, not SQL: the documents of an older
+        # file are identified once here, so its first reader already gets English-only rates.
+        from corpus.language import identify_pending
+
+        identify_pending(con)
 
 
 @contextmanager

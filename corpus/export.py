@@ -21,6 +21,8 @@ WHOLE = (
     "date_sources",
     "crawl_issues",
     "crawl_runs",
+    "document_languages",
+    "language_spans",
     "trend_yearly",
     "term_trend_yearly",
 )

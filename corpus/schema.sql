@@ -136,6 +136,38 @@ COMMENT ON COLUMN term_hits.position IS 'tokens.position of the first token of t
 COMMENT ON COLUMN term_hits.n_tokens IS 'Number of tokens the match spans.';
 COMMENT ON COLUMN term_hits.matched IS 'The matched text as written.';
 
+CREATE TABLE IF NOT EXISTS document_languages (
+    doc_id        VARCHAR PRIMARY KEY,
+    language      VARCHAR NOT NULL,
+    english_words INTEGER NOT NULL,
+    detector      VARCHAR NOT NULL,
+    identified_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE document_languages IS 'Language of each tokenised document, identified paragraph by paragraph (corpus/language.py; schema version 6). A document not listed yet counts all its words as English.';
+COMMENT ON COLUMN document_languages.doc_id IS 'Document (documents.doc_id).';
+COMMENT ON COLUMN document_languages.language IS 'Dominant language, ISO 639 code as py3langid gives it (en, cy, fr, ...): the one with the most words, English winning ties.';
+COMMENT ON COLUMN document_languages.english_words IS 'Word tokens in English paragraphs: documents.n_words less the words of its language_spans. The denominator of every rate.';
+COMMENT ON COLUMN document_languages.detector IS 'What identified the languages: library version and thresholds.';
+COMMENT ON COLUMN document_languages.identified_at IS 'When the languages were identified (UTC).';
+
+CREATE TABLE IF NOT EXISTS language_spans (
+    doc_id          VARCHAR NOT NULL,
+    language        VARCHAR NOT NULL,
+    first_paragraph INTEGER NOT NULL,
+    last_paragraph  INTEGER NOT NULL,
+    first_position  INTEGER NOT NULL,
+    last_position   INTEGER NOT NULL,
+    n_words         INTEGER NOT NULL
+);
+COMMENT ON TABLE language_spans IS 'Runs of consecutive paragraphs of a document in a language other than English (the Welsh half of a bilingual report, each Welsh paragraph of one that alternates). Their words and hits are set aside from every rate (schema version 6).';
+COMMENT ON COLUMN language_spans.doc_id IS 'Document (documents.doc_id).';
+COMMENT ON COLUMN language_spans.language IS 'Language of the run, ISO 639 code as py3langid gives it (cy, fr, pl, ...).';
+COMMENT ON COLUMN language_spans.first_paragraph IS 'tokens.paragraph of the run''s first paragraph.';
+COMMENT ON COLUMN language_spans.last_paragraph IS 'tokens.paragraph of its last paragraph (inclusive).';
+COMMENT ON COLUMN language_spans.first_position IS 'tokens.position of the run''s first token.';
+COMMENT ON COLUMN language_spans.last_position IS 'tokens.position of its last token (inclusive): a term_hits row starting in between is in this language.';
+COMMENT ON COLUMN language_spans.n_words IS 'Word tokens in the run, left out of every rate.';
+
 CREATE TABLE IF NOT EXISTS lexicon_terms (
     lexicon  VARCHAR NOT NULL,
     version  VARCHAR NOT NULL,
@@ -285,26 +317,48 @@ COMMENT ON VIEW document_status IS 'Per stored document: is_current (some URL st
 CREATE OR REPLACE VIEW lexicon_hits AS
 SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,
        h.lexicon, h.term, h.category, h.position, h.n_tokens, h.matched,
-       st.is_current, st.trend_date
+       st.is_current, st.trend_date,
+       CASE WHEN l.doc_id IS NOT NULL THEN coalesce(sp.language, 'en') END AS language
 FROM term_hits h
 JOIN documents d USING (doc_id)
 JOIN document_status st USING (doc_id)
-LEFT JOIN sources s ON s.name = d.source;
-COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document, superseded and removed texts included: is_current says whether some URL still serves the text, trend_date is the date trends use (NULL when published is missing or untrusted). Trends count only rows with is_current, by trend_date; source is where the text was first found (document_sources lists every source serving it).';
+LEFT JOIN sources s ON s.name = d.source
+LEFT JOIN document_languages l USING (doc_id)
+LEFT JOIN language_spans sp
+    ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position;
+COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document, superseded and removed texts included: is_current says whether some URL still serves the text, trend_date is the date trends use (NULL when published is missing or untrusted). Trends count only rows with is_current, by trend_date; source is where the text was first found (document_sources lists every source serving it). language is that of the paragraph the hit is in (en, or its language_spans run''s; NULL until the document''s languages are identified): trends count only hits in English.';
+
+-- english_documents: the current, tokenised documents that rates count, with their English
+-- word count (document_languages; all their words until their language is identified). A
+-- document with no English paragraph at all (a Welsh-only page) is left out.
+CREATE OR REPLACE VIEW english_documents AS
+SELECT d.*, l.language, coalesce(l.english_words, d.n_words) AS english_words
+FROM current_documents d
+LEFT JOIN document_languages l USING (doc_id)
+WHERE d.n_words IS NOT NULL AND (l.doc_id IS NULL OR l.language = 'en' OR l.english_words > 0);
+COMMENT ON VIEW english_documents IS 'Current, tokenised documents with English text: language (dominant; NULL until identified) and english_words, the words of their English paragraphs. Every rate counts these documents and words only.';
+
+-- english_hits: term_hits outside every other-language run (language_spans): the hits
+-- rates count. A hit in a Welsh paragraph is set aside with the paragraph's words.
+CREATE OR REPLACE VIEW english_hits AS
+SELECT h.* FROM term_hits h
+ANTI JOIN language_spans sp
+    ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position;
+COMMENT ON VIEW english_hits IS 'term_hits in English paragraphs: those starting inside a language_spans run are left out, as their words are.';
 
 -- document_counts: one row per current, tokenised text, whoever publishes it; the base of
 -- every trend. Its source is where the text was first found (a matter of crawl order when
 -- two publishers carry it): per-source measures read source_document_counts instead.
 CREATE OR REPLACE VIEW document_counts AS
-SELECT d.doc_id, d.source, s.kind AS source_kind, d.trend_date AS published, d.n_words,
+SELECT d.doc_id, d.source, s.kind AS source_kind, d.trend_date AS published,
+       d.english_words AS n_words,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'market')     AS market_hits,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'relational') AS relational_hits
-FROM current_documents d
+FROM english_documents d
 LEFT JOIN sources s ON s.name = d.source
-LEFT JOIN term_hits h USING (doc_id)
-WHERE d.n_words IS NOT NULL
+LEFT JOIN english_hits h USING (doc_id)
 GROUP BY ALL;
-COMMENT ON VIEW document_counts IS 'Per current, tokenised document: words and market/relational hits, dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
+COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words) and market/relational hits in English paragraphs, dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
 
 -- source_document_counts: document_counts once per source serving the text, with that
 -- source and its kind, so that each publisher's measures count its own documents.
@@ -376,18 +430,19 @@ CREATE OR REPLACE MACRO trend_by_kind(period) AS TABLE
 SELECT * EXCLUDE (source) FROM trend_groups(period, 'kind');
 
 -- term_trend(period): per period and term: hits, rate per million word tokens, and the
--- share of that period's documents that use the term. Terms never used are absent.
+-- share of that period's documents that use the term, in English text only
+-- (english_documents, english_hits). Terms never used are absent.
 CREATE OR REPLACE MACRO term_trend(period) AS TABLE
 WITH docs AS (
-    SELECT date_trunc(period, trend_date) AS period_start, doc_id, n_words
-    FROM current_documents WHERE n_words IS NOT NULL
+    SELECT date_trunc(period, trend_date) AS period_start, doc_id, english_words AS n_words
+    FROM english_documents
 ), totals AS (
     SELECT period_start, count(*) AS n_documents, sum(n_words) AS n_tokens
     FROM docs GROUP BY period_start
 ), hits AS (
     SELECT docs.period_start, h.lexicon, h.term,
            count(*) AS hits, count(DISTINCT h.doc_id) AS n_documents_with_term
-    FROM term_hits h JOIN docs USING (doc_id)
+    FROM english_hits h JOIN docs USING (doc_id)
     GROUP BY ALL
 )
 SELECT hits.period_start, hits.lexicon, hits.term, hits.hits::BIGINT AS hits,

@@ -46,6 +46,31 @@ WHERE d.n_words IS NOT NULL
 GROUP BY ALL ORDER BY documents DESC, date_source
 """
 
+# Per source and language other than English: the current documents with text in it, the
+# documents with no English at all (left out of every rate), and the words set aside,
+# beside the source's words in all. A source with nothing set aside has one row with a
+# NULL language.
+LANGUAGES_SET_ASIDE = """
+WITH source_words AS (
+    SELECT source, count(*) AS documents, coalesce(sum(n_words), 0) AS words
+    FROM current_documents WHERE n_words IS NOT NULL
+    GROUP BY source
+), other AS (
+    SELECT d.source, sp.language, count(DISTINCT sp.doc_id) AS documents,
+           count(DISTINCT sp.doc_id) FILTER (WHERE l.english_words = 0) AS whole_documents,
+           sum(sp.n_words) AS words
+    FROM language_spans sp
+    JOIN current_documents d USING (doc_id)
+    LEFT JOIN document_languages l USING (doc_id)
+    GROUP BY ALL
+)
+SELECT s.source, o.language, s.documents AS source_documents, s.words AS source_words,
+       coalesce(o.documents, 0) AS documents, coalesce(o.whole_documents, 0) AS whole_documents,
+       coalesce(o.words, 0) AS words
+FROM source_words s LEFT JOIN other o USING (source)
+ORDER BY s.source, o.words DESC NULLS LAST, o.language
+"""
+
 LEXICON_TERMS = """
 SELECT lexicon, version, category, term, array_to_string(variants, ', ') AS variants
 FROM lexicon_terms ORDER BY lexicon, category, term
@@ -86,6 +111,24 @@ def date_provenance(con: duckdb.DuckDBPyConnection) -> list[dict]:
     total = frame["documents"].sum() or 1
     frame["share"] = [f"{n / total:.0%}" for n in frame["documents"]]
     return frame.to_dict("records")
+
+
+def languages_set_aside(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Per source and language: the text in languages other than English that no rate
+    counts, as documents and words and as a share of the source's words."""
+    rows = []
+    for record in con.execute(LANGUAGES_SET_ASIDE).df().to_dict("records"):
+        rows.append(
+            {
+                "source": record["source"],
+                "language": record["language"] if isinstance(record["language"], str) else "none",
+                "documents": f"{int(record['documents']):,} of {int(record['source_documents']):,}",
+                "whole_documents": f"{int(record['whole_documents']):,}",
+                "words": f"{int(record['words']):,}",
+                "share": f"{record['words'] / max(int(record['source_words']), 1):.1%}",
+            }
+        )
+    return rows
 
 
 def lexicon_terms(con: duckdb.DuckDBPyConnection) -> list[dict]:

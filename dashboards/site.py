@@ -260,6 +260,7 @@ def build_site(
         "terms": content.lexicon_terms(con),
         "by_source": content.corpus_by_source(per_source, period),
         "provenance": content.date_provenance(con),
+        "languages": content.languages_set_aside(con),
     }
     for template, extra in (("index.html", {}), ("methods.html", methods)):
         path = out_dir / template

@@ -15,11 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corpus import annotate
 from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
 from corpus.ingest import checked_since, ingest_files, validators
+from corpus.language import LanguageResult, identify_pending
 from corpus.lexicons import load_lexicons, signature
 from corpus.runs import recorded
 from dashboards.site import build_site
@@ -174,7 +176,10 @@ def tokenise(
                     con, lexicons, progress=lambda n: bar.advance(task, n)
                 )
             rematched = annotate.rematch(con, lexicons)
-            detail.update(tokenised=asdict(new), rematched=asdict(rematched))
+            languages = identify_languages(con)
+            detail.update(
+                tokenised=asdict(new), rematched=asdict(rematched), languages=asdict(languages)
+            )
     finally:
         con.close()
     log.info(
@@ -191,6 +196,21 @@ def tokenise(
         "rematched": asdict(rematched),
         "lexicons": signature(lexicons),
     }
+
+
+def identify_languages(con: duckdb.DuckDBPyConnection) -> LanguageResult:
+    """After tokenising: the language of each new document and of its paragraphs, with the
+    words of other languages counted once, so that trends read English counts, not tokens."""
+    result = identify_pending(con)
+    if result.documents:
+        log.info(
+            "identified the language of %d document(s): %d word(s) in %d run(s) of "
+            "paragraphs in other languages set aside (see language_spans)",
+            result.documents,
+            result.words_set_aside,
+            result.spans,
+        )
+    return result
 
 
 def report_failures(result: annotate.AnnotateResult) -> None:
@@ -243,7 +263,10 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
                 total.hits += done.hits
                 total.failed += done.failed
             rematched = annotate.rematch(con, lexicons)
-            detail.update(tokenised=asdict(total), rematched=asdict(rematched))
+            languages = identify_languages(con)
+            detail.update(
+                tokenised=asdict(total), rematched=asdict(rematched), languages=asdict(languages)
+            )
     finally:
         con.close()
     shutil.rmtree(partition_dir(db), ignore_errors=True)

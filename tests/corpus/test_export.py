@@ -14,7 +14,8 @@ def test_export_writes_tables_and_yearly_partitions(crawled, tmp_path, capsys):
     assert main(["export", "--parquet", str(out), "--db", str(crawled.db)]) == 0
     con = duckdb.connect()
     source = duckdb.connect(str(crawled.db), read_only=True)
-    for table in ("documents", "document_urls", "crawl_runs", "trend_yearly"):
+    tables = ("documents", "document_urls", "crawl_runs", "document_languages", "trend_yearly")
+    for table in tables:
         exported = con.execute(
             "SELECT count(*) FROM read_parquet(?)", [str(out / f"{table}.parquet")]
         ).fetchone()[0]
