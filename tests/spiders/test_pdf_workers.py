@@ -210,6 +210,17 @@ def test_a_hostile_pdf_is_fetched_and_its_failure_explained(pdf_crawl):
     assert rows == [(200, "", "PDF extraction took over 2 s; stopped, not stored")]
 
 
+def test_pages_are_stored_while_a_pdf_hangs_its_worker(pdf_crawl):
+    con, base = pdf_crawl
+    [(page_stored, gave_up)] = con.execute(
+        "SELECT (SELECT first_seen FROM documents WHERE url = ?), "
+        "(SELECT seen_at FROM crawl_issues WHERE url = ?)",
+        [base + "/reports/news.html", base + "/reports/hang.pdf"],
+    ).fetchall()
+    # Both were linked from one page; the hang kept its worker 2 s but not the crawl.
+    assert (gave_up - page_stored).total_seconds() > 1.5
+
+
 def test_a_pdf_made_at_fetch_time_is_stored_but_not_dated_for_trends(pdf_crawl):
     con, base = pdf_crawl
     rows = dict(
