@@ -97,17 +97,17 @@ def test_offsite_links_and_robots_txt_are_counted_but_do_not_truncate(tmp_path):
     )
 
 
-def test_a_link_left_for_its_depth_and_then_reached_nearer_is_fetched_and_not_counted(tmp_path):
-    # With a depth limit of 1, the documents of topic 2 are two hops away; the second topic
-    # page is one. A document linked from both a near and a far page is fetched once.
+def test_each_link_past_the_depth_limit_is_counted_once_and_none_is_fetched(tmp_path):
+    # With a depth limit of 1, topic 2 is one hop away; its documents and topic 3 are two.
+    # Every document links back to the news page, which is never counted again.
     crawl = crawl_site(
         tmp_path, listings=3, style="see-also", scrapy_settings={"LINK_DEPTH_LIMIT": 1}
     )
     plan, fetched = crawl["plan"], crawl["fetched"]
-    _, _, _, _, not_fetched, _ = crawl["row"]
+    assert fetched == {"/news/", "/news/topic-2/", *plan.documents[:3]}
     left = plan.found_from(fetched) - fetched
-    assert not_fetched["depth"] == len(left)
-    assert not left & fetched
+    assert left == {*plan.documents[3:6], "/news/topic-3/"}
+    assert crawl["row"][4] == {"depth": 4, "offsite": OFFSITE_LINKS}
 
 
 def test_sitemap_entries_on_another_host_are_counted_as_offsite_and_never_asked(tmp_path):
