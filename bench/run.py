@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import sys
 
-from bench import crawl, end_to_end, ingest, long_document, partitions, pdf, query, tokenise
+from bench import (
+    crawl,
+    end_to_end,
+    ingest,
+    long_document,
+    pagination,
+    partitions,
+    pdf,
+    query,
+    tokenise,
+)
 
-BENCHMARKS = (tokenise, long_document, ingest, query, crawl, end_to_end, partitions, pdf)
+BENCHMARKS = (
+    tokenise, long_document, ingest, query, crawl, pagination, end_to_end, partitions, pdf
+)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
