@@ -8,6 +8,7 @@ from bench import (
     crawl,
     end_to_end,
     ingest,
+    language,
     long_document,
     pagination,
     partitions,
@@ -17,7 +18,8 @@ from bench import (
 )
 
 BENCHMARKS = (
-    tokenise, long_document, ingest, query, crawl, pagination, end_to_end, partitions, pdf
+    tokenise, long_document, ingest, query, crawl, pagination, end_to_end, partitions, pdf,
+    language,
 )  # fmt: skip
 
 
