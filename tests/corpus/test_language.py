@@ -191,6 +191,33 @@ def test_a_partitioned_tokenise_sets_the_welsh_words_and_hits_aside(tmp_path):
     assert trend == (english_words(db, "report"), 1)
 
 
+def test_a_long_report_tokenised_in_pieces_has_its_welsh_half_set_aside(tmp_path):
+    from corpus import annotate
+    from corpus.tokenise import PIECE_CHARS
+
+    document = bilingual(random.Random(5), 1200, "halves")
+    text = "\n".join(p for p, _ in document)
+    assert len(text) > 2 * PIECE_CHARS
+    db = store(tmp_path, {"long": text})
+    con = connect(db)
+    annotate.tokenise_pending(con, load_lexicons())
+    identify_pending(con)
+    doc_id, n_words = con.execute("SELECT doc_id, n_words FROM documents").fetchone()
+    spans = con.execute(
+        "SELECT language, first_paragraph, last_paragraph, n_words FROM language_spans"
+    ).fetchall()
+    tokens = con.execute(
+        "SELECT count(*) FILTER (WHERE paragraph < 2400), count(*) FROM tokens "
+        "WHERE doc_id = ? AND is_word",
+        [doc_id],
+    ).fetchone()
+    english = con.execute("SELECT english_words FROM document_languages").fetchone()[0]
+    con.close()
+    # 1,200 sections of a heading and a paragraph: Welsh paragraphs 0-2399, English after.
+    assert spans == [("cy", 0, 2399, tokens[0])]
+    assert english == n_words - tokens[0] == tokens[1] - tokens[0]
+
+
 def test_a_file_from_before_version_6_has_its_documents_identified_once_on_opening(tmp_path):
     from corpus import annotate
 
