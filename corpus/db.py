@@ -185,7 +185,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         # file are identified once here, so its first reader already gets English-only rates.
         from corpus.language import identify_pending
 
-        identify_pending(con)
+        log.info("identifying the language of the stored documents once (schema version 6)")
+        done = identify_pending(con)
+        log.info("identified %d document(s); %d word(s) set aside", done.documents,
+                 done.words_set_aside)  # fmt: skip
 
 
 @contextmanager
