@@ -261,19 +261,19 @@ class DocumentTokens:
         keep = ~columns["space"]
         self.orths.append(every[keep, 0])
         self.lemmas.append(every[keep, 1])
-        self.paragraphs.append(columns["paragraphs"][keep] + self.n_breaks)
+        self.paragraphs.append((columns["paragraphs"][keep] + self.n_breaks).astype(np.int32))
         positions = np.where(keep, columns["positions"] + self.n_tokens, -1)
         add_hits(self.hits, self.doc_id, matcher.match(doc, columns["paragraphs"]), positions)
         self.n_tokens += int(keep.sum())
         self.n_breaks += int(columns["breaks"])
 
     def move_into(self, pending: PendingTokens, batch: Batch) -> None:
-        pending.add(
-            self.doc_id,
-            np.concatenate(self.orths),
-            np.concatenate(self.lemmas),
-            np.concatenate(self.paragraphs),
-        )
+        # The pieces' arrays are let go as they are joined: a long document is not held twice.
+        columns = [self.orths, self.lemmas, self.paragraphs]
+        joined = [np.concatenate(column) for column in columns]
+        for column in columns:
+            column.clear()
+        pending.add(self.doc_id, *joined)
         for name, values in self.hits.hits.items():
             batch.hits[name].extend(values)
 
