@@ -14,7 +14,7 @@ running out of memory), then left alone; deleting its `crawl_issues` rows queues
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -24,7 +24,15 @@ import pyarrow.compute as pc
 from corpus.db import transaction, utcnow
 from corpus.lexicons import Lexicon, LexiconMatcher, signature
 from corpus.runs import crash_point
-from corpus.tokenise import FAILED, Batch, add_hits, build_nlp, doc_from_stored, tokenise_texts
+from corpus.tokenise import (
+    BATCH_TOKENS,
+    FAILED,
+    Batch,
+    add_hits,
+    build_nlp,
+    doc_from_stored,
+    tokenise_texts,
+)
 
 Progress = Callable[[int], None]
 
@@ -44,7 +52,7 @@ PENDING_DOCUMENTS = "SELECT d.doc_id, d.text" + PENDING + "ORDER BY d.doc_id"
 PENDING_COUNT = "SELECT count(*)" + PENDING
 
 STALE_DOCUMENTS = """
-SELECT doc_id FROM documents
+SELECT doc_id, n_tokens FROM documents
 WHERE n_tokens IS NOT NULL AND lexicon_versions IS DISTINCT FROM ?
 ORDER BY doc_id
 """
@@ -184,19 +192,39 @@ def tokenise_pending(
     return result
 
 
+def stale_batches(
+    stale: Sequence[tuple[str, int]], batch_docs: int, batch_tokens: int
+) -> Iterator[list[str]]:
+    """(doc_id, n_tokens) pairs as lists of ids: a batch ends at `batch_docs` documents or
+    before it passes `batch_tokens` tokens (their tokens are read into Python lists), so a
+    few long documents do not make one huge batch; a longer document is a batch alone."""
+    ids: list[str] = []
+    tokens = 0
+    for doc_id, n_tokens in stale:
+        if ids and (len(ids) == batch_docs or tokens + n_tokens > batch_tokens):
+            yield ids
+            ids, tokens = [], 0
+        ids.append(doc_id)
+        tokens += n_tokens
+    if ids:
+        yield ids
+
+
 def rematch(
     con: duckdb.DuckDBPyConnection,
     lexicons: Sequence[Lexicon],
     batch_docs: int = 500,
     progress: Progress | None = None,
+    batch_tokens: int = BATCH_TOKENS,
 ) -> AnnotateResult:
-    """Re-match documents whose hits were made with other lexicon versions."""
+    """Re-match documents whose hits were made with other lexicon versions, at most
+    `batch_docs` documents and about `batch_tokens` stored tokens at a time."""
     matcher = LexiconMatcher(build_nlp(), lexicons)
     versions = signature(lexicons)
-    stale = [row[0] for row in con.execute(STALE_DOCUMENTS, [versions]).fetchall()]
+    stale = con.execute(STALE_DOCUMENTS, [versions]).fetchall()
     result = AnnotateResult()
-    for start in range(0, len(stale), batch_docs):
-        ids = pa.table({"doc_id": stale[start : start + batch_docs]})
+    for chunk in stale_batches(stale, batch_docs, batch_tokens):
+        ids = pa.table({"doc_id": chunk})
         batch = Batch()
         con.register("batch_ids", ids)
         rows = con.execute(STORED_TOKENS).fetchall()

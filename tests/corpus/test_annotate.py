@@ -130,12 +130,12 @@ def test_rematching_keeps_the_matched_text_as_written(tmp_path):
     assert {"Co-production", "co production", "customer journey", "unit costs"} <= matched
 
 
-def assert_rematch_changes_nothing(con) -> None:
+def assert_rematch_changes_nothing(con, **batching) -> None:
     """Re-matching with the same terms under new versions gives back every hit as it was."""
     rows = "SELECT * FROM term_hits ORDER BY doc_id, position, term"
     before = con.execute(rows).fetchall()
     bumped = [dataclasses.replace(lexicon, version="9.0.0") for lexicon in load_lexicons()]
-    result = annotate.rematch(con, bumped)
+    result = annotate.rematch(con, bumped, **batching)
     assert result.documents == con.execute("SELECT count(*) FROM documents").fetchone()[0]
     assert con.execute(rows).fetchall() == before
 
@@ -148,4 +148,11 @@ def test_rematching_generated_documents_gives_the_hits_tokenising_gave(tmp_path)
         "".join(rng.choice(forms + FILLER) + rng.choice(gaps) for _ in range(rng.randint(1, 30)))
         for _ in range(60)
     ]
-    assert_rematch_changes_nothing(tiny_corpus(tmp_path, texts))
+    # In batches of about 100 tokens, so most batches hold one or two documents.
+    assert_rematch_changes_nothing(tiny_corpus(tmp_path, texts), batch_tokens=100)
+
+
+def test_rematch_batches_end_at_a_number_of_documents_or_of_tokens():
+    stale = [("a", 5), ("b", 5), ("c", 20), ("d", 1), ("e", 1), ("f", 1)]
+    batches = list(annotate.stale_batches(stale, batch_docs=2, batch_tokens=10))
+    assert batches == [["a", "b"], ["c"], ["d", "e"], ["f"]]
