@@ -346,6 +346,14 @@ ANTI JOIN language_spans sp
     ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position;
 COMMENT ON VIEW english_hits IS 'term_hits in English paragraphs: those starting inside a language_spans run are left out, as their words are.';
 
+-- english_tokens: tokens outside every other-language run, for the word-frequency measures
+-- (keyness, collocations): a Welsh passage's words are not key words nor collocates.
+CREATE OR REPLACE VIEW english_tokens AS
+SELECT t.* FROM tokens t
+ANTI JOIN language_spans sp
+    ON sp.doc_id = t.doc_id AND t.position BETWEEN sp.first_position AND sp.last_position;
+COMMENT ON VIEW english_tokens IS 'tokens in English paragraphs: those inside a language_spans run are left out. Keyness and collocations count these.';
+
 -- document_counts: one row per current, tokenised text, whoever publishes it; the base of
 -- every trend. Its source is where the text was first found (a matter of crawl order when
 -- two publishers carry it): per-source measures read source_document_counts instead.
@@ -484,8 +492,8 @@ COMMENT ON VIEW v_term_rates IS 'Each term per year: hits, rate per million word
 CREATE OR REPLACE MACRO g2_cell(o, e) AS
 CASE WHEN o > 0 AND e > 0 THEN o * ln(o / e) ELSE 0 END;
 
--- lexicon_collocates(span, period): collocates of every lexicon term in current
--- documents, overall (period 'all', period_start NULL) or per 'year', 'quarter' or 'month'
+-- lexicon_collocates(span, period): collocates of every lexicon term in the English text
+-- of current documents (english_tokens), overall (period 'all', period_start NULL) or per 'year', 'quarter' or 'month'
 -- (undated documents then form a period with a NULL period_start). Counting follows
 -- #LancsBox: o11 = (node, collocate) word-token pairs within `span` words either side of
 -- a hit, in the same document, a token inside two node windows counting twice; r1 =
@@ -501,7 +509,7 @@ WITH words AS (
            CASE WHEN period = 'all' THEN NULL
                 ELSE date_trunc(CASE WHEN period = 'all' THEN 'year' ELSE period END,
                                 d.trend_date) END AS period_start
-    FROM tokens t JOIN current_documents d USING (doc_id)
+    FROM english_tokens t JOIN current_documents d USING (doc_id)
     WHERE t.is_word
 ), nodes AS (
     SELECT h.lexicon, h.term, h.doc_id, min(w.wpos) AS first_w, max(w.wpos) AS last_w,

@@ -1,5 +1,6 @@
 -- Collocation counts for one node (a lexicon term, or a word by its lemma), overall or per
--- period. Counting is on word tokens only (punctuation skipped), renumbered per document.
+-- period. Counting is on word tokens only (punctuation skipped) of English paragraphs
+-- (english_tokens: a hit in a Welsh passage is no node), renumbered per document.
 -- O11: (node, collocate) pairs within $window word tokens either side of the node, in the
 -- same document; a token inside two node windows counts twice. The node itself is not its
 -- own collocate. R1 = f(node) * 2 * window; C1 = f(collocate); N = word tokens.
@@ -9,7 +10,7 @@ WITH words AS (
            row_number() OVER (PARTITION BY t.doc_id ORDER BY t.position) - 1 AS wpos,
            CASE WHEN $by_period THEN date_trunc($period, d.trend_date)
                 ELSE DATE '0001-01-01' END AS period_start
-    FROM tokens t JOIN current_documents d USING (doc_id)
+    FROM english_tokens t JOIN current_documents d USING (doc_id)
     WHERE t.is_word
 ), nodes AS (
     -- Lexicon term: the word-token span of each hit.

@@ -1,5 +1,5 @@
 -- Per lexicon term and source: hits and documents using it, with each source's size in
--- word tokens. Sources without a hit of a term appear with 0 (they still count as parts).
+-- word tokens, in English text only (english_hits, as document_counts' words). Sources without a hit of a term appear with 0 (they still count as parts).
 -- A source's part is every document it serves (source_document_counts), so a text two
 -- publishers carry is in both parts; term_hits, term_documents and corpus_documents count
 -- each text once.
@@ -8,11 +8,11 @@ WITH parts AS (
     FROM source_document_counts GROUP BY source
 ), terms AS (
     SELECT h.lexicon, h.term, count(*) AS term_hits, count(DISTINCT h.doc_id) AS term_documents
-    FROM term_hits h JOIN document_counts USING (doc_id)
+    FROM english_hits h JOIN document_counts USING (doc_id)
     GROUP BY ALL
 ), hits AS (
     SELECT c.source, h.lexicon, h.term, count(*) AS hits, count(DISTINCT h.doc_id) AS documents
-    FROM term_hits h JOIN source_document_counts c USING (doc_id)
+    FROM english_hits h JOIN source_document_counts c USING (doc_id)
     GROUP BY ALL
 )
 SELECT t.lexicon, t.term, p.source, p.part_size, p.part_documents,

@@ -1,10 +1,10 @@
 -- Word (lemma) frequencies in a focus and a reference period, over word tokens of current
--- documents with a reliable date. Parameters: $focus_from, $focus_to, $ref_from, $ref_to.
+-- documents with a reliable date, in English paragraphs (english_tokens). Parameters: $focus_from, $focus_to, $ref_from, $ref_to.
 WITH words AS (
     SELECT t.lemma,
            d.trend_date BETWEEN $focus_from AND $focus_to AS in_focus,
            d.trend_date BETWEEN $ref_from AND $ref_to AS in_reference
-    FROM tokens t JOIN current_documents d USING (doc_id)
+    FROM english_tokens t JOIN current_documents d USING (doc_id)
     WHERE t.is_word AND d.trend_date IS NOT NULL
 )
 SELECT lemma,

@@ -133,7 +133,7 @@ def test_almost_no_english_of_the_pm_transcripts_is_set_aside():
 
 
 # The store: a bilingual report whose Welsh half quotes a market term, and its English one.
-def store(tmp_path, texts: dict[str, str]):
+def store(tmp_path, texts: dict[str, str], published: dict[str, str] | None = None):
     rows = [
         {
             "item": "document",
@@ -142,7 +142,7 @@ def store(tmp_path, texts: dict[str, str]):
             "text": text,
             "content_sha256": content_hash(text),
             "content_type": "html",
-            "published": "2019-06-01",
+            "published": (published or {}).get(name, "2019-06-01"),
             "date_source": "html-meta",
             "fetched_at": "2024-01-01T00:00:00",
         }
@@ -239,3 +239,41 @@ def test_a_file_from_before_version_6_has_its_documents_identified_once_on_openi
     con = connect(db)
     assert identify_pending(con).documents == 0  # identified once: nothing left to do
     con.close()
+
+
+# Each lemma, and whether a token of it lies inside an other-language span.
+LEMMAS_BY_LANGUAGE = """
+SELECT DISTINCT t.lemma, s.doc_id IS NOT NULL FROM tokens t
+LEFT JOIN language_spans s
+    ON s.doc_id = t.doc_id AND t.position BETWEEN s.first_position AND s.last_position
+"""
+
+
+def test_keyness_collocations_and_dispersion_count_english_text_only(tmp_path):
+    from datetime import date
+
+    from analysis.collocations import collocates
+    from analysis.dispersion import dispersion
+    from analysis.keyness import keyness
+    from corpus import annotate
+
+    earlier = " ".join(FILLER) + " Customer journey maps were drawn."
+    db = store(
+        tmp_path, {"report": report("alternate"), "earlier": earlier}, {"earlier": "2010-01-01"}
+    )
+    con = connect(db)
+    annotate.tokenise_pending(con, load_lexicons())
+    identify_pending(con)
+    inside = con.execute(LEMMAS_BY_LANGUAGE).fetchall()
+    welsh = {lemma for lemma, in_span in inside if in_span} - {
+        lemma for lemma, in_span in inside if not in_span
+    }
+    assert {"wedi", "cyngor"} <= welsh
+    year = (date(2019, 1, 1), date(2019, 12, 31))
+    key = keyness(con, year, (date(2010, 1, 1), date(2010, 12, 31)), min_freq=1)
+    near = collocates(con, "customer journey", window=30)
+    spread = dispersion(con)
+    con.close()
+    assert not welsh & set(key["lemma"])
+    assert not welsh & set(near["collocate"])
+    assert spread.set_index("term").loc["customer journey", "hits"] == 2  # not the Welsh one
