@@ -493,8 +493,9 @@ CREATE OR REPLACE MACRO g2_cell(o, e) AS
 CASE WHEN o > 0 AND e > 0 THEN o * ln(o / e) ELSE 0 END;
 
 -- lexicon_collocates(span, period): collocates of every lexicon term in the English text
--- of current documents (english_tokens), overall (period 'all', period_start NULL) or per 'year', 'quarter' or 'month'
--- (undated documents then form a period with a NULL period_start). Counting follows
+-- of current documents (english_tokens), overall (period 'all', period_start NULL) or per
+-- 'year', 'quarter' or 'month' (undated documents then form a period with a NULL
+-- period_start). Counting follows
 -- #LancsBox: o11 = (node, collocate) word-token pairs within `span` words either side of
 -- a hit, in the same document, a token inside two node windows counting twice; r1 =
 -- hits * 2 * span; c1 = the collocate's frequency; n = word tokens. Scores: e11 =
