@@ -16,6 +16,7 @@ from corpus.partitions import tokenise_partition
 from pipelines import steps
 from pipelines.demo_site.text import FILLER, PLANTS
 from tests.conftest import tiny_corpus
+from tests.corpus.long_documents import FINE, UNSPLITTABLE, UNTOKENISE
 
 
 def test_a_second_tokenise_does_nothing(crawled, tmp_path):
@@ -55,18 +56,6 @@ def test_a_new_lexicon_version_rematches_without_retokenising(crawled, tmp_path)
     assert con.execute("SELECT DISTINCT lexicon_versions FROM documents").fetchall() == [
         ("market@2.0.0 relational@1.0.0",)
     ]
-
-
-# More than spaCy's max_length of characters with no whitespace: no piece boundary can
-# split it, so tokenising it really fails ([E088]), as it would on an inlined data blob.
-UNSPLITTABLE = "Agenda pack.\n" + "x" * 1_000_001 + "\nEnd of pack."
-FINE = "Customers and residents met the council."
-UNTOKENISE = [
-    "DELETE FROM tokens",
-    "DELETE FROM term_hits",
-    "DELETE FROM crawl_issues",
-    "UPDATE documents SET n_tokens = NULL, n_words = NULL, lexicon_versions = NULL",
-]
 
 
 def failures(con) -> list[tuple]:

@@ -3,7 +3,6 @@ tokenised in pieces that give what one pass would."""
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 
 from hypothesis import given, settings
@@ -22,6 +21,7 @@ from corpus.tokenise import (
     tokenise_texts,
 )
 from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
+from tests.corpus.long_documents import generated_document
 
 MATCHER = LexiconMatcher(build_nlp(), load_lexicons())
 PLANTED = [
@@ -145,24 +145,6 @@ def test_a_multi_word_term_across_a_piece_limit_is_still_one_hit():
     got = columns(tokenise_texts([("d", text)], MATCHER, piece_chars=30))
     assert got == columns(tokenise_texts([("d", text)], MATCHER, piece_chars=10**7))
     assert got[1]["term"] == ["customer journey", "unit cost"]
-
-
-def generated_document(n_chars: int, seed: int = 0) -> str:
-    """A long document written from the sample site's sentences: paragraphs of a few
-    sentences, and every tenth paragraph one giant one with no line break at all."""
-    rng = random.Random(seed)
-    phrases = [s for s in FILLER] + [
-        frame.replace("{x}", form).replace("{X}", form[0].upper() + form[1:])
-        for (_, _, form) in PLANTED
-        for frame in FRAMES[:2]
-    ]
-    paragraphs, size = [], 0
-    while size < n_chars:
-        count = 2000 if len(paragraphs) % 10 == 9 else rng.randint(1, 8)
-        paragraph = " ".join(rng.choice(phrases) for _ in range(count))
-        paragraphs.append(paragraph)
-        size += len(paragraph) + 1
-    return "\n".join(paragraphs)[:n_chars]
 
 
 def test_a_three_million_character_document_is_tokenised_in_bounded_pieces():
