@@ -35,9 +35,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from corpus.db import transaction, utcnow
@@ -244,11 +246,16 @@ Progress = Callable[[int], None]
 
 @dataclass
 class LanguageResult:
-    """What one identify_pending call did."""
+    """What identifying did: documents identified, other-language spans and their words."""
 
     documents: int = 0
     spans: int = 0
     words_set_aside: int = 0
+
+    def add(self, other: LanguageResult) -> None:
+        self.documents += other.documents
+        self.spans += other.spans
+        self.words_set_aside += other.words_set_aside
 
 
 def identify_pending(
@@ -276,32 +283,96 @@ def identify_pending(
                 spans += [(doc_id, s.language, s.first, s.last) for s in text_spans(text)]
             if progress:
                 progress(len(rows))
-        stored = _store(con, group, spans)
-        result.documents += len(group)
-        result.spans += stored[0]
-        result.words_set_aside += stored[1]
+        _store(con, pa.table({"doc_id": pa.array(group, pa.string())}), span_table(spans), result)
     return result
 
 
-def _store(con: duckdb.DuckDBPyConnection, ids: list[str], spans: list[tuple]) -> tuple:
-    """Write one group's spans (doc_id, language, first and last paragraph) and its
-    documents' languages; return the spans and words stored."""
+def span_table(spans: list[tuple]) -> pa.Table:
+    """(doc_id, language, first paragraph, last paragraph) rows as an Arrow table."""
     columns = list(zip(*spans, strict=True)) if spans else [[], [], [], []]
-    found = pa.table(
+    return pa.table(
         [
             pa.array(columns[0], pa.string()),
             pa.array(columns[1], pa.string()),
             pa.array(columns[2], pa.int32()),
             pa.array(columns[3], pa.int32()),
         ],
-        names=["doc_id", "language", "first_paragraph", "last_paragraph"],
+        names=SPAN_COLUMNS,
     )
-    identified = pa.table({"doc_id": pa.array(ids, pa.string())})
+
+
+SPAN_COLUMNS = ["doc_id", "language", "first_paragraph", "last_paragraph"]
+STORED = """
+SELECT count(*), coalesce(sum(n_words), 0) FROM language_spans JOIN identified USING (doc_id)
+"""
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection, identified: pa.Table, found: pa.Table, result: LanguageResult
+) -> None:
+    """Write the spans found (span_table) of the documents identified and those documents'
+    languages in one transaction; add what was stored to `result`."""
     with transaction(con, found_spans=found, identified=identified):
         con.execute("DELETE FROM language_spans WHERE doc_id IN (SELECT doc_id FROM identified)")
         con.execute(INSERT_SPANS)
         con.execute(INSERT_DOCUMENTS, {"detector": detector_version(), "at": utcnow()})
-        return con.execute(
-            "SELECT count(*), coalesce(sum(n_words), 0) FROM language_spans "
-            "JOIN identified USING (doc_id)"
-        ).fetchone()
+        spans, words = con.execute(STORED).fetchone()
+    result.documents += identified.num_rows
+    result.spans += spans
+    result.words_set_aside += words
+
+
+# Partitions (corpus/partitions.py): a worker identifies its input's documents beside
+# tokenising them, so the single writer only stores what it found. The writer keeps the
+# documents tokenised by the merge and not yet identified (a merge run twice adds nothing).
+PARTITION_PART = "languages"
+STILL_UNIDENTIFIED = """
+SELECT doc_id FROM documents JOIN partition_ids USING (doc_id)
+WHERE n_tokens IS NOT NULL AND doc_id NOT IN (SELECT doc_id FROM document_languages)
+"""
+
+
+def identify_partition(source: Path) -> Path:
+    """Worker side: the other-language spans of one partition input's documents, written as
+    languages-NNNNN.parquet beside it; returns the input's path. Never opens the database."""
+    import pyarrow.parquet as pq
+
+    from corpus.partitions import output_path
+
+    source = Path(source)
+    documents = pq.read_table(source, columns=["doc_id", "text"])
+    spans = [
+        (doc_id, s.language, s.first, s.last)
+        for doc_id, text in zip(
+            documents.column("doc_id").to_pylist(), documents.column("text").to_pylist(),
+            strict=True,
+        )
+        for s in text_spans(text)
+    ]  # fmt: skip
+    target = output_path(source, PARTITION_PART)
+    temporary = target.with_suffix(".tmp")  # renamed when whole: never merged half-written
+    pq.write_table(span_table(spans), temporary)
+    temporary.replace(target)
+    return source
+
+
+def merge_partition_languages(con: duckdb.DuckDBPyConnection, source: Path) -> LanguageResult:
+    """Writer side, after the partition's tokens are merged: store what its worker found
+    (nothing when it found nothing yet; identify_pending then does it here)."""
+    import pyarrow.parquet as pq
+
+    from corpus.partitions import output_path
+
+    result = LanguageResult()
+    path = output_path(Path(source), PARTITION_PART)
+    if not path.exists():
+        return result
+    con.register("partition_ids", pq.read_table(source, columns=["doc_id"]))
+    try:
+        ids = con.execute(STILL_UNIDENTIFIED).to_arrow_table()
+    finally:
+        con.unregister("partition_ids")
+    found = pq.read_table(path)
+    found = found.filter(pc.is_in(found["doc_id"], value_set=ids["doc_id"].combine_chunks()))
+    _store(con, ids, found, result)
+    return result

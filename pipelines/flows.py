@@ -48,9 +48,11 @@ def ingest_task(db: str, item_files: list[str], sources: list[dict[str, Any]]) -
 
 @task(name="tokenise-partition", task_run_name="tokenise-{source}", cache_policy=NO_CACHE)
 def tokenise_partition_task(source: str) -> str:
+    from corpus.language import identify_partition
     from corpus.partitions import tokenise_partition
 
-    return str(tokenise_partition(Path(source)))
+    # Languages are identified here too, so the single writer only stores what was found.
+    return str(identify_partition(tokenise_partition(Path(source))))
 
 
 @flow(name="marketspeak-tokenise")

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from corpus import annotate
 from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
 from corpus.ingest import checked_since, ingest_files, validators
-from corpus.language import LanguageResult, identify_pending
+from corpus.language import LanguageResult, identify_pending, merge_partition_languages
 from corpus.lexicons import load_lexicons, signature
 from corpus.runs import recorded
 from dashboards.site import build_site
@@ -194,14 +194,19 @@ def tokenise(
     return {
         "tokenised": asdict(new),
         "rematched": asdict(rematched),
+        "languages": asdict(languages),
         "lexicons": signature(lexicons),
     }
 
 
-def identify_languages(con: duckdb.DuckDBPyConnection) -> LanguageResult:
+def identify_languages(
+    con: duckdb.DuckDBPyConnection, merged: LanguageResult | None = None
+) -> LanguageResult:
     """After tokenising: the language of each new document and of its paragraphs, with the
-    words of other languages counted once, so that trends read English counts, not tokens."""
+    words of other languages counted once, so that trends read English counts, not tokens.
+    `merged`: what the partition workers identified and the merge stored already."""
     result = identify_pending(con)
+    result.add(merged or LanguageResult())
     if result.documents:
         log.info(
             "identified the language of %d document(s): %d word(s) in %d run(s) of "
@@ -253,6 +258,7 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
 
     lexicons = load_lexicons()
     total = annotate.AnnotateResult()
+    merged = LanguageResult()
     con = connect(db)
     try:
         with recorded(con, "tokenise") as detail:
@@ -262,8 +268,9 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
                 total.tokens += done.tokens
                 total.hits += done.hits
                 total.failed += done.failed
+                merged.add(merge_partition_languages(con, Path(source)))
             rematched = annotate.rematch(con, lexicons)
-            languages = identify_languages(con)
+            languages = identify_languages(con, merged)
             detail.update(
                 tokenised=asdict(total), rematched=asdict(rematched), languages=asdict(languages)
             )
@@ -282,6 +289,7 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
     return {
         "tokenised": asdict(total),
         "rematched": asdict(rematched),
+        "languages": asdict(languages),
         "lexicons": signature(lexicons),
     }
 

@@ -19,6 +19,7 @@ from corpus.language import (
     ENGLISH,
     Span,
     detector,
+    identify_partition,
     identify_pending,
     other_language_spans,
     split_paragraphs,
@@ -179,16 +180,41 @@ def english_words(db, name: str) -> int:
     return found
 
 
-def test_a_partitioned_tokenise_sets_the_welsh_words_and_hits_aside(tmp_path):
+@pytest.mark.parametrize("by_workers", [True, False], ids=["by-workers", "by-the-writer"])
+def test_a_partitioned_tokenise_sets_the_welsh_words_and_hits_aside(tmp_path, by_workers):
     from pipelines import steps
 
-    db = store(tmp_path, {"report": report("alternate")})
-    steps.merge_partitions(db, [tokenise_partition(p) for p in steps.export_pending(db, 10)])
+    db = store(tmp_path, {"report": report("alternate"), "news": " ".join(FILLER)})
+    inputs = [tokenise_partition(p) for p in steps.export_pending(db, 1)]
+    if by_workers:  # as the flow's partition tasks do; else the writer does it after merging
+        inputs = [identify_partition(p) for p in inputs]
+    merged = steps.merge_partitions(db, inputs)
+    assert merged["languages"]["documents"] == 2
     con = duckdb.connect(str(db), read_only=True)
     raw = con.execute("SELECT count(*) FROM term_hits WHERE term = 'customer journey'").fetchone()
     trend = con.execute("SELECT n_tokens, market_hits FROM trend('year')").fetchone()
     assert raw == (2,)  # one in the Welsh paragraph that quotes it, one in the English
-    assert trend == (english_words(db, "report"), 1)
+    news = con.execute("SELECT n_words FROM documents WHERE url LIKE '%/news'").fetchone()[0]
+    assert trend == (english_words(db, "report") + news, 1)
+    assert con.execute("SELECT count(*) FROM document_languages").fetchone()[0] == 2
+
+
+def test_what_a_partition_worker_found_is_stored_by_the_merge_once(tmp_path):
+    from corpus.language import merge_partition_languages
+    from corpus.partitions import merge_partition
+    from pipelines import steps
+
+    db = store(tmp_path, {"report": report("alternate"), "news": " ".join(FILLER)})
+    (source,) = [identify_partition(tokenise_partition(p)) for p in steps.export_pending(db)]
+    con = connect(db)
+    merge_partition(con, source)
+    first = merge_partition_languages(con, source)
+    again = merge_partition_languages(con, source)  # a writer killed and rerun
+    left = identify_pending(con)
+    con.close()
+    # Three sections laid out Welsh, English, Welsh, English: six Welsh runs of one paragraph.
+    assert (first.documents, first.spans) == (2, 6)
+    assert (again.documents, left.documents) == (0, 0)
 
 
 def test_a_long_report_tokenised_in_pieces_has_its_welsh_half_set_aside(tmp_path):
