@@ -39,6 +39,7 @@ log = logging.getLogger("marketspeak")
 def _load_sources(path: str) -> list[dict]:
     from pipelines.sources import load_sources
 
+    configure_prefect()  # checking a schedule imports Prefect, which reads these on import
     return load_sources(path)
 
 
@@ -49,17 +50,17 @@ def cmd_run(args: argparse.Namespace) -> int:
       marketspeak run --sources sources.yaml --db data/marketspeak.duckdb --out site
     """
     sources = _load_sources(args.sources)
-    configure_prefect()
-    from pipelines.flows import run_flow
+    db = DB.value(args.db)
+    # At the door, before Prefect (its import and temporary server take seconds): a second
+    # run is refused at once, and cannot take the lock while this one is still starting.
+    with run_lock(db, wait=args.wait, by="marketspeak run"):
+        configure_prefect()
+        from pipelines.flows import run_flow
 
-    result = run_flow(
-        sources,
-        DB.value(args.db),
-        OUT.value(args.out),
-        args.by,
-        wait=args.wait,
-        dask_address=args.dask_address,
-    )
+        result = run_flow(
+            sources, db, OUT.value(args.out), args.by, wait=args.wait,
+            dask_address=args.dask_address,
+        )  # fmt: skip
     for line in result["summary"]:
         print(line)
     _report(result["db"], result["out"], result["snapshot"])
@@ -73,11 +74,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     Example:
       marketspeak crawl --sources sources.yaml --db data/marketspeak.duckdb
     """
-    from pipelines import steps
-
     sources = _load_sources(args.sources)
     db = Path(DB.value(args.db))
-    with run_lock(db, wait=args.wait):
+    with run_lock(db, wait=args.wait, by="marketspeak crawl"):
+        from pipelines import steps  # after the lock: importing the steps takes a while
+
         files = steps.crawl(sources, db)
         steps.ingest(db, files, sources)
         steps.tokenise(db)
@@ -221,7 +222,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     configure_prefect()
     db, out = Path(args.db), Path(OUT.value(args.out))
-    run_demo(db, out)
+    with run_lock(db, by="marketspeak demo"):  # the demo recreates its database
+        run_demo(db, out)
     _report(db, out)
     return EXIT_OK
 

@@ -6,11 +6,13 @@
     -> publish
 
 A source whose crawl still fails after its retries is reported and skipped; the others go
-on. The whole flow holds the database's run lock (pipelines/lock.py), so a second run on
-the same file exits at once instead of fighting over it. Readers use the snapshot the run
-publishes, never the file being written. The steps are not cached by Prefect: their input
-is a database that changes, and the work they skip is skipped by content hash instead
-(a document already tokenised is never tokenised again).
+on. The writing steps hold the database's run lock (pipelines/lock.py), so a second run on
+the same file exits at once instead of fighting over it. `marketspeak run` takes that lock
+before it starts Prefect and the flow runs in its process, so the flow's own taking of it
+is a no-op there; a scheduled run, started with no command around it, takes it here.
+Readers use the snapshot the run publishes, never the file being written. The steps are
+not cached by Prefect: their input is a database that changes, and the work they skip is
+skipped by content hash instead (a document already tokenised is never tokenised again).
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def run_flow(
     dask_address: str | None = None,
 ) -> dict:
     """Crawl every source, store and tokenise what is new, snapshot, analyse, publish."""
-    with run_lock(db, wait=wait):
+    with run_lock(db, wait=wait, by="marketspeak-run flow"):
         item_files, outcome = crawl_all(sources, db)
         ingested = ingest_task(db, item_files, sources)
         tokenised = tokeniser(dask_address)(db)

@@ -192,7 +192,35 @@ CRON_SHORTHANDS = {"@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annu
 
 
 def cron_problem(expression: str) -> str:
-    """Why `expression` is not a five-field cron schedule (UTC), or '' when it is one."""
+    """Why `expression` is not a five-field cron schedule (UTC) that Prefect can run, or ''
+    when it is one: the fields are checked here (to name the one at fault), then Prefect's
+    own cron library must accept the expression and find a time it fires."""
+    return _cron_field_problem(expression) or _cron_firing_problem(expression)
+
+
+def _cron_firing_problem(expression: str) -> str:
+    """What Prefect's cron library (a copy of croniter shipped inside Prefect, which computes
+    every deployment's run times) says against `expression`: a schedule that passes the
+    field checks can still name no real date (31 February), and Prefect would accept the
+    deployment and then fail each time it computes the next run."""
+    from datetime import UTC, datetime
+
+    from prefect._vendor.croniter import CroniterBadDateError, CroniterError, croniter
+
+    if not croniter.is_valid(expression):
+        return "Prefect's cron parser refuses it"
+    try:
+        # As Prefect computes it: naive UTC, day of month OR day of week (cron's rule).
+        croniter(expression, datetime.now(UTC).replace(tzinfo=None), day_or=True).get_next()
+    except CroniterBadDateError:
+        return "it never fires: no date matches its day of month and month"
+    except CroniterError as exc:
+        return f"Prefect's cron parser refuses it: {exc}"
+    return ""
+
+
+def _cron_field_problem(expression: str) -> str:
+    """Why `expression` is not five cron fields in range, or '' when it is."""
     if expression.strip() in CRON_SHORTHANDS:
         return ""
     fields = expression.split()

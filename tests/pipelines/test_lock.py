@@ -1,8 +1,12 @@
 """One writer at a time: a second run on a locked database exits 3 at once (or waits, with
---wait), and readers read the snapshot while a run writes, never half a run."""
+--wait), even while the first is still starting Prefect; the holder's own flow does not
+wait on its own lock; and readers read the snapshot while a run writes, never half a run."""
 
 from __future__ import annotations
 
+import os
+import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -10,10 +14,12 @@ import time
 
 import duckdb
 import pytest
+import yaml
 
 from corpus.db import connect, publish_snapshot, snapshot_path
-from pipelines.cli import EXIT_LOCKED, main
-from pipelines.lock import RunLocked, run_lock
+from pipelines.cli import EXIT_LOCKED, EXIT_OK, main
+from pipelines.demo import demo_sources
+from pipelines.lock import RunLocked, is_locked, run_lock
 from tests.conftest import tiny_corpus
 
 # Kept in a name: a context manager nobody references is collected, releasing the lock.
@@ -114,3 +120,91 @@ def test_a_new_snapshot_never_shows_half_a_run_to_an_open_reader(tmp_path):
         [sys.executable, "-c", count_hits, str(snapshot_path(db))], capture_output=True, text=True
     )
     assert fresh.stdout.strip() == "0", fresh.stderr
+
+
+def test_the_holder_may_take_its_lock_again_and_others_still_may_not(tmp_path):
+    db = tmp_path / "x.duckdb"
+    take = f"from pipelines.lock import run_lock\nwith run_lock({str(db)!r}):\n    pass"
+    with run_lock(db):
+        with run_lock(db):  # as the flow does inside `marketspeak run`
+            refused = subprocess.run([sys.executable, "-c", take], capture_output=True, text=True)
+            assert "RunLocked" in refused.stderr
+        assert is_locked(db)  # the inner block left the lock to the outer one
+    assert not is_locked(db)
+    subprocess.run([sys.executable, "-c", take], check=True)
+
+
+def marketspeak(*args: str, env: dict | None = None, **popen) -> subprocess.Popen:
+    """`marketspeak ARGS` as its own process, with the temporary Prefect server a user gets."""
+    env = env or {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return subprocess.Popen([sys.executable, "-m", "pipelines", *args], env=env, text=True, **popen)
+
+
+def wait_for(predicate, what: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.05)
+
+
+@pytest.fixture()
+def silent_prefect():
+    """The address of a Prefect API that takes connections and never answers: a run pointed
+    at it stays where a slow start of Prefect would keep it, before any crawling."""
+    with socket.create_server(("127.0.0.1", 0), backlog=16) as listener:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/api"
+
+
+def test_a_second_run_is_refused_at_once_while_the_first_is_still_starting_prefect(
+    tmp_path, sources_file, silent_prefect
+):
+    db = tmp_path / "door.duckdb"
+    env = {**os.environ, "PREFECT_API_URL": silent_prefect}
+    first = marketspeak("run", "--sources", str(sources_file), "--db", str(db),
+                        "--out", str(tmp_path / "site"), env=env,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        wait_for(lambda: is_locked(db) or first.poll() is not None, "the first run's lock")
+        assert first.poll() is None, "the first run ended before it was waited on"
+        second = subprocess.run(
+            [sys.executable, "-m", "pipelines", "run", "--sources", str(sources_file),
+             "--db", str(db), "--out", str(tmp_path / "site2")],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        still_starting = first.poll() is None
+    finally:
+        first.kill()
+        first.wait()
+    assert second.returncode == EXIT_LOCKED, second.stderr
+    assert second.stderr.count("\n") == 1  # one line, no traceback
+    assert f"holds the lock (pid {first.pid}, marketspeak run, since " in second.stderr
+    assert still_starting
+    assert not db.exists()
+
+
+def test_with_wait_a_second_run_says_it_waits_then_runs_after_the_first(sample_site, tmp_path):
+    sources = tmp_path / "sources.yaml"
+    config = {"sources": demo_sources(sample_site.manifest, sample_site.base_url)}
+    sources.write_text(yaml.safe_dump(config))
+    db = tmp_path / "queue.duckdb"
+    first_log = (tmp_path / "first.log").open("w")
+    first = marketspeak("run", "--sources", str(sources), "--db", str(db),
+                        "--out", str(tmp_path / "site1"),
+                        stdout=subprocess.PIPE, stderr=first_log)  # fmt: skip
+    wait_for(lambda: is_locked(db) or first.poll() is not None, "the first run's lock")
+    second = marketspeak("run", "--wait", "--sources", str(sources), "--db", str(db),
+                         "--out", str(tmp_path / "site2"),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    said = second.stderr.readline()
+    first_was_running = first.poll() is None
+    first_out, _ = first.communicate(timeout=300)
+    second_out, second_err = second.communicate(timeout=300)
+    first_log.close()
+    assert f"waiting for the run that holds the lock (pid {first.pid}, marketspeak run" in said
+    assert first_was_running
+    assert first.returncode == EXIT_OK, (tmp_path / "first.log").read_text()[-2000:]
+    assert second.returncode == EXIT_OK, second_err[-2000:]
+    new = re.compile(r"(\d+) new document")
+    # The second crawled after the first had stored everything: nothing new was left for it.
+    assert sum(int(n) for n in new.findall(first_out)) > 0
+    assert [int(n) for n in new.findall(second_out)] == [0] * len(config["sources"])

@@ -41,15 +41,22 @@ def read_deployment(name: str):
         return client.read_deployment_by_name(name)
 
 
-def test_a_bad_schedule_is_refused_with_its_line(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("schedule", "reason"),
+    [("61 3 * * *", "minute: '61' is not in 0-59"), ("0 0 31 2 *", "it never fires")],
+)
+def test_a_schedule_prefect_cannot_run_is_refused_with_its_line_before_deploying(
+    tmp_path, capsys, schedule, reason
+):
     path = tmp_path / "sources.yaml"
     path.write_text(
         "sources:\n  - name: x\n    kind: council\n    start_urls: [http://127.0.0.1/]\n"
-        "    schedule: '61 3 * * *'\n"
+        f"    schedule: '{schedule}'\n"
     )
     assert main(["deploy", "--sources", str(path)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"marketspeak: error: {path}:5:") and "minute: '61'" in err
+    assert err.startswith(f"marketspeak: error: {path}:5: source 'x': schedule: '{schedule}'")
+    assert reason in err and "\n" not in err
 
 
 def test_deploy_creates_a_deployment_per_scheduled_source(harness, sources_file, tmp_path, capsys):

@@ -92,3 +92,33 @@ def test_malformed_yaml_names_the_line(tmp_path):
     path = write(tmp_path, "sources:\n  - name: [unclosed\n")
     with pytest.raises(ConfigError, match=rf"^{path}:\d+: invalid YAML"):
         load_sources(path)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        ("0 0 31 2 *", "never fires"),  # 31 February
+        ("0 0 30 2 *", "never fires"),
+        ("0 0 31 4,6,9,11 *", "never fires"),  # months of 30 days
+        ("61 3 * * *", "minute: '61' is not in 0-59"),
+        ("0 3 * *", "five fields needed"),
+        ("*/0 * * * *", "minute: bad step '0'"),
+    ],
+)
+def test_a_schedule_that_prefect_could_not_run_is_refused_with_its_line(
+    tmp_path, schedule, message
+):
+    path = write(tmp_path, GOOD + f"    schedule: '{schedule}'\n")
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}:8: source 'northshire': schedule: {schedule!r}")
+    assert message in text and "\n" not in text
+
+
+@pytest.mark.parametrize(
+    "schedule", ["0 3 * * 1", "@daily", "0 0 29 2 *", "*/15 6-18 * * mon-fri", "0 0 1 jan *"]
+)
+def test_a_schedule_that_fires_is_kept_as_written(tmp_path, schedule):
+    [source] = load_sources(write(tmp_path, GOOD + f"    schedule: '{schedule}'\n"))
+    assert source["schedule"] == schedule
