@@ -30,6 +30,7 @@ MIGRATIONS = {
     4: "crawl_runs: requests not made because of a limit, by reason; truncated crawls",
     5: "document_urls: URLs that are gone; documents counted per source by document_urls",
     6: "language of documents and paragraphs; rates count English text only",
+    7: "stored PDF creation dates made on the day of the first fetch are not trusted",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -188,3 +188,34 @@ def test_a_version_4_file_learns_from_its_fetch_log_which_urls_are_gone(fresh_db
         "FROM document_urls ORDER BY url"
     ).fetchall()
     assert rows == [("http://127.0.0.1/a", 404, False), ("http://127.0.0.1/b", None, True)]
+
+
+def test_a_version_6_file_stops_trusting_pdf_dates_made_when_first_fetched(fresh_db):
+    con = duckdb.connect(str(fresh_db))
+    con.execute("DELETE FROM schema_migrations WHERE version > 6")
+    # d1's CreationDate is months before its first fetch; d2's is the day of it (a PDF the
+    # server generated when asked); d3's page date is not a PDF date and stays as it is.
+    con.execute(
+        "INSERT INTO documents (doc_id, source, url, published, date_source, content_type,"
+        " content_sha256, text, n_chars, first_seen, last_seen) VALUES"
+        " ('d1', 's', 'http://127.0.0.1/a.pdf', '2023-06-01', 'pdf-metadata', 'pdf', 'h1', 'x',"
+        " 1, '2024-01-10 09:00', '2024-01-10 09:00'),"
+        " ('d2', 's', 'http://127.0.0.1/b.pdf', '2024-01-10', 'pdf-metadata', 'pdf', 'h2', 'y',"
+        " 1, '2024-01-10 09:00', '2024-01-10 09:00'),"
+        " ('d3', 's', 'http://127.0.0.1/c', '2024-01-10', 'json-ld', 'html', 'h3', 'z',"
+        " 1, '2024-01-10 09:00', '2024-01-10 09:00')"
+    )
+    con.close()
+
+    connect(fresh_db).close()
+
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    rows = con.execute(
+        "SELECT doc_id, date_source, reliable FROM documents JOIN date_sources "
+        "USING (date_source) ORDER BY doc_id"
+    ).fetchall()
+    assert rows == [
+        ("d1", "pdf-metadata", True),
+        ("d2", "pdf-metadata-recent", False),
+        ("d3", "json-ld", True),
+    ]
