@@ -24,7 +24,7 @@ NOT_FETCHED_LABELS = {
 LAST_RUNS = """
 SELECT s.name, s.kind, r.run_id, r.finished_at, r.pages_fetched, r.pages_not_modified,
        r.pages_not_due, r.pages_failed, r.failures, r.new_documents, r.not_fetched,
-       r.truncated, (SELECT count(*) FROM current_documents d WHERE d.source = s.name) AS documents
+       r.truncated, (SELECT count(*) FROM document_sources d WHERE d.source = s.name) AS documents
 FROM sources s
 LEFT JOIN (
     SELECT * FROM crawl_runs QUALIFY row_number() OVER (

@@ -335,7 +335,7 @@ SOURCE_SUMMARY = """
 SELECT s.name,
        coalesce(r.pages_fetched, 0), coalesce(r.pages_not_modified, 0),
        coalesce(r.pages_not_due, 0), coalesce(r.pages_failed, 0), coalesce(r.new_documents, 0),
-       (SELECT count(*) FROM current_documents d WHERE d.source = s.name), r.not_fetched
+       (SELECT count(*) FROM document_sources d WHERE d.source = s.name), r.not_fetched
 FROM sources s LEFT JOIN crawl_runs r ON r.source = s.name AND r.run_id = ?
 WHERE list_contains(?, s.name)
 ORDER BY s.name

@@ -224,3 +224,15 @@ def test_a_sources_intervals_resample_the_documents_it_serves(two_publishers):
         # One document (the shared text): every resample is that document.
         [row] = regulator.itertuples()
         assert row.market_share_index_low == row.market_share_index_high == pytest.approx(2 / 3)
+
+
+def test_status_counts_a_shared_text_for_each_source_that_serves_it(two_publishers, capsys):
+    import json
+
+    from pipelines.cli import main
+
+    for db in two_publishers.values():
+        assert main(["status", "--db", str(db), "--format", "json"]) == 0
+        status = json.loads(capsys.readouterr().out)
+        documents = {source["source"]: source["documents"] for source in status["sources"]}
+        assert documents == {"council-a": 2, "regulator-b": 2}
