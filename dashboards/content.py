@@ -46,21 +46,23 @@ WHERE d.n_words IS NOT NULL
 GROUP BY ALL ORDER BY documents DESC, date_source
 """
 
-# Per source and language other than English: the current documents with text in it, the
+# Per source and language other than English (a text counts for every source serving it,
+# as in the per-source trends): the current documents with text in it, the
 # documents with no English at all (left out of every rate), and the words set aside,
 # beside the source's words in all. A source with nothing set aside has one row with a
 # NULL language.
 LANGUAGES_SET_ASIDE = """
 WITH source_words AS (
-    SELECT source, count(*) AS documents, coalesce(sum(n_words), 0) AS words
-    FROM current_documents WHERE n_words IS NOT NULL
-    GROUP BY source
+    SELECT ds.source, count(*) AS documents, coalesce(sum(d.n_words), 0) AS words
+    FROM current_documents d JOIN document_sources ds USING (doc_id)
+    WHERE d.n_words IS NOT NULL
+    GROUP BY ds.source
 ), other AS (
-    SELECT d.source, sp.language, count(DISTINCT sp.doc_id) AS documents,
+    SELECT ds.source, sp.language, count(DISTINCT sp.doc_id) AS documents,
            count(DISTINCT sp.doc_id) FILTER (WHERE l.english_words = 0) AS whole_documents,
            sum(sp.n_words) AS words
     FROM language_spans sp
-    JOIN current_documents d USING (doc_id)
+    JOIN document_sources ds USING (doc_id)
     LEFT JOIN document_languages l USING (doc_id)
     GROUP BY ALL
 )
