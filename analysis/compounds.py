@@ -2,8 +2,9 @@
 "customer services") and modified ("internal customer"), counted over time, and which new
 compounds the corpus itself suggests (gensim Phrases), for an analyst to add to a lexicon.
 
-Counting is on word-token bigrams within a paragraph, by lemma; function words (spaCy's
-English stop words) are left out as partners, so "the customer" is not a compound.
+Counting is on word-token bigrams within an English paragraph (english_tokens), by lemma;
+function words (spaCy's English stop words) are left out as partners, so "the customer" is
+not a compound.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from corpus.lexicons import Lexicon
 
 DOCUMENT_LEMMAS = """
 SELECT doc_id, list(lemma ORDER BY position) FILTER (WHERE is_word) AS lemmas
-FROM tokens JOIN current_documents USING (doc_id)
+FROM english_tokens JOIN current_documents USING (doc_id)
 GROUP BY doc_id ORDER BY doc_id
 """
 

@@ -303,3 +303,20 @@ def test_keyness_collocations_and_dispersion_count_english_text_only(tmp_path):
     assert not welsh & set(key["lemma"])
     assert not welsh & set(near["collocate"])
     assert spread.set_index("term").loc["customer journey", "hits"] == 2  # not the Welsh one
+
+
+def test_compounds_count_english_text_only(tmp_path):
+    from analysis.compounds import modifier_uses
+    from corpus import annotate
+
+    # The report's Welsh paragraph quotes "customer journey"; its English twin uses it.
+    db = store(tmp_path, {"report": report("alternate")})
+    con = connect(db)
+    annotate.tokenise_pending(con, load_lexicons())
+    identify_pending(con)
+    raw = con.execute("SELECT count(*) FROM term_hits WHERE term = 'customer journey'")
+    assert raw.fetchone()[0] == 2
+    uses = modifier_uses(con, ["customer"])
+    con.close()
+    journey = uses[uses["compound"] == "customer journey"]
+    assert journey["hits"].sum() == 1
