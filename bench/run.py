@@ -13,13 +13,14 @@ from bench import (
     pagination,
     partitions,
     pdf,
+    precision,
     query,
     tokenise,
 )
 
 BENCHMARKS = (
     tokenise, long_document, ingest, query, crawl, pagination, end_to_end, partitions, pdf,
-    language,
+    language, precision,
 )  # fmt: skip
 
 

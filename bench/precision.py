@@ -1,0 +1,234 @@
+"""Lexicon precision and recall on real text, from hand-labelled hits (bench/labels/).
+
+Builds a database from the PM transcripts as a run stores them (bench/partitions.py's
+`load`, then tokenising with the shipped lexicons), finds every labelled hit in it by
+transcript id, token position and term, and prints, per lexicon and per term, for the
+tuning part and the held-out part of the labels separately:
+- precision: weighted COUNT among the hits the measure counts / weighted hits it counts;
+- recall: weighted COUNT among the hits it counts / weighted COUNT among all labelled hits;
+- the weighted share of each label (COUNT, NAME, OTHER, ERROR).
+Each labelled hit weighs (its term's hits in the corpus) / (labelled hits of that term in
+the part), so each part stands for the whole corpus (see ../shared/LABELLING.md). A hit
+is counted when term_hits says so (its `counted` column, once there is one); until then
+every hit is counted.
+
+    python -m bench.precision [--labels bench/labels/pm-transcripts.csv] [--db PATH] [--top 15]
+    python -m bench.precision --draw SAMPLE.csv [--db PATH]   # the sample that was labelled
+
+`--db` keeps the database built (or reuses one built before); without it, it is built in
+a temporary directory (about half a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from bench.common import ROOT, transcripts
+from bench.partitions import load
+from corpus.annotate import tokenise_pending
+from corpus.db import connect
+from corpus.lexicons import load_lexicons
+
+LABELS = ROOT / "bench" / "labels" / "pm-transcripts.csv"
+CORPUS = "pm-transcripts"
+COLUMNS = ("corpus", "doc_ref", "position", "term", "lexicon", "category", "matched", "label",
+           "heldout", "note")  # fmt: skip
+KINDS = ("COUNT", "NAME", "OTHER", "ERROR")
+PARTS = ("tuning", "heldout")
+SEED = 15  # the sample in bench/labels was drawn with this seed
+PER_TERM = 12  # hits drawn per term (all of them when a term has fewer)
+
+HAS_COUNTED = """
+SELECT count(*) FROM information_schema.columns
+WHERE table_name = 'term_hits' AND column_name = 'counted'
+"""
+# Every hit with the transcript id it is labelled by: the last part of its document's URL
+# (bench/partitions.py stores transcript pmt-16 at http://127.0.0.1/pmt-16). {counted} is
+# the column `counted`, or `true` on databases from before it.
+HITS = """
+SELECT regexp_extract(d.url, '[^/]+$') AS doc_ref, h.position, h.term, h.lexicon, h.category,
+       h.matched, {counted} AS counted
+FROM term_hits h JOIN documents d USING (doc_id)
+ORDER BY h.lexicon, h.term, doc_ref, h.position
+"""
+
+
+class LabelError(ValueError):
+    """A labels file that cannot be scored: a bad row, or a hit not in the corpus."""
+
+
+def build(db: Path) -> None:
+    """Store and tokenise every PM transcript in `db`, unless it is already there."""
+    if db.exists():
+        return
+    load(db, transcripts(), db.parent)
+    con = connect(db)
+    tokenise_pending(con, load_lexicons())
+    con.close()
+
+
+def corpus_hits(db: Path) -> list[dict]:
+    """Every hit of the corpus as a dict of HITS's columns."""
+    con = duckdb.connect(str(db), read_only=True)
+    counted = "h.counted" if con.execute(HAS_COUNTED).fetchone()[0] else "true"
+    cursor = con.execute(HITS.format(counted=counted))
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    con.close()
+    return rows
+
+
+def draw(hits: list[dict], per_term: int = PER_TERM, seed: int = SEED) -> list[dict]:
+    """Up to `per_term` hits of each term at random (all when fewer), a third of each term's
+    sample (rounded down) marked held out; labels left empty."""
+    chance = random.Random(seed)
+    by_term: dict[str, list[dict]] = defaultdict(list)
+    for hit in hits:
+        by_term[hit["term"]].append(hit)
+    sample = []
+    for term in sorted(by_term):
+        chosen = chance.sample(by_term[term], min(per_term, len(by_term[term])))
+        heldout = set(chance.sample(range(len(chosen)), len(chosen) // 3))
+        for index, hit in enumerate(sorted(chosen, key=lambda h: (h["doc_ref"], h["position"]))):
+            fields = {k: hit[k] for k in COLUMNS if k in hit}
+            held = str(index in heldout).lower()
+            sample.append({**fields, "corpus": CORPUS, "label": "", "heldout": held, "note": ""})
+    return sample
+
+
+def write_csv(path: Path, rows: Iterable[dict]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_labels(path: Path) -> list[dict]:
+    """The labelled rows of `path` for this corpus, checked: a bad row is a LabelError
+    naming the file, line and field."""
+    rows = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = set(COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise LabelError(f"{path}: missing columns {', '.join(sorted(missing))}")
+        for line, row in enumerate(reader, start=2):
+            if row["corpus"] != CORPUS:
+                continue
+            if row["label"] not in KINDS:
+                raise LabelError(f"{path}:{line}: label {row['label']!r} is not one of {KINDS}")
+            if row["heldout"].lower() not in ("true", "false"):
+                raise LabelError(f"{path}:{line}: heldout {row['heldout']!r} is not true/false")
+            if not row["position"].isdigit():
+                raise LabelError(f"{path}:{line}: position {row['position']!r} is not a number")
+            rows.append({**row, "line": line, "position": int(row["position"]),
+                         "heldout": row["heldout"].lower() == "true"})  # fmt: skip
+    return rows
+
+
+def attach(path: Path, labels: list[dict], hits: list[dict]) -> list[dict]:
+    """Each label with its hit's `counted`; a label whose hit is not in the corpus (or was
+    matched as other text) is a LabelError naming its line."""
+    found = {(h["doc_ref"], h["position"], h["term"]): h for h in hits}
+    out = []
+    for row in labels:
+        hit = found.get((row["doc_ref"], row["position"], row["term"]))
+        if hit is None or hit["matched"] != row["matched"]:
+            raise LabelError(f"{path}:{row['line']}: no hit {row['term']!r} "
+                             f"({row['matched']!r}) at {row['doc_ref']} position "
+                             f"{row['position']} in the corpus")  # fmt: skip
+        out.append({**row, "counted": bool(hit["counted"])})
+    return out
+
+
+def scores(rows: list[dict], totals: Counter) -> dict:
+    """Hit-weighted precision, recall and label shares of `rows` (labels of one part, all
+    of one lexicon or term); `totals` is each term's hits in the corpus."""
+    labelled = Counter(r["term"] for r in rows)
+    counted = count_counted = count_all = weight_all = 0.0
+    shares: Counter = Counter()
+    for row in rows:
+        weight = totals[row["term"]] / labelled[row["term"]]
+        is_count = row["label"] == "COUNT"
+        weight_all += weight
+        shares[row["label"]] += weight
+        count_all += weight * is_count
+        if row["counted"]:
+            counted += weight
+            count_counted += weight * is_count
+    return {
+        "n": len(rows),
+        "hits": sum(totals[t] for t in labelled),
+        "precision": count_counted / counted if counted else None,
+        "recall": count_counted / count_all if count_all else None,
+        "shares": {k: shares[k] / weight_all for k in KINDS},
+    }
+
+
+def figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def table(title: str, groups: dict[str, list[dict]], totals: Counter, part: str) -> None:
+    print(f"\n{title}, {part} part")
+    print("| | labelled | corpus hits | precision | recall | " + " | ".join(KINDS) + " |")
+    print("|---|---|---|---|---|" + "---|" * len(KINDS))
+    for name, rows in groups.items():
+        score = scores(rows, totals)
+        shares = " | ".join(f"{score['shares'][k]:.2f}" for k in KINDS)
+        print(f"| {name} | {score['n']} | {score['hits']:,} | {figure(score['precision'])} | "
+              f"{figure(score['recall'])} | {shares} |")  # fmt: skip
+
+
+def report_labels(rows: list[dict], hits: list[dict], top: int) -> None:
+    totals = Counter(h["term"] for h in hits)
+    raw = Counter(r["label"] for r in rows)
+    print(f"{len(rows)} labelled hits of {len(hits):,} in the corpus; labels (unweighted): "
+          + ", ".join(f"{k} {raw[k]} ({raw[k] / len(rows):.2f})" for k in KINDS))  # fmt: skip
+    ranked = [t for t, _ in totals.most_common() if any(r["term"] == t for r in rows)]
+    for part in PARTS:
+        in_part = [r for r in rows if r["heldout"] == (part == "heldout")]
+        lexicons = defaultdict(list)
+        for row in in_part:
+            lexicons[row["lexicon"]].append(row)
+        table("Per lexicon", dict(sorted(lexicons.items())), totals, part)
+        terms = {t: [r for r in in_part if r["term"] == t] for t in ranked[:top]}
+        table(f"Per term (the {top} with most corpus hits)",
+              {t: rs for t, rs in terms.items() if rs}, totals, part)  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.precision")
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--db", type=Path, help="build the corpus database here (or reuse it)")
+    parser.add_argument("--top", type=int, default=15, help="terms shown, by corpus hits")
+    parser.add_argument("--draw", type=Path, help="write the sample to label to this CSV")
+    parser.add_argument("--quick", action="store_true", help="(the same: the corpus is small)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as tmp:
+        db = args.db or Path(tmp) / "pm.duckdb"
+        build(db)
+        hits = corpus_hits(db)
+    if args.draw:
+        write_csv(args.draw, draw(hits))
+        print(f"sample written to {args.draw}")
+        return 0
+    try:
+        rows = attach(args.labels, read_labels(args.labels), hits)
+    except (LabelError, OSError) as error:
+        sys.exit(str(error))
+    report_labels(rows, hits, args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
