@@ -1,0 +1,190 @@
+"""Whether a lexicon hit is inside a proper name or title (issue 15: names are not uses).
+
+"Director of Community Services", "Friends of Hyde Park", "NHS Trust", "Customer Information
+System": the lexicon word there names an office, a body, a programme or a place, and says
+nothing of how the text speaks of the people served. `inside_name` decides it from the words
+of the hit's paragraph as written, by two signals:
+
+- a run of capitalised words around the hit, joined through "of", "and", "for", "the", "&"
+  or a hyphen ("Two-Family District"), when the hit's own capital is not just that of a
+  sentence's first word;
+- organisational head nouns and titles ("Board", "Trust", "Director of", "Friends of"),
+  which mark a name even where capitals say nothing (an ALL-CAPS or Title Case heading) or
+  are absent ("health and wellbeing boards").
+
+The word lists are the named constants below. How well this does on the hand-labelled hits
+is measured by bench/names.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# The word lists, matched lower-cased against the words as written.
+
+# Small words that join the capitalised words of one name: "Head of Purchasing and
+# Supplies", "Department for Business", "Friends of the Park", "Marks & Spencer"; the
+# hyphen joins "Two-Family" (the tokeniser splits it into three tokens).
+CONNECTORS = frozenset({"of", "and", "for", "the", "&", "-", "on", "in"})
+
+# Tokens after which the next word's capital is the sentence's (or a list item's), not a
+# name's.
+SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•", "-", "–", "—", "*", "·", "▪", "●",
+                           "…"})  # fmt: skip
+# Tokens between a sentence end and its first word ("(Customers ...", "'Friends ...").
+OPENERS = frozenset({"(", "[", '"', "'", "“", "‘"})
+
+# Words that make a run of capitals the name of a body, office, title, scheme, document
+# or place: the head noun that ends it ("Community Safety Grant", "Customer Service
+# Representative") or the title that opens it ("Director of", "Friends of"). They keep a
+# capitalised word at a sentence start in the name, and they are what a name needs in a
+# heading, where every word has a capital anyway.
+HEADS = frozenset({
+    # bodies and their parts
+    "agency", "alliance", "association", "authority", "board", "boards", "centre", "center",
+    "chamber", "commission", "committee", "council", "court", "department", "directorate",
+    "division", "federation", "forum", "foundation", "group", "institute", "ministry",
+    "network", "office", "panel", "partnership", "partnerships", "service", "services",
+    "society", "team", "tribunal", "trust", "unit", "friends",
+    # schemes, money and documents
+    "act", "award", "bill", "charter", "framework", "fund", "grant", "index", "initiative",
+    "ordinance", "plan", "programme", "program", "project", "regulations", "review",
+    "scheme", "standard", "strategy", "survey", "test",
+    # systems
+    "database", "portal", "system",
+    # places and zoning
+    "district", "mall", "park", "plaza", "zone",
+    # job titles
+    "adviser", "advisor", "assistant", "chief", "commissioner", "coordinator", "director",
+    "head", "manager", "minister", "officer", "representative", "secretary",
+})
+
+# How far from the hit a head noun or title still names it in a heading.
+NEAR = 3
+# The words that join a title to what it is of: "Director of", "Department for".
+TITLE_LINKS = frozenset({"of", "for"})
+
+# Head nouns that mark a name even in lower case, right after the hit ("health and
+# wellbeing boards", "family courts").
+BODY_AFTER = frozenset({"board", "boards", "court", "courts", "tribunal", "tribunals"})
+# Lexicon words that are themselves a body when a capitalised word comes before them
+# ("NHS trusts", "Probation trust").
+BODY_ITSELF = frozenset({"trust", "trusts"})
+# Place nouns that make "<Name> <hit> <place>" a place name ("Westgate shopping centre").
+PLACES = frozenset({"arcade", "centre", "center", "mall", "plaza", "precinct"})
+
+
+def is_capitalised(token: str) -> bool:
+    """A word written with a capital first letter ("Trust", "NHS", "McDonald")."""
+    return token[:1].isupper() and is_word(token)
+
+
+def is_word(token: str) -> bool:
+    return any(ch.isalpha() for ch in token)
+
+
+def sentence_initial(tokens: Sequence[str], index: int) -> bool:
+    """Whether tokens[index] opens a sentence (or the paragraph, or a list item), so that
+    its capital may be only the sentence's."""
+    before = index - 1
+    while before >= 0 and tokens[before] in OPENERS:
+        before -= 1
+    return before < 0 or tokens[before] in SENTENCE_ENDS
+
+
+def is_heading(tokens: Sequence[str]) -> bool:
+    """A paragraph whose every word (connectors aside) is capitalised: a heading or a line
+    in upper or Title Case, whose capitals say nothing about names."""
+    content = [t for t in tokens if is_word(t) and t.lower() not in CONNECTORS]
+    return len(content) >= 2 and all(is_capitalised(t) for t in content)
+
+
+def capital_run(tokens: Sequence[str], start: int, end: int) -> tuple[int, int]:
+    """The widest span around tokens[start:end] of capitalised words, joined by connectors
+    that have a capitalised word on each side."""
+    left = start
+    while left > 0:
+        if is_capitalised(tokens[left - 1]):
+            left -= 1
+        elif (left > 1 and tokens[left - 1].lower() in CONNECTORS
+              and is_capitalised(tokens[left - 2])):  # fmt: skip
+            left -= 2
+        else:
+            break
+    right = end
+    while right < len(tokens):
+        if is_capitalised(tokens[right]):
+            right += 1
+        elif (right + 1 < len(tokens) and tokens[right].lower() in CONNECTORS
+              and is_capitalised(tokens[right + 1])):  # fmt: skip
+            right += 2
+        else:
+            break
+    return left, right
+
+
+def content_words(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if is_word(t) and t.lower() not in CONNECTORS]
+
+
+def has_head(tokens: Sequence[str]) -> bool:
+    return any(t.lower() in HEADS for t in tokens)
+
+
+def named_nearby(tokens: Sequence[str], start: int, end: int) -> bool:
+    """A head noun within NEAR words after the hit ("HEALTH AND WELLBEING BOARD"), or a
+    title with "of"/"for" just before it ("AUSTRALIAN COUNCIL OF RETAILERS"): what makes a
+    name in a heading, where every word has a capital anyway."""
+    if has_head(tokens[end : end + NEAR]):
+        return True
+    before = [t.lower() for t in tokens[max(0, start - NEAR) : start]]
+    return any(word in HEADS and following in TITLE_LINKS
+               for word, following in zip(before, before[1:], strict=False))  # fmt: skip
+
+
+def by_capitals(tokens: Sequence[str], start: int, end: int, heading: bool) -> bool:
+    """A capitalised hit inside a run of two or more capitalised words; in a heading the
+    run needs a head noun or title too. A sentence's first word counts only when it is a
+    head or title ("Friends of ...", "Director of ..."), or when the hit is that word and
+    the run carries on at once with capitals ("Customer Information System ...")."""
+    if not all(is_capitalised(t) for t in tokens[start:end] if is_word(t)):
+        return False
+    left, right = capital_run(tokens, start, end)
+    # The hit's own words are not the head that makes a name of it ("UNIT COSTS").
+    around = [*tokens[left:start], *tokens[end:right]]
+    if heading:
+        return named_nearby(tokens, start, end)
+    if sentence_initial(tokens, left) and tokens[left].lower() not in HEADS:
+        if left == start:
+            # The hit opens the sentence: it is a name only when capitals follow it at
+            # once ("Customer Information System", not "Customers of New South Wales").
+            if start + 1 >= right or not is_capitalised(tokens[start + 1]):
+                return False
+            rest = content_words(tokens[start + 1 : right])
+            return len(rest) >= 2 or has_head(around)
+        left += 1
+    return len(content_words(tokens[left:right])) >= 2
+
+
+def by_heads(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Names that capitals do not show: a hit right before a body noun ("health and
+    wellbeing board"), a body noun after a capitalised word ("NHS trusts"), a hit between
+    a capitalised word and a place noun ("Westgate shopping centre")."""
+    after = tokens[end].lower() if end < len(tokens) else ""
+    if after in BODY_AFTER:
+        return True
+    named_before = (start > 0 and is_capitalised(tokens[start - 1])
+                    and not sentence_initial(tokens, start - 1))  # fmt: skip
+    return named_before and (tokens[end - 1].lower() in BODY_ITSELF or after in PLACES)
+
+
+def inside_name(words: Sequence[str], start: int, end: int) -> bool:
+    """Whether the hit words[start:end] is inside a proper name or title.
+
+    `words` are one paragraph's tokens as written (punctuation as tokens of their own, as
+    corpus.tokenise gives them); a span out of bounds or empty is not a name."""
+    if not 0 <= start < end <= len(words):
+        return False
+    if by_heads(words, start, end):
+        return True
+    return by_capitals(words, start, end, is_heading(words))
