@@ -39,6 +39,7 @@ OPENERS = frozenset({"(", "[", '"', "'", "“", "‘"})
 # Representative") or the title that opens it ("Director of", "Friends of"). They keep a
 # capitalised word at a sentence start in the name, and they are what a name needs in a
 # heading, where every word has a capital anyway.
+# fmt: off
 HEADS = frozenset({
     # bodies and their parts
     "agency", "alliance", "association", "authority", "board", "boards", "centre", "center",
@@ -58,6 +59,7 @@ HEADS = frozenset({
     "adviser", "advisor", "assistant", "chief", "commissioner", "coordinator", "director",
     "head", "manager", "minister", "officer", "representative", "secretary",
 })
+# fmt: on
 
 # How far from the hit a head noun or title still names it in a heading.
 NEAR = 3
@@ -75,8 +77,15 @@ PLACES = frozenset({"arcade", "centre", "center", "mall", "plaza", "precinct"})
 
 
 def is_capitalised(token: str) -> bool:
-    """A word written with a capital first letter ("Trust", "NHS", "McDonald")."""
-    return token[:1].isupper() and is_word(token)
+    """A word written with a capital first letter ("Trust", "NHS", "McDonald"); the
+    pronoun "I" has its capital whatever it stands next to ("I trust that ...")."""
+    return token[:1].isupper() and is_word(token) and token != "I"
+
+
+def is_shouted(tokens: Sequence[str]) -> bool:
+    """Words all in upper case ("COMMUNITY CARE PROJECT"), where capitals say nothing."""
+    letters = [t for t in tokens if is_word(t)]
+    return bool(letters) and all(t.isupper() and len(t) > 1 for t in letters)
 
 
 def is_word(token: str) -> bool:
@@ -132,10 +141,17 @@ def has_head(tokens: Sequence[str]) -> bool:
 
 
 def named_nearby(tokens: Sequence[str], start: int, end: int) -> bool:
-    """A head noun within NEAR words after the hit ("HEALTH AND WELLBEING BOARD"), or a
+    """A head noun among the NEAR words right after the hit ("HEALTH AND WELLBEING BOARD"), or a
     title with "of"/"for" just before it ("AUSTRALIAN COUNCIL OF RETAILERS"): what makes a
     name in a heading, where every word has a capital anyway."""
-    if has_head(tokens[end : end + NEAR]):
+    following = []
+    for token in tokens[end : end + NEAR]:
+        # The name ends at punctuation or a small word: "MY COLLEAGUE THE MINISTER" is
+        # not a title of the colleague.
+        if not is_word(token) or token.lower() in CONNECTORS:
+            break
+        following.append(token)
+    if has_head(following):
         return True
     before = [t.lower() for t in tokens[max(0, start - NEAR) : start]]
     return any(word in HEADS and following in TITLE_LINKS
@@ -173,8 +189,10 @@ def by_heads(tokens: Sequence[str], start: int, end: int) -> bool:
     after = tokens[end].lower() if end < len(tokens) else ""
     if after in BODY_AFTER:
         return True
+    # A shouted hit ("DO NOT TRUST") says nothing by the capitals before it.
     named_before = (start > 0 and is_capitalised(tokens[start - 1])
-                    and not sentence_initial(tokens, start - 1))  # fmt: skip
+                    and not sentence_initial(tokens, start - 1)
+                    and not is_shouted(tokens[start:end]))  # fmt: skip
     return named_before and (tokens[end - 1].lower() in BODY_ITSELF or after in PLACES)
 
 
@@ -187,4 +205,7 @@ def inside_name(words: Sequence[str], start: int, end: int) -> bool:
         return False
     if by_heads(words, start, end):
         return True
-    return by_capitals(words, start, end, is_heading(words))
+    # A hit in upper case is in a heading or a shouted line, whatever the rest of the
+    # paragraph does.
+    heading = is_shouted(words[start:end]) or is_heading(words)
+    return by_capitals(words, start, end, heading)

@@ -76,6 +76,11 @@ USES = [
     ("CUSTOMERS WELCOME THE NEW PARKING RULES", "CUSTOMERS"),
     ("PRESS CONFERENCE WITH LOCAL BUSINESS LEADERS", "BUSINESS"),
     ("UNIT COSTS FELL AGAIN", "UNIT COSTS"),
+    ("MY COLLEAGUE THE MINISTER FOR HEALTH SPOKE NEXT", "COLLEAGUE"),
+    # a stretch in upper case inside running text is shouted, not named
+    ("He said: WE DO NOT TRUST THE BANKS, and he meant it.", "TRUST"),
+    # the pronoun's capital is not a name's
+    ("Yes, I trust the new Board will listen.", "trust"),
 ]
 
 
