@@ -24,21 +24,19 @@ from corpus.lexicons import Lexicon
 # "customer-facing" into customer, -, facing. Dashes (en, em, "--") do not join.
 HYPHENS = ["-"]
 
-# The word lemmas of each run of English text that no punctuation or sentence end breaks
-# (a hyphen does not break it), in order: the "sentences" gensim's Phrases learns from, so
-# "the customer. Service levels" does not teach it "customer service". A run is numbered by
-# how many breaking tokens of its paragraph come before it. Parameter: $hyphens.
-SEGMENT_LEMMAS = """
-WITH marked AS (
-    SELECT doc_id, paragraph, position, lemma, is_word,
-           count(*) FILTER (WHERE NOT is_word AND NOT list_contains($hyphens, token))
-               OVER (PARTITION BY doc_id, paragraph ORDER BY position) AS segment
-    FROM english_tokens JOIN current_documents USING (doc_id)
-)
-SELECT list(lemma ORDER BY position) AS lemmas
-FROM marked WHERE is_word
-GROUP BY doc_id, paragraph, segment ORDER BY doc_id, paragraph, segment
+# Every English token that can be part of a compound, in order: word lemmas, and NULL for
+# each token that breaks a compound (punctuation other than a hyphen; hyphens are left out).
+# Cut at the NULLs and at paragraph ends, these are the "sentences" gensim's Phrases learns
+# from, so "the customer. Service levels" does not teach it "customer service". Read in
+# batches, not aggregated into lists in SQL: an ordered list per paragraph does not fit
+# DuckDB's memory cap on a corpus of millions of tokens. Parameter: $hyphens.
+PHRASE_TOKENS = """
+SELECT doc_id, paragraph, CASE WHEN is_word THEN lemma END AS lemma
+FROM english_tokens JOIN current_documents USING (doc_id)
+WHERE is_word OR NOT list_contains($hyphens, token)
+ORDER BY doc_id, position
 """
+BATCH_ROWS = 100_000
 
 
 def single_word_terms(lexicons: Sequence[Lexicon], lexicon: str = "market") -> list[str]:
@@ -79,6 +77,30 @@ def modifier_uses(
     )
 
 
+def unbroken_runs(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
+    """The runs of word lemmas that no punctuation, sentence end or paragraph end breaks."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    where = None
+    shared: dict[str, str] = {}  # one string object per lemma: the runs hold millions
+    reader = con.execute(PHRASE_TOKENS, {"hyphens": HYPHENS}).fetch_record_batch(BATCH_ROWS)
+    for batch in reader:
+        columns = batch.to_pydict()
+        for doc_id, paragraph, lemma in zip(
+            columns["doc_id"], columns["paragraph"], columns["lemma"], strict=True
+        ):
+            if lemma is None or (doc_id, paragraph) != where:
+                if run:
+                    runs.append(run)
+                run = []
+                where = (doc_id, paragraph)
+            if lemma is not None:
+                run.append(shared.setdefault(lemma, lemma))
+    if run:
+        runs.append(run)
+    return runs
+
+
 def discover_compounds(
     con: duckdb.DuckDBPyConnection,
     lemmas: Sequence[str],
@@ -88,7 +110,7 @@ def discover_compounds(
 ) -> pd.DataFrame:
     """Two-word phrases gensim's Phrases finds in the corpus that contain one of `lemmas`
     and are not already `known` terms: candidates for a lexicon."""
-    segments = [row[0] for row in con.execute(SEGMENT_LEMMAS, {"hyphens": HYPHENS}).fetchall()]
+    segments = unbroken_runs(con)
     model = Phrases(
         segments, min_count=min_count, threshold=threshold, connector_words=ENGLISH_CONNECTOR_WORDS
     )
