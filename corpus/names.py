@@ -61,6 +61,9 @@ HEADS = frozenset({
 })
 # fmt: on
 
+# Words before a lone capitalised hit that make it the short name of a body.
+DEFINITE = frozenset({"the"})
+
 # How far from the hit a head noun or title still names it in a heading.
 NEAR = 3
 # The words that join a title to what it is of: "Director of", "Department for".
@@ -179,7 +182,11 @@ def by_capitals(tokens: Sequence[str], start: int, end: int, heading: bool) -> b
             rest = content_words(tokens[start + 1 : right])
             return len(rest) >= 2 or has_head(around)
         left += 1
-    return len(content_words(tokens[left:right])) >= 2
+    if len(content_words(tokens[left:right])) >= 2:
+        return True
+    # A lone capitalised word after "the" in running text is a body named before ("the
+    # Trust has ...", "Britain joining the Community").
+    return left == start and left > 0 and tokens[left - 1].lower() in DEFINITE
 
 
 def by_heads(tokens: Sequence[str], start: int, end: int) -> bool:

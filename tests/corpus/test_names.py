@@ -52,6 +52,9 @@ NAMES = [
     ("The plot lies in a Two-Family District under the zoning code.", "Family"),
     ("Shoppers filled the Riverside Shopping Centre on Saturday.", "Shopping"),
     ("Police patrolled the Riverside shopping centre on Saturday.", "shopping"),
+    # a body named before, by its short name
+    ("The Trust has opened a new ward.", "Trust"),
+    ("Britain joined the Community in 1973.", "Community"),
     # names that capitals do not show
     ("Each area has a health and wellbeing board of its own.", "wellbeing"),
     ("Cases are heard in the family courts of the region.", "family"),
