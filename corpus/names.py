@@ -37,44 +37,61 @@ OPENERS = frozenset({"(", "[", '"', "'", "“", "‘"})
 # Words that make a run of capitals the name of a body, office, title, scheme, document
 # or place: the head noun that ends it ("Community Safety Grant", "Customer Service
 # Representative") or the title that opens it ("Director of", "Friends of"). They keep a
-# capitalised word at a sentence start in the name, and they are what a name needs in a
-# heading, where every word has a capital anyway.
+# capitalised word at a sentence start in the name ("Customer Services Manager: ..."). A
+# plural in "s" ("Grants", "Services") is found by its singular.
+# NAME_HEADS are nouns that, after a lexicon word, make a name even in a heading, where
+# every word has a capital anyway ("HEALTH AND WELLBEING BOARD"); COMMON_HEADS are also
+# ordinary nouns ("COMMUNITY GROUPS", "BUSINESS REGULATION"), so they count only where
+# capitals mean something.
 # fmt: off
-HEADS = frozenset({
-    # bodies and their parts
-    "agency", "alliance", "association", "authority", "board", "boards", "centre", "center",
-    "chamber", "commission", "committee", "council", "court", "department", "directorate",
-    "division", "federation", "forum", "foundation", "group", "institute", "ministry",
-    "network", "office", "panel", "partnership", "partnerships", "service", "services",
-    "society", "team", "tribunal", "trust", "unit", "friends",
+NAME_HEADS = frozenset({
+    # bodies
+    "agency", "alliance", "association", "authority", "board", "bureau", "chamber",
+    "commission", "committee", "company", "corporation", "council", "court", "department",
+    "directorate", "division", "federation", "forum", "foundation", "institute", "ministry",
+    "panel", "partnership", "society", "trust", "tribunal", "friends",
+    # company forms ("... Capital Partners Ltd", "... Limited Partnership")
+    "inc", "limited", "llc", "llp", "ltd", "plc",
     # schemes, money and documents
-    "act", "award", "bill", "charter", "framework", "fund", "grant", "index", "initiative",
-    "ordinance", "plan", "programme", "program", "project", "regulations", "review",
-    "scheme", "standard", "strategy", "survey", "test",
-    # systems
-    "database", "portal", "system",
+    "act", "award", "bill", "charter", "convention", "directive", "fund", "grant", "index",
+    "ordinance", "summit", "survey", "test", "treaty",
     # places and zoning
-    "district", "mall", "park", "plaza", "zone",
-    # job titles
-    "adviser", "advisor", "assistant", "chief", "commissioner", "coordinator", "director",
-    "head", "manager", "minister", "officer", "representative", "secretary",
+    "arcade", "district", "mall", "plaza", "precinct",
+    # titles
+    "commissioner", "director", "minister", "secretary", "superintendent",
+})
+COMMON_HEADS = frozenset({
+    "centre", "center", "group", "network", "office", "service", "team", "unit",
+    "agreement", "code", "framework", "initiative", "plan", "policy", "programme", "program",
+    "project", "regulation", "report", "review", "scheme", "standard", "strategy",
+    "database", "portal", "system",
+    "estate", "hall", "library", "park", "square", "zone",
+    "adviser", "advisor", "administrator", "agent", "analyst", "assistant", "chief",
+    "clerk", "controller", "coordinator", "co-ordinator", "head", "inspector", "liaison",
+    "manager", "officer", "representative", "specialist", "supervisor",
 })
 # fmt: on
 
 # Words before a lone capitalised hit that make it the short name of a body.
 DEFINITE = frozenset({"the"})
 
-# How far from the hit a head noun or title still names it in a heading.
-NEAR = 3
+# How many words after the hit a head noun still names it, in an upper-case line (where
+# "DOESN'T TRUST ALL THOSE MINISTERS" must not be a name) and in a Title Case line; and
+# how many words before it a title ("FEDERATION OF BLIND CITIZENS") does.
+NEAR_SHOUTED = 2
+NEAR_TITLED = 3
+TITLE_BEFORE = 3
 # The words that join a title to what it is of: "Director of", "Department for".
 TITLE_LINKS = frozenset({"of", "for"})
 
 # Head nouns that mark a name even in lower case, right after the hit ("health and
 # wellbeing boards", "family courts").
 BODY_AFTER = frozenset({"board", "boards", "court", "courts", "tribunal", "tribunals"})
-# Lexicon words that are themselves a body when a capitalised word comes before them
-# ("NHS trusts", "Probation trust").
+# Lexicon words that are themselves a body when a capitalised word ("NHS trusts",
+# "Probation trust") or a kind of such body ("foundation trusts") comes before them.
 BODY_ITSELF = frozenset({"trust", "trusts"})
+BODY_KINDS = frozenset({"acute", "ambulance", "charitable", "foundation", "health",
+                        "hospital", "housing", "probation"})  # fmt: skip
 # Place nouns that make "<Name> <hit> <place>" a place name ("Westgate shopping centre").
 PLACES = frozenset({"arcade", "centre", "center", "mall", "plaza", "precinct"})
 
@@ -139,41 +156,47 @@ def content_words(tokens: Sequence[str]) -> list[str]:
     return [t for t in tokens if is_word(t) and t.lower() not in CONNECTORS]
 
 
-def has_head(tokens: Sequence[str]) -> bool:
-    return any(t.lower() in HEADS for t in tokens)
+def is_head(token: str, heads: frozenset[str] = NAME_HEADS | COMMON_HEADS) -> bool:
+    """A word of `heads`, or its plural in "s"."""
+    word = token.lower()
+    return word in heads or (word.endswith("s") and word[:-1] in heads)
 
 
-def named_nearby(tokens: Sequence[str], start: int, end: int) -> bool:
-    """A head noun among the NEAR words right after the hit ("HEALTH AND WELLBEING BOARD"), or a
-    title with "of"/"for" just before it ("AUSTRALIAN COUNCIL OF RETAILERS"): what makes a
-    name in a heading, where every word has a capital anyway."""
+def has_head(tokens: Sequence[str], heads: frozenset[str] = NAME_HEADS | COMMON_HEADS) -> bool:
+    return any(is_head(t, heads) for t in tokens)
+
+
+def named_nearby(tokens: Sequence[str], start: int, end: int, heads: frozenset[str],
+                 near: int) -> bool:  # fmt: skip
+    """A head noun of `heads` among the `near` words right after the hit ("HEALTH AND
+    WELLBEING BOARD"), or such a title with "of"/"for" just before it ("AUSTRALIAN
+    FEDERATION OF BLIND CITIZENS"): what makes a name in a heading, where every word has
+    a capital anyway."""
     following = []
-    for token in tokens[end : end + NEAR]:
+    for token in tokens[end : end + near]:
         # The name ends at punctuation or a small word: "MY COLLEAGUE THE MINISTER" is
         # not a title of the colleague.
         if not is_word(token) or token.lower() in CONNECTORS:
             break
         following.append(token)
-    if has_head(following):
+    if has_head(following, heads):
         return True
-    before = [t.lower() for t in tokens[max(0, start - NEAR) : start]]
-    return any(word in HEADS and following in TITLE_LINKS
-               for word, following in zip(before, before[1:], strict=False))  # fmt: skip
+    before = [t.lower() for t in tokens[max(0, start - TITLE_BEFORE) : start]]
+    return any(is_head(word, heads) and link in TITLE_LINKS
+               for word, link in zip(before, before[1:], strict=False))  # fmt: skip
 
 
-def by_capitals(tokens: Sequence[str], start: int, end: int, heading: bool) -> bool:
-    """A capitalised hit inside a run of two or more capitalised words; in a heading the
-    run needs a head noun or title too. A sentence's first word counts only when it is a
-    head or title ("Friends of ...", "Director of ..."), or when the hit is that word and
-    the run carries on at once with capitals ("Customer Information System ...")."""
+def by_capitals(tokens: Sequence[str], start: int, end: int) -> bool:
+    """A capitalised hit inside a run of two or more capitalised words. A sentence's first
+    word counts only when it is a head or title ("Friends of ...", "Director of ..."), or
+    when the hit is that word and the run carries on at once with capitals ("Customer
+    Information System ...")."""
     if not all(is_capitalised(t) for t in tokens[start:end] if is_word(t)):
         return False
     left, right = capital_run(tokens, start, end)
-    # The hit's own words are not the head that makes a name of it ("UNIT COSTS").
+    # The hit's own words are not the head that makes a name of it ("Unit Costs").
     around = [*tokens[left:start], *tokens[end:right]]
-    if heading:
-        return named_nearby(tokens, start, end)
-    if sentence_initial(tokens, left) and tokens[left].lower() not in HEADS:
+    if sentence_initial(tokens, left) and not is_head(tokens[left]):
         if left == start:
             # The hit opens the sentence: it is a name only when capitals follow it at
             # once ("Customer Information System", not "Customers of New South Wales").
@@ -191,8 +214,9 @@ def by_capitals(tokens: Sequence[str], start: int, end: int, heading: bool) -> b
 
 def by_heads(tokens: Sequence[str], start: int, end: int) -> bool:
     """Names that capitals do not show: a hit right before a body noun ("health and
-    wellbeing board"), a body noun after a capitalised word ("NHS trusts"), a hit between
-    a capitalised word and a place noun ("Westgate shopping centre")."""
+    wellbeing board"), a body noun after a capitalised word or a kind of body ("NHS
+    trusts", "foundation trusts"), a hit between a capitalised word and a place noun
+    ("Westgate shopping centre")."""
     after = tokens[end].lower() if end < len(tokens) else ""
     if after in BODY_AFTER:
         return True
@@ -200,7 +224,10 @@ def by_heads(tokens: Sequence[str], start: int, end: int) -> bool:
     named_before = (start > 0 and is_capitalised(tokens[start - 1])
                     and not sentence_initial(tokens, start - 1)
                     and not is_shouted(tokens[start:end]))  # fmt: skip
-    return named_before and (tokens[end - 1].lower() in BODY_ITSELF or after in PLACES)
+    body = tokens[end - 1].lower() in BODY_ITSELF
+    if body and start > 0 and tokens[start - 1].lower() in BODY_KINDS:
+        return True
+    return named_before and (body or after in PLACES)
 
 
 def inside_name(words: Sequence[str], start: int, end: int) -> bool:
@@ -212,7 +239,12 @@ def inside_name(words: Sequence[str], start: int, end: int) -> bool:
         return False
     if by_heads(words, start, end):
         return True
-    # A hit in upper case is in a heading or a shouted line, whatever the rest of the
-    # paragraph does.
-    heading = is_shouted(words[start:end]) or is_heading(words)
-    return by_capitals(words, start, end, heading)
+    if is_shouted(words[start:end]):
+        # A hit in upper case is in a heading or a shouted line, whatever the rest of
+        # the paragraph does: only a noun that is nothing but a head names it.
+        return named_nearby(words, start, end, NAME_HEADS, NEAR_SHOUTED)
+    if is_heading(words):
+        # In a Title Case line, a head names it ("Community Youth Support Scheme"),
+        # the capitals alone do not ("Supporting Families and Communities").
+        return named_nearby(words, start, end, NAME_HEADS | COMMON_HEADS, NEAR_TITLED)
+    return by_capitals(words, start, end)

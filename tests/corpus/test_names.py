@@ -59,9 +59,12 @@ NAMES = [
     ("Each area has a health and wellbeing board of its own.", "wellbeing"),
     ("Cases are heard in the family courts of the region.", "family"),
     ("Data from all NHS trusts are published monthly.", "trusts"),
+    ("Several foundation trusts report their waiting times.", "trusts"),
     # headings, where only a head noun or title makes a name
     ("HEALTH AND WELLBEING BOARD", "WELLBEING"),
     ("Minutes Of The Director Of Community Services", "Community"),
+    ("Riverside Community Youth Support Scheme", "Community"),
+    ("ANNUAL REPORT OF THE RIVERSIDE FEDERATION OF BLIND CITIZENS", "CITIZENS"),
 ]
 
 USES = [
@@ -80,6 +83,9 @@ USES = [
     ("PRESS CONFERENCE WITH LOCAL BUSINESS LEADERS", "BUSINESS"),
     ("UNIT COSTS FELL AGAIN", "UNIT COSTS"),
     ("MY COLLEAGUE THE MINISTER FOR HEALTH SPOKE NEXT", "COLLEAGUE"),
+    ("WE MET COMMUNITY GROUPS ABOUT BUSINESS REGULATION", "COMMUNITY"),
+    ("WE MET COMMUNITY GROUPS ABOUT BUSINESS REGULATION", "BUSINESS"),
+    ("HE DOES NOT TRUST ALL THOSE MINISTERS", "TRUST"),
     # a stretch in upper case inside running text is shouted, not named
     ("He said: WE DO NOT TRUST THE BANKS, and he meant it.", "TRUST"),
     # the pronoun's capital is not a name's
