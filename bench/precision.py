@@ -1,9 +1,13 @@
 """Lexicon precision and recall on real text, from hand-labelled hits (bench/labels/).
 
-Builds a database from the PM transcripts as a run stores them (bench/partitions.py's
-`load`, then tokenising with the shipped lexicons), finds every labelled hit in it by
-transcript id, token position and term, and prints, per lexicon and per term, for the
-tuning part and the held-out part of the labels separately:
+For each labelled corpus of ../shared it builds a database as marketspeak stores that
+text, tokenised with the shipped lexicons:
+- pm-transcripts: one document per transcript (bench/partitions.py's `load`);
+- uk-gov-pdfs: one document per PDF of the manifest, its text from `extract_pdf` (the scan
+  with no text layer is left out, as a crawl leaves it), as bench/labels/uk-gov-pdfs.md says.
+It finds every labelled hit again by document id (the last part of its URL), token position
+and term, and prints, per lexicon and per term, for the tuning part and the held-out part of
+the labels separately:
 - precision: weighted COUNT among the hits the measure counts / weighted hits it counts;
 - recall: weighted COUNT among the hits it counts / weighted COUNT among all labelled hits;
 - the weighted share of each label (COUNT, NAME, OTHER, ERROR).
@@ -12,34 +16,43 @@ the part), so each part stands for the whole corpus (see ../shared/LABELLING.md)
 is counted when term_hits says so (its `counted` column, once there is one); until then
 every hit is counted.
 
-    python -m bench.precision [--labels bench/labels/pm-transcripts.csv] [--db PATH] [--top 15]
-    python -m bench.precision --draw SAMPLE.csv [--db PATH]   # the sample that was labelled
+    python -m bench.precision [--corpus pm-transcripts|uk-gov-pdfs|all] [--db-dir DIR] [--top 15]
+    python -m bench.precision --corpus pm-transcripts --labels OTHER.csv
+    python -m bench.precision --draw SAMPLE.csv [--db-dir DIR]   # the PM sample that was labelled
 
-`--db` keeps the database built (or reuses one built before); without it, it is built in
-a temporary directory (about half a minute).
+`--db-dir` keeps the databases built (DIR/<corpus>.duckdb) or reuses ones built before;
+without it they are built in a temporary directory (about half a minute for the PM
+transcripts, a few seconds for the PDFs). A corpus whose files are not in ../shared is
+skipped with a message saying so.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from bench.common import ROOT, transcripts
+from bench.common import ROOT, TRANSCRIPTS, transcripts
 from bench.partitions import load
+from bench.pdf import PDFS, manifest
 from corpus.annotate import tokenise_pending
 from corpus.db import connect
+from corpus.ingest import ingest_files
 from corpus.lexicons import load_lexicons
+from spiders.extract import content_hash, extract_pdf
 
-LABELS = ROOT / "bench" / "labels" / "pm-transcripts.csv"
-CORPUS = "pm-transcripts"
+LABELS_DIR = ROOT / "bench" / "labels"
+FETCHED = datetime(2024, 1, 1, tzinfo=UTC)  # the fetch time stored for every bench document
 COLUMNS = ("corpus", "doc_ref", "position", "term", "lexicon", "category", "matched", "label",
            "heldout", "note")  # fmt: skip
 KINDS = ("COUNT", "NAME", "OTHER", "ERROR")
@@ -66,11 +79,67 @@ class LabelError(ValueError):
     """A labels file that cannot be scored: a bad row, or a hit not in the corpus."""
 
 
-def build(db: Path) -> None:
-    """Store and tokenise every PM transcript in `db`, unless it is already there."""
+def store_transcripts(db: Path, work: Path) -> None:
+    """Every PM transcript, one document each, as the benchmarks store them."""
+    load(db, transcripts(), work)
+
+
+def pdf_item(record: dict) -> dict | None:
+    """The crawl item of one manifest PDF, its text extracted as a crawl extracts it; None
+    for a PDF with no text (a crawl stores no document for it either)."""
+    extracted = extract_pdf((PDFS / record["pdf_path"]).read_bytes(), record["url"], FETCHED)
+    if not extracted.text:
+        return None
+    return {"item": "document", "source": "uk-gov-pdfs", "url": f"http://127.0.0.1/{record['id']}",
+            "title": record["title"], "text": extracted.text,
+            "content_sha256": content_hash(extracted.text), "content_type": "pdf",
+            "published": record["date"], "date_source": "manifest",
+            "fetched_at": FETCHED.isoformat()}  # fmt: skip
+
+
+def store_pdfs(db: Path, work: Path) -> None:
+    """Every PDF of the UK government PDFs manifest that has text, one document each."""
+    items = [item for item in map(pdf_item, manifest()) if item]
+    path = work / "items.jsonl"
+    path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    con = connect(db)
+    ingest_files(con, [path], [{"name": "uk-gov-pdfs", "kind": "government",
+                                "start_urls": ["http://127.0.0.1/"]}])  # fmt: skip
+    con.close()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A labelled corpus: its labels, the ../shared file it needs, and how it is stored."""
+
+    name: str
+    needs: Path
+    store: Callable[[Path, Path], None]
+
+    @property
+    def labels(self) -> Path:
+        return LABELS_DIR / f"{self.name}.csv"
+
+
+CORPORA = {
+    corpus.name: corpus
+    for corpus in (
+        Corpus("pm-transcripts", TRANSCRIPTS, store_transcripts),
+        Corpus("uk-gov-pdfs", PDFS / "manifest.jsonl", store_pdfs),
+    )
+}
+# The corpus --draw samples (uk-gov-pdfs.md says how that one was drawn), and the one
+# build and read_labels take when given none.
+CORPUS = "pm-transcripts"
+
+
+def build(db: Path, corpus: Corpus | None = None) -> None:
+    """Store and tokenise `corpus` (by default CORPUS) in `db`, unless it is already there."""
+    corpus = corpus or CORPORA[CORPUS]
     if db.exists():
         return
-    load(db, transcripts(), db.parent)
+    with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as work:
+        corpus.store(db, Path(work))
     con = connect(db)
     tokenise_pending(con, load_lexicons())
     con.close()
@@ -112,9 +181,10 @@ def write_csv(path: Path, rows: Iterable[dict]) -> None:
         writer.writerows(rows)
 
 
-def read_labels(path: Path) -> list[dict]:
-    """The labelled rows of `path` for this corpus, checked: a bad row is a LabelError
-    naming the file, line and field."""
+def read_labels(path: Path, corpus: str | None = None) -> list[dict]:
+    """The labelled rows of `path` for `corpus` (by default CORPUS), checked: a bad row is a
+    LabelError naming the file, line and field; a file with no row for `corpus` is one too."""
+    corpus = corpus or CORPUS
     rows = []
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -122,7 +192,7 @@ def read_labels(path: Path) -> list[dict]:
         if missing:
             raise LabelError(f"{path}: missing columns {', '.join(sorted(missing))}")
         for line, row in enumerate(reader, start=2):
-            if row["corpus"] != CORPUS:
+            if row["corpus"] != corpus:
                 continue
             if row["label"] not in KINDS:
                 raise LabelError(f"{path}:{line}: label {row['label']!r} is not one of {KINDS}")
@@ -132,6 +202,8 @@ def read_labels(path: Path) -> list[dict]:
                 raise LabelError(f"{path}:{line}: position {row['position']!r} is not a number")
             rows.append({**row, "line": line, "position": int(row["position"]),
                          "heldout": row["heldout"].lower() == "true"})  # fmt: skip
+    if not rows:
+        raise LabelError(f"{path}: no labelled hit of corpus {corpus!r}")
     return rows
 
 
@@ -206,27 +278,50 @@ def report_labels(rows: list[dict], hits: list[dict], top: int) -> None:
               {t: rs for t, rs in terms.items() if rs}, totals, part)  # fmt: skip
 
 
+def score(corpus: Corpus, db: Path, labels: Path, top: int) -> None:
+    """Build (or reuse) `corpus`'s database at `db` and print its tables."""
+    build(db, corpus)
+    hits = corpus_hits(db)
+    rows = read_labels(labels, corpus.name)
+    rows = attach(labels, rows, hits)
+    print(f"\n## {corpus.name}\n")
+    report_labels(rows, hits, top)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.precision")
-    parser.add_argument("--labels", type=Path, default=LABELS)
-    parser.add_argument("--db", type=Path, help="build the corpus database here (or reuse it)")
+    parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
+    parser.add_argument("--labels", type=Path, help="labels of the one --corpus scored "
+                        "(default bench/labels/<corpus>.csv)")  # fmt: skip
+    parser.add_argument("--db-dir", type=Path, help="build the databases here (or reuse them)")
     parser.add_argument("--top", type=int, default=15, help="terms shown, by corpus hits")
-    parser.add_argument("--draw", type=Path, help="write the sample to label to this CSV")
-    parser.add_argument("--quick", action="store_true", help="(the same: the corpus is small)")
+    parser.add_argument("--draw", type=Path, help=f"write a sample of {CORPUS} to label here")
+    parser.add_argument("--quick", action="store_true", help="(the same: the corpora are small)")
     args = parser.parse_args(argv)
+    chosen = [CORPORA[CORPUS]] if args.draw else list(CORPORA.values())
+    if args.corpus != "all":
+        chosen = [CORPORA[args.corpus]]
+    if args.labels and len(chosen) > 1:
+        parser.error("--labels needs one --corpus")
+    if args.draw and chosen != [CORPORA[CORPUS]]:
+        parser.error(f"--draw samples {CORPUS} only")
     with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as tmp:
-        db = args.db or Path(tmp) / "pm.duckdb"
-        build(db)
-        hits = corpus_hits(db)
-    if args.draw:
-        write_csv(args.draw, draw(hits))
-        print(f"sample written to {args.draw}")
-        return 0
-    try:
-        rows = attach(args.labels, read_labels(args.labels), hits)
-    except (LabelError, OSError) as error:
-        sys.exit(str(error))
-    report_labels(rows, hits, args.top)
+        where = args.db_dir or Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        for corpus in chosen:
+            if not corpus.needs.exists():
+                print(f"skipped {corpus.name}: its text is not in ../shared ({corpus.needs})")
+                continue
+            db = where / f"{corpus.name}.duckdb"
+            if args.draw:
+                build(db, corpus)
+                write_csv(args.draw, draw(corpus_hits(db)))
+                print(f"sample written to {args.draw}")
+                continue
+            try:
+                score(corpus, db, args.labels or corpus.labels, args.top)
+            except (LabelError, OSError) as error:
+                sys.exit(str(error))
     return 0
 
 
