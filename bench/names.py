@@ -30,7 +30,6 @@ import duckdb
 from bench.common import ROOT, SHARED
 from bench.partitions import load
 from bench.precision import (
-    KINDS,
     PARTS,
     LabelError,
     attach,
@@ -108,9 +107,14 @@ def flagged_rows(db: Path, labels: Path, corpus: str) -> tuple[list[dict], Count
     verdict), and each term's hits in the corpus."""
     import bench.precision as precision
 
-    precision.CORPUS = corpus  # read_labels keeps the rows of this corpus only
     hits = corpus_hits(db)
-    rows = attach(labels, read_labels(labels), hits)
+    # read_labels keeps the rows of bench.precision's one corpus: point it at this one.
+    kept = precision.CORPUS
+    precision.CORPUS = corpus
+    try:
+        rows = attach(labels, read_labels(labels), hits)
+    finally:
+        precision.CORPUS = kept
     con = duckdb.connect(str(db), read_only=True)
     for row in rows:
         row["named"] = flag(con, row)
@@ -118,22 +122,30 @@ def flagged_rows(db: Path, labels: Path, corpus: str) -> tuple[list[dict], Count
     return rows, Counter(h["term"] for h in hits)
 
 
-def share(rows: list[dict], label: str) -> str:
-    """Flagged among the rows with `label`, as 'k/n (ratio)'."""
+def share(rows: list[dict], label: str, totals: Counter) -> str:
+    """Flagged among the rows with `label`, as 'k/n (ratio; hit-weighted ratio)'."""
     of = [r for r in rows if r["label"] == label]
+    if not of:
+        return "0/0"
     k = sum(r["named"] for r in of)
-    return f"{k}/{len(of)} ({k / len(of):.2f})" if of else "0/0"
+    labelled = Counter(r["term"] for r in rows)
+    weights = [totals[r["term"]] / labelled[r["term"]] for r in of]
+    weighted = sum(w for w, r in zip(weights, of, strict=True) if r["named"]) / sum(weights)
+    return f"{k}/{len(of)} ({k / len(of):.2f}; {weighted:.2f})"
 
 
 def report(corpus: str, rows: list[dict], totals: Counter, show: bool) -> None:
     print(f"\n## {corpus}")
-    print("| part | NAME flagged (recall) | COUNT flagged | OTHER flagged | ERROR flagged |")
+    print("Flagged as names, of the labelled hits of each label (share; hit-weighted share):")
+    print("| part | NAME (recall) | COUNT (wrongly) | OTHER | ERROR |")
     print("|---|---|---|---|---|")
     for part in PARTS:
         in_part = [r for r in rows if r["heldout"] == (part == "heldout")]
-        print(f"| {part} | " + " | ".join(share(in_part, k) for k in KINDS[1:2] + KINDS[:1]
-                                          + KINDS[2:]) + " |")  # fmt: skip
-    print("\n| part | lexicon | precision before | recall before | precision after | "
+        order = ("NAME", "COUNT", "OTHER", "ERROR")
+        print(f"| {part} | " + " | ".join(share(in_part, k, totals) for k in order) + " |")
+    print("\nHit-weighted precision and recall, before (hits counted as term_hits counts "
+          "them) and after (name-flagged hits set aside too):")  # fmt: skip
+    print("| part | lexicon | precision before | recall before | precision after | "
           "recall after |")  # fmt: skip
     print("|---|---|---|---|---|---|")
     for part in PARTS:
@@ -143,7 +155,8 @@ def report(corpus: str, rows: list[dict], totals: Counter, show: bool) -> None:
                 lexicons[row["lexicon"]].append(row)
         for lexicon, group in sorted(lexicons.items()):
             before = scores(group, totals)
-            after = scores([{**r, "counted": not r["named"]} for r in group], totals)
+            after = scores([{**r, "counted": r["counted"] and not r["named"]} for r in group],
+                           totals)  # fmt: skip
             print(f"| {part} | {lexicon} | {figure(before['precision'])} | "
                   f"{figure(before['recall'])} | {figure(after['precision'])} | "
                   f"{figure(after['recall'])} |")  # fmt: skip

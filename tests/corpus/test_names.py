@@ -79,6 +79,7 @@ USES = [
     ("Residents trust the council more than before.", "trust"),
     # a heading's capitals say nothing by themselves
     ("Customer Satisfaction Rose Sharply This Year", "Customer Satisfaction"),
+    ("Supporting Families and Communities", "Communities"),
     ("CUSTOMERS WELCOME THE NEW PARKING RULES", "CUSTOMERS"),
     ("PRESS CONFERENCE WITH LOCAL BUSINESS LEADERS", "BUSINESS"),
     ("UNIT COSTS FELL AGAIN", "UNIT COSTS"),
