@@ -124,8 +124,15 @@ def sentence_initial(tokens: Sequence[str], index: int) -> bool:
 def is_heading(tokens: Sequence[str]) -> bool:
     """A paragraph whose every word (connectors aside) is capitalised: a heading or a line
     in upper or Title Case, whose capitals say nothing about names."""
-    content = [t for t in tokens if is_word(t) and t.lower() not in CONNECTORS]
-    return len(content) >= 2 and all(is_capitalised(t) for t in content)
+    # Stops at the first word in lower case, so a long paragraph of running text costs
+    # little for each of its hits.
+    seen = 0
+    for token in tokens:
+        if is_word(token) and token.lower() not in CONNECTORS:
+            if not is_capitalised(token):
+                return False
+            seen += 1
+    return seen >= 2
 
 
 def capital_run(tokens: Sequence[str], start: int, end: int) -> tuple[int, int]:
