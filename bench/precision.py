@@ -18,7 +18,7 @@ every hit is counted.
 
     python -m bench.precision [--corpus pm-transcripts|uk-gov-pdfs|all] [--db-dir DIR] [--top 15]
     python -m bench.precision --corpus pm-transcripts --labels OTHER.csv
-    python -m bench.precision --draw SAMPLE.csv [--db-dir DIR]   # the PM sample that was labelled
+    python -m bench.precision --draw SAMPLE.csv [--corpus C] [--db-dir DIR]   # the sample labelled
 
 `--db-dir` keeps the databases built (DIR/<corpus>.duckdb) or reuses ones built before;
 without it they are built in a temporary directory (about half a minute for the PM
@@ -57,7 +57,8 @@ COLUMNS = ("corpus", "doc_ref", "position", "term", "lexicon", "category", "matc
            "heldout", "note")  # fmt: skip
 KINDS = ("COUNT", "NAME", "OTHER", "ERROR")
 PARTS = ("tuning", "heldout")
-SEED = 15  # the sample in bench/labels was drawn with this seed
+SEED = 15  # the PM transcripts sample in bench/labels was drawn with this seed
+PDF_SEED = 20261201  # and the UK government PDFs one with this
 PER_TERM = 12  # hits drawn per term (all of them when a term has fewer)
 
 HAS_COUNTED = """
@@ -110,26 +111,21 @@ def store_pdfs(db: Path, work: Path) -> None:
 
 @dataclass(frozen=True)
 class Corpus:
-    """A labelled corpus: its labels, the ../shared file it needs, and how it is stored."""
+    """A labelled corpus: its labels, the ../shared file it needs, how it is stored and how
+    its sample was drawn."""
 
     name: str
     needs: Path
     store: Callable[[Path, Path], None]
+    draw: Callable[[list[dict]], list[dict]]
 
     @property
     def labels(self) -> Path:
         return LABELS_DIR / f"{self.name}.csv"
 
 
-CORPORA = {
-    corpus.name: corpus
-    for corpus in (
-        Corpus("pm-transcripts", TRANSCRIPTS, store_transcripts),
-        Corpus("uk-gov-pdfs", PDFS / "manifest.jsonl", store_pdfs),
-    )
-}
-# The corpus --draw samples (uk-gov-pdfs.md says how that one was drawn), and the one
-# build and read_labels take when given none.
+# The corpus --draw samples when --corpus names none, and the one build and read_labels
+# take when given none.
 CORPUS = "pm-transcripts"
 
 
@@ -156,9 +152,15 @@ def corpus_hits(db: Path) -> list[dict]:
     return rows
 
 
+def sample_row(hit: dict, corpus: str, heldout: bool) -> dict:
+    """A hit as a row of a labels file, its label and note left empty."""
+    fields = {k: hit[k] for k in COLUMNS if k in hit}
+    return {**fields, "corpus": corpus, "label": "", "heldout": str(heldout).lower(), "note": ""}
+
+
 def draw(hits: list[dict], per_term: int = PER_TERM, seed: int = SEED) -> list[dict]:
-    """Up to `per_term` hits of each term at random (all when fewer), a third of each term's
-    sample (rounded down) marked held out; labels left empty."""
+    """The PM transcripts sample (bench/labels/README.md): up to `per_term` hits of each term
+    at random (all when fewer), a third of each term's sample (rounded down) held out."""
     chance = random.Random(seed)
     by_term: dict[str, list[dict]] = defaultdict(list)
     for hit in hits:
@@ -168,10 +170,34 @@ def draw(hits: list[dict], per_term: int = PER_TERM, seed: int = SEED) -> list[d
         chosen = chance.sample(by_term[term], min(per_term, len(by_term[term])))
         heldout = set(chance.sample(range(len(chosen)), len(chosen) // 3))
         for index, hit in enumerate(sorted(chosen, key=lambda h: (h["doc_ref"], h["position"]))):
-            fields = {k: hit[k] for k in COLUMNS if k in hit}
-            held = str(index in heldout).lower()
-            sample.append({**fields, "corpus": CORPUS, "label": "", "heldout": held, "note": ""})
+            sample.append(sample_row(hit, "pm-transcripts", index in heldout))
     return sample
+
+
+def draw_by_lexicon(hits: list[dict], per_term: int = PER_TERM, seed: int = PDF_SEED) -> list[dict]:
+    """The UK government PDFs sample (bench/labels/uk-gov-pdfs.md): term after term in
+    (lexicon, term) order, up to `per_term` hits drawn, then a third of them (rounded to
+    nearest) held out, by index in the order drawn; listed in (lexicon, term, doc_ref,
+    position) order."""
+    chance = random.Random(seed)
+    by_term: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for hit in hits:  # in HITS order: lexicon, term, doc_ref, position
+        by_term[hit["lexicon"], hit["term"]].append(hit)
+    sample = []
+    for key in sorted(by_term):
+        chosen = chance.sample(by_term[key], min(per_term, len(by_term[key])))
+        heldout = set(chance.sample(range(len(chosen)), round(len(chosen) / 3)))
+        sample += [sample_row(hit, "uk-gov-pdfs", i in heldout) for i, hit in enumerate(chosen)]
+    return sorted(sample, key=lambda r: (r["lexicon"], r["term"], r["doc_ref"], r["position"]))
+
+
+CORPORA = {
+    corpus.name: corpus
+    for corpus in (
+        Corpus("pm-transcripts", TRANSCRIPTS, store_transcripts, draw),
+        Corpus("uk-gov-pdfs", PDFS / "manifest.jsonl", store_pdfs, draw_by_lexicon),
+    )
+}
 
 
 def write_csv(path: Path, rows: Iterable[dict]) -> None:
@@ -295,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(default bench/labels/<corpus>.csv)")  # fmt: skip
     parser.add_argument("--db-dir", type=Path, help="build the databases here (or reuse them)")
     parser.add_argument("--top", type=int, default=15, help="terms shown, by corpus hits")
-    parser.add_argument("--draw", type=Path, help=f"write a sample of {CORPUS} to label here")
+    parser.add_argument("--draw", type=Path, help="write the sample of one --corpus (default "
+                        f"{CORPUS}) here, as it was drawn for labelling")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="(the same: the corpora are small)")
     args = parser.parse_args(argv)
     chosen = [CORPORA[CORPUS]] if args.draw else list(CORPORA.values())
@@ -303,8 +330,6 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [CORPORA[args.corpus]]
     if args.labels and len(chosen) > 1:
         parser.error("--labels needs one --corpus")
-    if args.draw and chosen != [CORPORA[CORPUS]]:
-        parser.error(f"--draw samples {CORPUS} only")
     with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as tmp:
         where = args.db_dir or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
@@ -315,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             db = where / f"{corpus.name}.duckdb"
             if args.draw:
                 build(db, corpus)
-                write_csv(args.draw, draw(corpus_hits(db)))
+                write_csv(args.draw, corpus.draw(corpus_hits(db)))
                 print(f"sample written to {args.draw}")
                 continue
             try:
