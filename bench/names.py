@@ -1,25 +1,26 @@
 """How well corpus.names.inside_name tells names from uses, on the hand-labelled hits.
 
 For each labelled corpus (bench/labels/: the PM transcripts and the UK government PDFs) it
-builds a database as the labels were made (see bench/labels/README.md and uk-gov-pdfs.md),
+builds a database as bench/precision.py does (the labels were made on such databases),
 finds each labelled hit, hands its paragraph's tokens to `inside_name`, and prints, for the
 tuning and the held-out rows separately:
 - NAME recall: the share of NAME-labelled hits the rule flags;
 - COUNT flagged: the share of COUNT-labelled hits it wrongly flags (each lowers recall);
 - hit-weighted precision and recall of each lexicon (weights as in ../shared/LABELLING.md)
-  with every hit counted (the baseline) and with name-flagged hits set aside.
+  with hits counted as term_hits counts them but for the name rule (the baseline: every
+  hit on a database from before `counted`), and with name-flagged hits set aside as well.
 
     python -m bench.names [--db-dir DIR] [--show]
 
-`--db-dir` keeps the two databases built (or reuses them); without it they are built in a
-temporary directory (a minute or two). `--show` lists each labelled hit the rule gets
-wrong (flagged COUNT, missed NAME) with its label note, tuning rows only.
+`--db-dir` keeps the databases built (DIR/<corpus>.duckdb, shared with bench.precision) or
+reuses them; without it they are built in a temporary directory (about half a minute).
+`--show` lists each tuning row the rule gets wrong (a COUNT flagged, a NAME missed) with
+its label note. A corpus whose text is not in ../shared is skipped with a message.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -27,10 +28,10 @@ from pathlib import Path
 
 import duckdb
 
-from bench.common import ROOT, SHARED
-from bench.partitions import load
 from bench.precision import (
+    CORPORA,
     PARTS,
+    Corpus,
     LabelError,
     attach,
     build,
@@ -38,14 +39,9 @@ from bench.precision import (
     figure,
     read_labels,
     scores,
+    unmatched_places,
 )
-from corpus.annotate import tokenise_pending
-from corpus.db import connect
-from corpus.lexicons import load_lexicons
 from corpus.names import inside_name
-
-LABELS = ROOT / "bench" / "labels"
-PDFS = SHARED / "corpora" / "uk-gov-pdfs"
 
 # The tokens of one paragraph of one document, by the transcript or manifest id that ends
 # its URL (both corpora are stored at http://127.0.0.1/<id>), in reading order.
@@ -57,67 +53,48 @@ WHERE regexp_extract(d.url, '[^/]+$') = ?
                      AND t2.position = ?)
 ORDER BY t.position
 """
-# How many tokens a hit spans, by the same key the labels use.
+# How many tokens a hit spans and the rule that set it aside, by the same key the labels
+# use. {excluded} is the column `excluded_by`, or '' on databases from before it.
 SPAN = """
-SELECT h.n_tokens FROM term_hits h JOIN documents d USING (doc_id)
+SELECT h.n_tokens, {excluded} FROM term_hits h JOIN documents d USING (doc_id)
 WHERE regexp_extract(d.url, '[^/]+$') = ? AND h.position = ? AND h.term = ?
 """
+HAS_EXCLUDED = """
+SELECT count(*) FROM information_schema.columns
+WHERE table_name = 'term_hits' AND column_name = 'excluded_by'
+"""
+# excluded_by of the hits the name rule set aside when the database was built.
+NAME_RULE = "name"
 
 
-def pdf_records() -> list[dict]:
-    """Each PDF of the shared manifest as a record for `load`: its id, date and the text
-    marketspeak extracts from it (not the manifest's own extraction)."""
-    from spiders.extract import extract_pdf
-
-    manifest = PDFS / "manifest.jsonl"
-    if not manifest.exists():
-        sys.exit(f"benchmark needs the UK government PDFs at {manifest}")
-    records = []
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        data = (PDFS / entry["pdf_path"]).read_bytes()
-        text = extract_pdf(data, f"http://127.0.0.1/{entry['id']}").text
-        if text.strip():
-            records.append({"id": entry["id"], "text": text, "date": entry["date"]})
-    return records
-
-
-def build_pdfs(db: Path) -> None:
-    """Store and tokenise every UK government PDF with a text layer in `db`, unless there."""
-    if db.exists():
+def flag(con: duckdb.DuckDBPyConnection, span_sql: str, row: dict) -> None:
+    """Set `named`, whether `inside_name` flags a labelled hit given its paragraph's tokens,
+    and `counted`, whether the measure counts it without the name rule (a hit that rule set
+    aside when the database was built counts again). A label whose words are no longer
+    matched as a hit has nothing to flag."""
+    span = con.execute(span_sql, [row["doc_ref"], row["position"], row["term"]]).fetchone()
+    row["named"] = False
+    if span is None:
         return
-    load(db, pdf_records(), db.parent)
-    con = connect(db)
-    tokenise_pending(con, load_lexicons())
-    con.close()
-
-
-def flag(con: duckdb.DuckDBPyConnection, row: dict) -> bool:
-    """Whether `inside_name` flags a labelled hit, given its paragraph's tokens."""
+    n_tokens, excluded_by = span
+    row["counted"] = row["counted"] or excluded_by == NAME_RULE
     tokens = con.execute(PARAGRAPH, [row["doc_ref"], row["position"]]).fetchall()
-    (n_tokens,) = con.execute(SPAN, [row["doc_ref"], row["position"], row["term"]]).fetchone()
-    first = tokens[0][0]
-    words = [token for _, token in tokens]
-    start = row["position"] - first
-    return inside_name(words, start, start + n_tokens)
+    start = row["position"] - tokens[0][0]
+    row["named"] = inside_name([token for _, token in tokens], start, start + n_tokens)
 
 
-def flagged_rows(db: Path, labels: Path, corpus: str) -> tuple[list[dict], Counter]:
-    """The labelled rows of `corpus` with `counted` (every hit) and `named` (the rule's
-    verdict), and each term's hits in the corpus."""
-    import bench.precision as precision
-
+def flagged_rows(corpus: Corpus, db: Path) -> tuple[list[dict], Counter]:
+    """The labelled rows of `corpus` with `counted` (as term_hits says, the name rule aside)
+    and `named` (the rule's verdict), and each term's hits in the corpus."""
+    build(db, corpus)
     hits = corpus_hits(db)
-    # read_labels keeps the rows of bench.precision's one corpus: point it at this one.
-    kept = precision.CORPUS
-    precision.CORPUS = corpus
-    try:
-        rows = attach(labels, read_labels(labels), hits)
-    finally:
-        precision.CORPUS = kept
+    rows = read_labels(corpus.labels, corpus.name)
+    rows = attach(corpus.labels, rows, hits, unmatched_places(db, rows, hits))
     con = duckdb.connect(str(db), read_only=True)
+    has_excluded = con.execute(HAS_EXCLUDED).fetchone()[0]
+    span_sql = SPAN.format(excluded="h.excluded_by" if has_excluded else "''")
     for row in rows:
-        row["named"] = flag(con, row)
+        flag(con, span_sql, row)
     con.close()
     return rows, Counter(h["term"] for h in hits)
 
@@ -144,7 +121,7 @@ def report(corpus: str, rows: list[dict], totals: Counter, show: bool) -> None:
         order = ("NAME", "COUNT", "OTHER", "ERROR")
         print(f"| {part} | " + " | ".join(share(in_part, k, totals) for k in order) + " |")
     print("\nHit-weighted precision and recall, before (hits counted as term_hits counts "
-          "them) and after (name-flagged hits set aside too):")  # fmt: skip
+          "them, the name rule aside) and after (name-flagged hits set aside too):")  # fmt: skip
     print("| part | lexicon | precision before | recall before | precision after | "
           "recall after |")  # fmt: skip
     print("|---|---|---|---|---|---|")
@@ -177,15 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as tmp:
         where = args.db_dir or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
-        corpora = (("pm-transcripts", where / "pm.duckdb", build),
-                   ("uk-gov-pdfs", where / "pdfs.duckdb", build_pdfs))  # fmt: skip
-        for corpus, db, make in corpora:
-            make(db)
+        for corpus in CORPORA.values():
+            if not corpus.needs.exists():
+                print(f"skipped {corpus.name}: its text is not in ../shared ({corpus.needs})")
+                continue
             try:
-                rows, totals = flagged_rows(db, LABELS / f"{corpus}.csv", corpus)
+                rows, totals = flagged_rows(corpus, where / f"{corpus.name}.duckdb")
             except (LabelError, OSError) as error:
                 sys.exit(str(error))
-            report(corpus, rows, totals, args.show)
+            report(corpus.name, rows, totals, args.show)
     return 0
 
 
