@@ -36,9 +36,10 @@ POSSESSOR = {"poss", "nmod:poss"}
 RECIPIENT_PREPOSITIONS = {"to", "for"}
 
 
-# Parameters: 1 = every term (boolean), 2 = the terms wanted otherwise.
+# Parameters: 1 = every term (boolean), 2 = the terms wanted otherwise. Only the hits
+# measures count (english_hits): a formula or another sense is no use of the term.
 HITS = """
-SELECT doc_id, lexicon, term, position, n_tokens FROM term_hits
+SELECT doc_id, lexicon, term, position, n_tokens FROM english_hits
 WHERE ? OR list_contains(?, term)
 """
 

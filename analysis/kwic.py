@@ -1,5 +1,6 @@
 """Key word in context: every use of a term with the words around it, its document's
-title, date and URL, so a reader can see what "customer" means where it is used."""
+title, date and URL, so a reader can see what "customer" means where it is used. Lines are
+the hits the measures count, unless every hit is asked for, each with its reason."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ COLUMNS = [
     "match",
     "right_context",
 ]
+ALL_COLUMNS = [*COLUMNS, "excluded_by"]  # with every hit: why one is not counted
 
 
 def kwic(
@@ -32,10 +34,13 @@ def kwic(
     source: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    every_hit: bool = False,
 ) -> pd.DataFrame:
     """Concordance lines for `term` (a lexicon term, or any word by its lemma), in date order.
 
     With `sample`, a reproducible random sample of that many lines (same seed, same lines).
+    A lexicon term's lines are the hits measures count; with `every_hit`, all of them, and
+    an `excluded_by` column naming the rule that set each other one aside.
     """
     if width < 0:
         raise ValueError("width must be 0 or more")
@@ -46,6 +51,7 @@ def kwic(
         "source": source,
         "date_from": date_from,
         "date_to": date_to,
+        "all": every_hit,
     }
     frame = con.execute(sql, params).df()
     frame["published"] = [
@@ -54,4 +60,4 @@ def kwic(
     if sample is not None and sample < len(frame):
         keep = sorted(random.Random(seed).sample(range(len(frame)), sample))
         frame = frame.iloc[keep].reset_index(drop=True)
-    return frame[COLUMNS]
+    return frame[ALL_COLUMNS if every_hit else COLUMNS]

@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow
 
 from bench.common import ROOT, TRANSCRIPTS, transcripts
 from bench.partitions import load
@@ -152,6 +153,40 @@ def corpus_hits(db: Path) -> list[dict]:
     return rows
 
 
+# The stored tokens at a labelled place ($refs: doc_ref, position, n tokens), joined with
+# single spaces, to tell a hit the lexicons no longer match from a lost one.
+WORDS_AT = """
+SELECT r.doc_ref, r.position, string_agg(t.token, ' ' ORDER BY t.position) AS words
+FROM refs r
+JOIN documents d ON regexp_extract(d.url, '[^/]+$') = r.doc_ref
+JOIN tokens t ON t.doc_id = d.doc_id AND t.position BETWEEN r.position AND r.position + r.n - 1
+GROUP BY ALL
+"""
+
+
+def unmatched_places(db: Path, labels: list[dict], hits: list[dict]) -> frozenset:
+    """(doc_ref, position) of labels with no hit any more whose matched words are still
+    stored there, as tokens, case-insensitively."""
+    found = {(h["doc_ref"], h["position"], h["term"]) for h in hits}
+    lost = [r for r in labels if (r["doc_ref"], r["position"], r["term"]) not in found]
+    if not lost:
+        return frozenset()
+    refs = {
+        "doc_ref": [r["doc_ref"] for r in lost],
+        "position": [r["position"] for r in lost],
+        "n": [len(r["matched"].split()) + r["matched"].count("-") * 2 for r in lost],
+    }
+    con = duckdb.connect(str(db), read_only=True)
+    con.register("refs", pyarrow.table(refs))
+    stored = {(d, p): w for d, p, w in con.execute(WORDS_AT).fetchall()}
+    con.close()
+    squash = lambda text: "".join(text.lower().split())  # noqa: E731
+    return frozenset(
+        (r["doc_ref"], r["position"]) for r in lost
+        if squash(stored.get((r["doc_ref"], r["position"]), "")).startswith(squash(r["matched"]))
+    )  # fmt: skip
+
+
 def sample_row(hit: dict, corpus: str, heldout: bool) -> dict:
     """A hit as a row of a labels file, its label and note left empty."""
     fields = {k: hit[k] for k in COLUMNS if k in hit}
@@ -233,13 +268,20 @@ def read_labels(path: Path, corpus: str | None = None) -> list[dict]:
     return rows
 
 
-def attach(path: Path, labels: list[dict], hits: list[dict]) -> list[dict]:
-    """Each label with its hit's `counted`; a label whose hit is not in the corpus (or was
-    matched as other text) is a LabelError naming its line."""
+def attach(
+    path: Path, labels: list[dict], hits: list[dict], unmatched: frozenset = frozenset()
+) -> list[dict]:
+    """Each label with its hit's `counted`. A label whose hit is no longer matched, though
+    its words are still at its place (`unmatched`: "may well be" once wellbeing is matched
+    on words as written), is not counted; one whose words are not there is a LabelError
+    naming its line."""
     found = {(h["doc_ref"], h["position"], h["term"]): h for h in hits}
     out = []
     for row in labels:
         hit = found.get((row["doc_ref"], row["position"], row["term"]))
+        if hit is None and (row["doc_ref"], row["position"]) in unmatched:
+            out.append({**row, "counted": False})
+            continue
         if hit is None or hit["matched"] != row["matched"]:
             raise LabelError(f"{path}:{row['line']}: no hit {row['term']!r} "
                              f"({row['matched']!r}) at {row['doc_ref']} position "
@@ -309,7 +351,7 @@ def score(corpus: Corpus, db: Path, labels: Path, top: int) -> None:
     build(db, corpus)
     hits = corpus_hits(db)
     rows = read_labels(labels, corpus.name)
-    rows = attach(labels, rows, hits)
+    rows = attach(labels, rows, hits, unmatched_places(db, rows, hits))
     print(f"\n## {corpus.name}\n")
     report_labels(rows, hits, top)
 

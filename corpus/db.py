@@ -31,6 +31,7 @@ MIGRATIONS = {
     5: "document_urls: URLs that are gone; documents counted per source by document_urls",
     6: "language of documents and paragraphs; rates count English text only",
     7: "stored PDF creation dates made on the day of the first fetch are not trusted",
+    8: "term_hits.counted and excluded_by: every hit kept, measures count only counted ones",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -125,9 +125,11 @@ CREATE TABLE IF NOT EXISTS term_hits (
     category VARCHAR NOT NULL,
     position INTEGER NOT NULL,
     n_tokens INTEGER NOT NULL,
-    matched  VARCHAR NOT NULL
+    matched  VARCHAR NOT NULL,
+    counted  BOOLEAN DEFAULT true,
+    excluded_by VARCHAR DEFAULT ''
 );
-COMMENT ON TABLE term_hits IS 'One row per lexicon match. A multi-word term is one hit; where terms overlap the longest wins.';
+COMMENT ON TABLE term_hits IS 'One row per lexicon match, counted or not: every match is kept, and measures count only those the rules leave in (hit_status). A multi-word term is one hit; where terms overlap the longest wins.';
 COMMENT ON COLUMN term_hits.doc_id IS 'Document (documents.doc_id).';
 COMMENT ON COLUMN term_hits.lexicon IS 'Lexicon name: market or relational.';
 COMMENT ON COLUMN term_hits.term IS 'Canonical term from the lexicon (variants are counted under it).';
@@ -135,6 +137,8 @@ COMMENT ON COLUMN term_hits.category IS 'The term''s category in its lexicon (ro
 COMMENT ON COLUMN term_hits.position IS 'tokens.position of the first token of the match.';
 COMMENT ON COLUMN term_hits.n_tokens IS 'Number of tokens the match spans.';
 COMMENT ON COLUMN term_hits.matched IS 'The matched text as written.';
+COMMENT ON COLUMN term_hits.counted IS 'False when a rule of the lexicon sets the match aside (excluded_by says which); measures count only counted hits in English paragraphs (hit_status, english_hits). Set when the hit is matched, again whenever the lexicons change (schema version 8).';
+COMMENT ON COLUMN term_hits.excluded_by IS 'Empty when counted; else the rule that set the hit aside: formula:NAME or sense:NAME (a term''s exclude pattern in its lexicon file, e.g. formula:no-person-shall, sense:trust-legal), or name (inside a proper name or title: corpus/names.py). hit_status adds language for hits in other-language paragraphs (schema version 8).';
 
 CREATE TABLE IF NOT EXISTS document_languages (
     doc_id        VARCHAR PRIMARY KEY,
@@ -314,19 +318,34 @@ LEFT JOIN date_sources ds USING (date_source)
 LEFT JOIN (SELECT doc_id FROM current_documents) c USING (doc_id);
 COMMENT ON VIEW document_status IS 'Per stored document: is_current (some URL still serves it: it is in current_documents) and trend_date (published when its date_source is reliable, else NULL).';
 
+-- hit_status: every hit with the one rule measures follow: a hit counts when nothing set
+-- it aside. term_hits.excluded_by holds the lexicon's rules (set when matching); a hit
+-- starting in an other-language run (language_spans, found after tokenising) is set aside
+-- as 'language' with the run's words. Runs of one document never overlap.
+CREATE OR REPLACE VIEW hit_status AS
+SELECT h.* REPLACE (
+           CASE WHEN h.excluded_by <> '' THEN h.excluded_by
+                WHEN sp.doc_id IS NOT NULL THEN 'language' ELSE '' END AS excluded_by,
+           coalesce(h.excluded_by, '') = '' AND sp.doc_id IS NULL AS counted)
+FROM term_hits h
+LEFT JOIN language_spans sp
+    ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position;
+COMMENT ON VIEW hit_status IS 'Every term_hits row with counted and excluded_by as measures read them: excluded_by is the lexicon rule that set the hit aside (formula:..., sense:...), else language when it starts in an other-language paragraph (language_spans), else empty; counted is true exactly when excluded_by is empty. Every measure counts only counted hits; kwic --all shows the others with their reason.';
+
 CREATE OR REPLACE VIEW lexicon_hits AS
 SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,
        h.lexicon, h.term, h.category, h.position, h.n_tokens, h.matched,
        st.is_current, st.trend_date,
-       CASE WHEN l.doc_id IS NOT NULL THEN coalesce(sp.language, 'en') END AS language
-FROM term_hits h
+       CASE WHEN l.doc_id IS NOT NULL THEN coalesce(sp.language, 'en') END AS language,
+       h.counted, h.excluded_by
+FROM hit_status h
 JOIN documents d USING (doc_id)
 JOIN document_status st USING (doc_id)
 LEFT JOIN sources s ON s.name = d.source
 LEFT JOIN document_languages l USING (doc_id)
 LEFT JOIN language_spans sp
     ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position;
-COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document, superseded and removed texts included: is_current says whether some URL still serves the text, trend_date is the date trends use (NULL when published is missing or untrusted). Trends count only rows with is_current, by trend_date; source is where the text was first found (document_sources lists every source serving it). language is that of the paragraph the hit is in (en, or its language_spans run''s; NULL until the document''s languages are identified): trends count only hits in English.';
+COMMENT ON VIEW lexicon_hits IS 'term_hits with the date, source and URL of their document, superseded and removed texts included: is_current says whether some URL still serves the text, trend_date is the date trends use (NULL when published is missing or untrusted). Trends count only rows with is_current, by trend_date; source is where the text was first found (document_sources lists every source serving it). language is that of the paragraph the hit is in (en, or its language_spans run''s; NULL until the document''s languages are identified). counted and excluded_by are hit_status''s: trends count only counted hits.';
 
 -- english_documents: the current, tokenised documents that rates count, with their English
 -- word count (document_languages; all their words until their language is identified). A
@@ -338,13 +357,10 @@ LEFT JOIN document_languages l USING (doc_id)
 WHERE d.n_words IS NOT NULL AND (l.doc_id IS NULL OR l.language = 'en' OR l.english_words > 0);
 COMMENT ON VIEW english_documents IS 'Current, tokenised documents with English text: language (dominant; NULL until identified) and english_words, the words of their English paragraphs. Every rate counts these documents and words only.';
 
--- english_hits: term_hits outside every other-language run (language_spans): the hits
--- rates count. A hit in a Welsh paragraph is set aside with the paragraph's words.
+-- english_hits: the hits measures count: counted, and outside every other-language run.
 CREATE OR REPLACE VIEW english_hits AS
-SELECT h.* FROM term_hits h
-ANTI JOIN language_spans sp
-    ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position;
-COMMENT ON VIEW english_hits IS 'term_hits in English paragraphs: those starting inside a language_spans run are left out, as their words are.';
+SELECT * FROM hit_status WHERE counted;
+COMMENT ON VIEW english_hits IS 'The hits every measure counts: hit_status rows with counted true (no lexicon rule set them aside, and they are in English paragraphs; those starting inside a language_spans run are left out, as their words are).';
 
 -- english_tokens: tokens outside every other-language run, for the word-frequency measures
 -- (keyness, collocations): a Welsh passage's words are not key words nor collocates.
@@ -366,7 +382,7 @@ FROM english_documents d
 LEFT JOIN sources s ON s.name = d.source
 LEFT JOIN english_hits h USING (doc_id)
 GROUP BY ALL;
-COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words) and market/relational hits in English paragraphs, dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
+COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words) and counted market/relational hits (english_hits), dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
 
 -- source_document_counts: document_counts once per source serving the text, with that
 -- source and its kind, so that each publisher's measures count its own documents.
@@ -473,9 +489,10 @@ SELECT h.lexicon, h.term, d.published, d.source, d.title, d.url, h.doc_id, h.pos
        h.matched AS match,
        (SELECT coalesce(string_agg(t.token, ' ' ORDER BY t.position), '') FROM tokens t
         WHERE t.doc_id = h.doc_id AND t.position >= h.position + h.n_tokens
-          AND t.position < h.position + h.n_tokens + 8) AS right_context
-FROM term_hits h JOIN current_documents d USING (doc_id);
-COMMENT ON VIEW v_kwic IS 'Every lexicon hit with 8 tokens of context either side, its document''s date, source, title and URL. Filter by term before reading: it is computed on demand.';
+          AND t.position < h.position + h.n_tokens + 8) AS right_context,
+       h.counted, h.excluded_by
+FROM hit_status h JOIN current_documents d USING (doc_id);
+COMMENT ON VIEW v_kwic IS 'Every lexicon hit, counted or not (counted and excluded_by as in hit_status), with 8 tokens of context either side, its document''s date, source, title and URL. Filter by term before reading: it is computed on demand.';
 
 CREATE OR REPLACE VIEW v_index AS
 SELECT period_start AS year_start, n_documents, n_tokens, market_hits, relational_hits,
@@ -493,7 +510,8 @@ CREATE OR REPLACE MACRO g2_cell(o, e) AS
 CASE WHEN o > 0 AND e > 0 THEN o * ln(o / e) ELSE 0 END;
 
 -- lexicon_collocates(span, period): collocates of every lexicon term in the English text
--- of current documents (english_tokens), overall (period 'all', period_start NULL) or per
+-- of current documents (english_tokens), around counted hits (english_hits), overall
+-- (period 'all', period_start NULL) or per
 -- 'year', 'quarter' or 'month' (undated documents then form a period with a NULL
 -- period_start). Counting follows
 -- #LancsBox: o11 = (node, collocate) word-token pairs within `span` words either side of
@@ -515,7 +533,7 @@ WITH words AS (
 ), nodes AS (
     SELECT h.lexicon, h.term, h.doc_id, min(w.wpos) AS first_w, max(w.wpos) AS last_w,
            any_value(w.period_start) AS period_start
-    FROM term_hits h
+    FROM english_hits h
     JOIN words w ON w.doc_id = h.doc_id
                 AND w.position BETWEEN h.position AND h.position + h.n_tokens - 1
     GROUP BY h.lexicon, h.term, h.doc_id, h.position

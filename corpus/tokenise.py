@@ -66,6 +66,8 @@ HIT_SCHEMA = pa.schema(
         ("position", pa.int32()),
         ("n_tokens", pa.int32()),
         ("matched", pa.string()),
+        ("counted", pa.bool_()),
+        ("excluded_by", pa.string()),
     ]
 )
 FAILURE_SCHEMA = pa.schema(
@@ -389,6 +391,8 @@ def add_hits(batch: Batch, doc_id: str, hits: Sequence[Hit], positions: Sequence
         covered = positions[hit.position : hit.position + hit.length]
         cols["n_tokens"].append(sum(1 for p in covered if p >= 0))
         cols["matched"].append(hit.matched)
+        cols["counted"].append(not hit.excluded_by)
+        cols["excluded_by"].append(hit.excluded_by)
 
 
 def tokenise_texts(

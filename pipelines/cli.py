@@ -358,6 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--source", help="only this source")
     kwic.add_argument("--from", dest="date_from", metavar="DATE", help="from year or date")
     kwic.add_argument("--to", dest="date_to", metavar="DATE", help="to year or date")
+    kwic.add_argument("--all", dest="every_hit", action="store_true",
+                      help="every hit, with why each one not counted is set aside")  # fmt: skip
     kwic.add_argument("--format", choices=["table", "csv", "json"], default="table")
     agency = add("agency", cmd_agency, "db", "by")
     agency.add_argument("terms", nargs="*", help="terms to look at (default: every term)")

@@ -44,10 +44,13 @@ def cmd_trend(args: argparse.Namespace) -> int:
 def cmd_kwic(args: argparse.Namespace) -> int:
     """Print every use of TERM with the words around it, its date, title and URL.
 
-    TERM is a lexicon term ("customer journey") or any word, matched on its lemma.
+    TERM is a lexicon term ("customer journey") or any word, matched on its lemma. A
+    lexicon term's lines are the hits measures count; --all shows every hit, with the rule
+    that set aside each one not counted (excluded_by: formula:..., sense:..., language).
 
     Example:
       marketspeak kwic customer --width 6 --sample 20 --seed 1 --from 2015 --format csv
+      marketspeak kwic person --all
     """
     from analysis.kwic import kwic
 
@@ -61,6 +64,7 @@ def cmd_kwic(args: argparse.Namespace) -> int:
             args.source,
             _date_arg(args.date_from, start=True),
             _date_arg(args.date_to, start=False),
+            every_hit=args.every_hit,
         )
         versions = recorded_versions(con)
     frame["published"] = [v.isoformat() if v else "" for v in frame["published"]]
@@ -310,9 +314,14 @@ def _print_kwic(frame) -> None:
     table.add_column("term", style="bold", no_wrap=True)
     table.add_column("right", no_wrap=True, overflow="ellipsis", ratio=3)
     table.add_column("source", no_wrap=True)
+    every_hit = "excluded_by" in frame.columns
+    if every_hit:
+        table.add_column("set aside by", no_wrap=True)
     for row in frame.itertuples(index=False):
         # Crawled text may contain [brackets] that rich would read as markup.
-        cells = (row.published, row.left_context, row.match, row.right_context, row.source)
+        cells = [row.published, row.left_context, row.match, row.right_context, row.source]
+        if every_hit:
+            cells.append(row.excluded_by)
         table.add_row(*(escape(str(cell)) for cell in cells))
     console = Console()
     if not console.is_terminal:

@@ -13,10 +13,10 @@ WITH words AS (
     FROM english_tokens t JOIN current_documents d USING (doc_id)
     WHERE t.is_word
 ), nodes AS (
-    -- Lexicon term: the word-token span of each hit.
+    -- Lexicon term: the word-token span of each hit the measures count.
     SELECT h.doc_id, min(w.wpos) AS first_w, max(w.wpos) AS last_w,
            any_value(w.period_start) AS period_start
-    FROM term_hits h
+    FROM english_hits h
     JOIN words w ON w.doc_id = h.doc_id
                 AND w.position BETWEEN h.position AND h.position + h.n_tokens - 1
     WHERE h.term = $term
