@@ -123,3 +123,12 @@ def test_never_raises_on_arbitrary_tokens(words: list[str], data: st.DataObject)
     start = data.draw(st.integers(0, max(0, len(words))))
     end = data.draw(st.integers(start, len(words))) if words else 0
     assert inside_name(words, start, end) in (True, False)
+
+
+@given(st.lists(TOKEN, max_size=8), st.integers(-3, 12), st.integers(-3, 12))
+def test_a_span_outside_the_paragraph_is_never_a_name(words: list[str], start: int,
+                                                      end: int) -> None:  # fmt: skip
+    if 0 <= start < end <= len(words):
+        assert inside_name(words, start, end) in (True, False)
+    else:
+        assert inside_name(words, start, end) is False
