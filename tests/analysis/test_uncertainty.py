@@ -71,7 +71,7 @@ def test_trend_output_names_the_lexicon_versions(crawled, capsys):
     assert main(["trend", "--db", str(crawled.db), "--by-kind", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "source_kind" in lines[0] and lines[0].endswith("lexicon_versions")
-    assert all(line.endswith("market@1.1.0 relational@1.1.0") for line in lines[1:])
+    assert all(line.endswith("market@1.1.0 relational@1.2.0") for line in lines[1:])
 
 
 def all_at_once(words, market, relational, rng, n_boot):

@@ -35,7 +35,7 @@ def test_lexicon_check_lists_terms_and_rejects_bad_files(tmp_path, capsys):
     assert (
         "market 1.1.0" in out
         and "co-production" in out
-        and out.strip().endswith("ok: market@1.1.0 relational@1.1.0")
+        and out.strip().endswith("ok: market@1.1.0 relational@1.2.0")
     )
     bad = tmp_path / "bad.yaml"
     bad.write_text("lexicon: market\nversion: 1.0.0\nterms:\n  - {term: shop, category: till}\n")
