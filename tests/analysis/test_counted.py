@@ -5,6 +5,7 @@ a changed rule re-classifies the stored hits without tokenising again."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from analysis.collocations import collocates
 from analysis.dispersion import dispersion
 from analysis.frequency import term_trend, trend
+from analysis.keyness import keyness
 from analysis.kwic import kwic
 from corpus import annotate
 from corpus.lexicons import load_lexicon, load_lexicons
@@ -100,6 +102,14 @@ def test_collocations_and_dispersion_count_only_counted_hits(tmp_path):
     spread = dispersion(con).set_index("term")
     assert spread.loc["person", "hits"] == 1
     assert spread.loc["trust", "hits"] == 1
+
+
+def test_keyness_on_lexicon_terms_counts_only_counted_hits(tmp_path):
+    texts = ["No person shall park. Each person may write.", "A person wrote to us."]
+    con = tiny_corpus(tmp_path, texts)  # dated 2010 and 2011
+    years = ((date(2010, 1, 1), date(2010, 12, 31)), (date(2011, 1, 1), date(2011, 12, 31)))
+    frame = keyness(con, *years, min_freq=1, terms=["person"])
+    assert frame[["focus_freq", "reference_freq"]].values.tolist() == [[1, 1]]
 
 
 def test_a_hit_in_another_language_paragraph_is_set_aside_as_language(tmp_path):
