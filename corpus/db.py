@@ -32,6 +32,8 @@ MIGRATIONS = {
     6: "language of documents and paragraphs; rates count English text only",
     7: "stored PDF creation dates made on the day of the first fetch are not trusted",
     8: "term_hits.counted and excluded_by: every hit kept, measures count only counted ones",
+    9: "boilerplate: text repeated across a source's documents, and its hits set aside",
+    10: "near-duplicate documents clustered and counted once",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
