@@ -172,6 +172,50 @@ COMMENT ON COLUMN language_spans.first_position IS 'tokens.position of the run''
 COMMENT ON COLUMN language_spans.last_position IS 'tokens.position of its last token (inclusive): a term_hits row starting in between is in this language.';
 COMMENT ON COLUMN language_spans.n_words IS 'Word tokens in the run, left out of every rate.';
 
+CREATE TABLE IF NOT EXISTS boilerplate_sources (
+    source      VARCHAR PRIMARY KEY,
+    n_documents INTEGER NOT NULL,
+    min_documents INTEGER,
+    rule        VARCHAR NOT NULL,
+    computed_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE boilerplate_sources IS 'Per source: when its boilerplate (paragraphs repeated across its documents, corpus/boilerplate.py) was last computed and over how many documents; recomputed when that number changes (schema version 9).';
+COMMENT ON COLUMN boilerplate_sources.source IS 'Source name (documents.source: the source a document was first found under).';
+COMMENT ON COLUMN boilerplate_sources.n_documents IS 'Tokenised documents of the source the boilerplate was computed over.';
+COMMENT ON COLUMN boilerplate_sources.min_documents IS 'Documents a paragraph had to occur in to be boilerplate; NULL when the source was too small for any (rule says how small).';
+COMMENT ON COLUMN boilerplate_sources.rule IS 'The threshold in words: minimum paragraph words, documents, share of the source and source size.';
+COMMENT ON COLUMN boilerplate_sources.computed_at IS 'When it was computed (UTC).';
+
+CREATE TABLE IF NOT EXISTS boilerplate_paragraphs (
+    source      VARCHAR NOT NULL,
+    hash        VARCHAR NOT NULL,
+    n_documents INTEGER NOT NULL,
+    example     VARCHAR NOT NULL
+);
+COMMENT ON TABLE boilerplate_paragraphs IS 'Paragraphs a source repeats, verbatim or differing only in case, digits, punctuation and spacing, across at least boilerplate_sources.min_documents of its documents: legal formulas, standard notices, running heads, footers (schema version 9).';
+COMMENT ON COLUMN boilerplate_paragraphs.source IS 'Source name (boilerplate_sources.source).';
+COMMENT ON COLUMN boilerplate_paragraphs.hash IS 'BLAKE2b (8 bytes, hex) of the normalised paragraph: lower case, digits as 0, punctuation and whitespace runs as one space.';
+COMMENT ON COLUMN boilerplate_paragraphs.n_documents IS 'Documents of the source the paragraph occurs in.';
+COMMENT ON COLUMN boilerplate_paragraphs.example IS 'The paragraph as first found, cut at 200 characters (untrusted text).';
+
+CREATE TABLE IF NOT EXISTS boilerplate_spans (
+    doc_id          VARCHAR NOT NULL,
+    source          VARCHAR NOT NULL,
+    first_paragraph INTEGER NOT NULL,
+    last_paragraph  INTEGER NOT NULL,
+    first_position  INTEGER NOT NULL,
+    last_position   INTEGER NOT NULL,
+    n_words         INTEGER NOT NULL
+);
+COMMENT ON TABLE boilerplate_spans IS 'Runs of consecutive boilerplate paragraphs (boilerplate_paragraphs) in each document; hits starting in one are set aside as boilerplate (hit_status). Their words stay in the rates'' denominator (schema version 9).';
+COMMENT ON COLUMN boilerplate_spans.doc_id IS 'Document (documents.doc_id).';
+COMMENT ON COLUMN boilerplate_spans.source IS 'Source whose repeated paragraphs these are (boilerplate_sources.source).';
+COMMENT ON COLUMN boilerplate_spans.first_paragraph IS 'tokens.paragraph of the run''s first paragraph.';
+COMMENT ON COLUMN boilerplate_spans.last_paragraph IS 'tokens.paragraph of its last paragraph (inclusive).';
+COMMENT ON COLUMN boilerplate_spans.first_position IS 'tokens.position of the run''s first token.';
+COMMENT ON COLUMN boilerplate_spans.last_position IS 'tokens.position of its last token (inclusive): a term_hits row starting in between is boilerplate.';
+COMMENT ON COLUMN boilerplate_spans.n_words IS 'Word tokens in the run.';
+
 CREATE TABLE IF NOT EXISTS lexicon_terms (
     lexicon  VARCHAR NOT NULL,
     version  VARCHAR NOT NULL,
@@ -322,15 +366,21 @@ COMMENT ON VIEW document_status IS 'Per stored document: is_current (some URL st
 -- it aside. term_hits.excluded_by holds the lexicon's rules (set when matching); a hit
 -- starting in an other-language run (language_spans, found after tokenising) is set aside
 -- as 'language' with the run's words. Runs of one document never overlap.
+-- A hit starting in a run of its source's repeated paragraphs (boilerplate_spans,
+-- corpus/boilerplate.py) is set aside as 'boilerplate'; its words stay counted.
 CREATE OR REPLACE VIEW hit_status AS
 SELECT h.* REPLACE (
            CASE WHEN h.excluded_by <> '' THEN h.excluded_by
-                WHEN sp.doc_id IS NOT NULL THEN 'language' ELSE '' END AS excluded_by,
-           coalesce(h.excluded_by, '') = '' AND sp.doc_id IS NULL AS counted)
+                WHEN sp.doc_id IS NOT NULL THEN 'language'
+                WHEN bp.doc_id IS NOT NULL THEN 'boilerplate' ELSE '' END AS excluded_by,
+           coalesce(h.excluded_by, '') = '' AND sp.doc_id IS NULL AND bp.doc_id IS NULL
+               AS counted)
 FROM term_hits h
 LEFT JOIN language_spans sp
-    ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position;
-COMMENT ON VIEW hit_status IS 'Every term_hits row with counted and excluded_by as measures read them: excluded_by is the lexicon rule that set the hit aside (formula:..., sense:...), else language when it starts in an other-language paragraph (language_spans), else empty; counted is true exactly when excluded_by is empty. Every measure counts only counted hits; kwic --all shows the others with their reason.';
+    ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position
+LEFT JOIN boilerplate_spans bp
+    ON bp.doc_id = h.doc_id AND h.position BETWEEN bp.first_position AND bp.last_position;
+COMMENT ON VIEW hit_status IS 'Every term_hits row with counted and excluded_by as measures read them: excluded_by is the lexicon rule that set the hit aside (formula:..., sense:...), else language when it starts in an other-language paragraph (language_spans), else boilerplate when it starts in a paragraph its source repeats across many documents (boilerplate_spans), else empty; counted is true exactly when excluded_by is empty. Every measure counts only counted hits; kwic --all shows the others with their reason.';
 
 CREATE OR REPLACE VIEW lexicon_hits AS
 SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,

@@ -19,6 +19,7 @@ import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corpus import annotate
+from corpus.boilerplate import BoilerplateResult, find_boilerplate
 from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
 from corpus.ingest import checked_since, ingest_files, validators
 from corpus.language import LanguageResult, identify_pending, merge_partition_languages
@@ -177,6 +178,8 @@ def tokenise(
                 )
             rematched = annotate.rematch(con, lexicons)
             languages = identify_languages(con)
+            boilerplate = set_aside_boilerplate(con)
+            detail.update(boilerplate=asdict(boilerplate))
             detail.update(
                 tokenised=asdict(new), rematched=asdict(rematched), languages=asdict(languages)
             )
@@ -195,6 +198,7 @@ def tokenise(
         "tokenised": asdict(new),
         "rematched": asdict(rematched),
         "languages": asdict(languages),
+        "boilerplate": asdict(boilerplate),
         "lexicons": signature(lexicons),
     }
 
@@ -213,6 +217,22 @@ def identify_languages(
             "paragraphs in other languages set aside (see language_spans)",
             result.documents,
             result.words_set_aside,
+            result.spans,
+        )
+    return result
+
+
+def set_aside_boilerplate(con: duckdb.DuckDBPyConnection) -> BoilerplateResult:
+    """After tokenising: the paragraphs each source repeats across many of its documents,
+    recomputed for the sources whose documents changed, so that their hits are set aside."""
+    result = find_boilerplate(con)
+    if result.sources:
+        log.info(
+            "boilerplate of %d source(s): %d repeated paragraph(s), %d word(s) in %d run(s) "
+            "whose hits are set aside (see boilerplate_spans)",
+            result.sources,
+            result.paragraphs,
+            result.words,
             result.spans,
         )
     return result
@@ -271,6 +291,8 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
                 merged.add(merge_partition_languages(con, Path(source)))
             rematched = annotate.rematch(con, lexicons)
             languages = identify_languages(con, merged)
+            boilerplate = set_aside_boilerplate(con)
+            detail.update(boilerplate=asdict(boilerplate))
             detail.update(
                 tokenised=asdict(total), rematched=asdict(rematched), languages=asdict(languages)
             )
@@ -290,6 +312,7 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
         "tokenised": asdict(total),
         "rematched": asdict(rematched),
         "languages": asdict(languages),
+        "boilerplate": asdict(boilerplate),
         "lexicons": signature(lexicons),
     }
 
