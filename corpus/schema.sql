@@ -216,6 +216,40 @@ COMMENT ON COLUMN boilerplate_spans.first_position IS 'tokens.position of the ru
 COMMENT ON COLUMN boilerplate_spans.last_position IS 'tokens.position of its last token (inclusive): a term_hits row starting in between is boilerplate.';
 COMMENT ON COLUMN boilerplate_spans.n_words IS 'Word tokens in the run.';
 
+CREATE TABLE IF NOT EXISTS document_signatures (
+    doc_id      VARCHAR PRIMARY KEY,
+    n_shingles  INTEGER NOT NULL,
+    signature   BLOB,
+    method      VARCHAR NOT NULL,
+    computed_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE document_signatures IS 'MinHash signature of each tokenised document''s word 5-grams, computed once so that finding near-duplicates reads stored signatures (corpus/duplicates.py; schema version 10).';
+COMMENT ON COLUMN document_signatures.doc_id IS 'Document (documents.doc_id).';
+COMMENT ON COLUMN document_signatures.n_shingles IS 'Distinct word 5-grams (of lower-cased words) in its text: the set size containment is estimated against.';
+COMMENT ON COLUMN document_signatures.signature IS 'The MinHash values, little-endian unsigned 64-bit integers one after the other; NULL when the text has under 50 shingles (too short for its likeness to mean anything: never clustered).';
+COMMENT ON COLUMN document_signatures.method IS 'Library version, permutations, seed and shingling the signature was made with.';
+COMMENT ON COLUMN document_signatures.computed_at IS 'When the signature was computed (UTC).';
+
+CREATE TABLE IF NOT EXISTS duplicate_clusters (
+    cluster_id        VARCHAR NOT NULL,
+    doc_id            VARCHAR PRIMARY KEY,
+    is_representative BOOLEAN NOT NULL,
+    relation          VARCHAR NOT NULL,
+    jaccard           DOUBLE NOT NULL,
+    containment       DOUBLE NOT NULL,
+    reason            VARCHAR NOT NULL,
+    clustered_at      TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE duplicate_clusters IS 'Near-duplicate current documents (the same report at two URLs, a page and its PDF, a re-issued release, a report inside an agenda pack), one row per member: each cluster is counted once, through its representative; the other members'' hits are set aside as duplicate (hit_status) and their words leave every rate. Rebuilt from document_signatures by every tokenise run (schema version 10). Documents in no cluster have no row.';
+COMMENT ON COLUMN duplicate_clusters.cluster_id IS 'The cluster: its representative''s doc_id.';
+COMMENT ON COLUMN duplicate_clusters.doc_id IS 'Member document (documents.doc_id).';
+COMMENT ON COLUMN duplicate_clusters.is_representative IS 'True for the one member counted: a member no other contains, the earliest reliably dated, then the longest, then the first doc_id.';
+COMMENT ON COLUMN duplicate_clusters.relation IS 'representative; near-equal (word 5-gram Jaccard with the representative at least 0.8); or contained (at least 0.9 of its 5-grams are in the representative, e.g. a report inside the pack that holds it).';
+COMMENT ON COLUMN duplicate_clusters.jaccard IS 'Jaccard similarity of its word 5-grams and the representative''s, exact (1 for the representative).';
+COMMENT ON COLUMN duplicate_clusters.containment IS 'Share of its word 5-grams found in the representative, exact (1 for the representative).';
+COMMENT ON COLUMN duplicate_clusters.reason IS 'Why the representative was chosen: contains the others, earliest reliable date, longest of the earliest dated, longest (undated), or first doc_id (same date and length).';
+COMMENT ON COLUMN duplicate_clusters.clustered_at IS 'When the clusters were rebuilt (UTC).';
+
 CREATE TABLE IF NOT EXISTS lexicon_terms (
     lexicon  VARCHAR NOT NULL,
     version  VARCHAR NOT NULL,
@@ -362,6 +396,12 @@ LEFT JOIN date_sources ds USING (date_source)
 LEFT JOIN (SELECT doc_id FROM current_documents) c USING (doc_id);
 COMMENT ON VIEW document_status IS 'Per stored document: is_current (some URL still serves it: it is in current_documents) and trend_date (published when its date_source is reliable, else NULL).';
 
+-- duplicate_members: the near-duplicates counted through another document of their
+-- cluster (corpus/duplicates.py): their hits and words leave every measure.
+CREATE OR REPLACE VIEW duplicate_members AS
+SELECT doc_id, cluster_id, relation FROM duplicate_clusters WHERE NOT is_representative;
+COMMENT ON VIEW duplicate_members IS 'duplicate_clusters members other than the representative: their hits are set aside as duplicate (hit_status) and their words leave english_documents.';
+
 -- hit_status: every hit with the one rule measures follow: a hit counts when nothing set
 -- it aside. term_hits.excluded_by holds the lexicon's rules (set when matching); a hit
 -- starting in an other-language run (language_spans, found after tokenising) is set aside
@@ -372,15 +412,17 @@ CREATE OR REPLACE VIEW hit_status AS
 SELECT h.* REPLACE (
            CASE WHEN h.excluded_by <> '' THEN h.excluded_by
                 WHEN sp.doc_id IS NOT NULL THEN 'language'
-                WHEN bp.doc_id IS NOT NULL THEN 'boilerplate' ELSE '' END AS excluded_by,
-           coalesce(h.excluded_by, '') = '' AND sp.doc_id IS NULL AND bp.doc_id IS NULL
-               AS counted)
+                WHEN bp.doc_id IS NOT NULL THEN 'boilerplate'
+                WHEN dm.doc_id IS NOT NULL THEN 'duplicate' ELSE '' END AS excluded_by,
+           coalesce(h.excluded_by, '') = '' AND sp.doc_id IS NULL AND dm.doc_id IS NULL
+               AND bp.doc_id IS NULL AS counted)
 FROM term_hits h
 LEFT JOIN language_spans sp
     ON sp.doc_id = h.doc_id AND h.position BETWEEN sp.first_position AND sp.last_position
+LEFT JOIN duplicate_members dm ON dm.doc_id = h.doc_id
 LEFT JOIN boilerplate_spans bp
     ON bp.doc_id = h.doc_id AND h.position BETWEEN bp.first_position AND bp.last_position;
-COMMENT ON VIEW hit_status IS 'Every term_hits row with counted and excluded_by as measures read them: excluded_by is the lexicon rule that set the hit aside (formula:..., sense:...), else language when it starts in an other-language paragraph (language_spans), else boilerplate when it starts in a paragraph its source repeats across many documents (boilerplate_spans), else empty; counted is true exactly when excluded_by is empty. Every measure counts only counted hits; kwic --all shows the others with their reason.';
+COMMENT ON VIEW hit_status IS 'Every term_hits row with counted and excluded_by as measures read them: excluded_by is the lexicon rule that set the hit aside (formula:..., sense:...), else language when it starts in an other-language paragraph (language_spans), else boilerplate when it starts in a paragraph its source repeats across many documents (boilerplate_spans), else duplicate when its document is a duplicate_members row (counted once through its cluster''s representative), else empty; counted is true exactly when excluded_by is empty. Every measure counts only counted hits; kwic --all shows the others with their reason.';
 
 CREATE OR REPLACE VIEW lexicon_hits AS
 SELECT h.doc_id, d.source, s.kind AS source_kind, d.published, d.url, d.title,
@@ -404,8 +446,9 @@ CREATE OR REPLACE VIEW english_documents AS
 SELECT d.*, l.language, coalesce(l.english_words, d.n_words) AS english_words
 FROM current_documents d
 LEFT JOIN document_languages l USING (doc_id)
-WHERE d.n_words IS NOT NULL AND (l.doc_id IS NULL OR l.language = 'en' OR l.english_words > 0);
-COMMENT ON VIEW english_documents IS 'Current, tokenised documents with English text: language (dominant; NULL until identified) and english_words, the words of their English paragraphs. Every rate counts these documents and words only.';
+WHERE d.n_words IS NOT NULL AND (l.doc_id IS NULL OR l.language = 'en' OR l.english_words > 0)
+  AND d.doc_id NOT IN (SELECT doc_id FROM duplicate_members);
+COMMENT ON VIEW english_documents IS 'Current, tokenised documents with English text: language (dominant; NULL until identified) and english_words, the words of their English paragraphs. A near-duplicate counted through its cluster''s representative (duplicate_members) is left out. Every rate counts these documents and words only.';
 
 -- english_hits: the hits measures count: counted, and outside every other-language run.
 CREATE OR REPLACE VIEW english_hits AS
@@ -434,13 +477,22 @@ LEFT JOIN english_hits h USING (doc_id)
 GROUP BY ALL;
 COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words) and counted market/relational hits (english_hits), dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
 
+-- counted_document_sources: the sources each counted document counts for: those serving
+-- it, and those serving a near-duplicate counted through it (a release two publishers
+-- re-issued counts once for each, as an exact shared text does, and once in the totals).
+CREATE OR REPLACE VIEW counted_document_sources AS
+SELECT DISTINCT coalesce(dm.cluster_id, ds.doc_id) AS doc_id, ds.source, ds.source_kind
+FROM document_sources ds
+LEFT JOIN duplicate_members dm USING (doc_id);
+COMMENT ON VIEW counted_document_sources IS 'Per counted document and source: document_sources, with a near-duplicate''s sources given to its cluster''s representative (duplicate_clusters), once per source. Per-source measures count a cluster once for every source serving a member.';
+
 -- source_document_counts: document_counts once per source serving the text, with that
 -- source and its kind, so that each publisher's measures count its own documents.
 CREATE OR REPLACE VIEW source_document_counts AS
 SELECT c.* REPLACE (ds.source AS source, ds.source_kind AS source_kind)
 FROM document_counts c
-JOIN document_sources ds USING (doc_id);
-COMMENT ON VIEW source_document_counts IS 'document_counts once per source serving the document (document_sources): a text two publishers carry has a row for each. The base of trends by source and by kind.';
+JOIN counted_document_sources ds USING (doc_id);
+COMMENT ON VIEW source_document_counts IS 'document_counts once per source serving the document or a near-duplicate of it (counted_document_sources): a text two publishers carry has a row for each. The base of trends by source and by kind.';
 
 -- trend_documents(group_by): the documents each trend group counts. 'all': every current
 -- tokenised text once (source and source_kind NULL); 'source': once per source serving

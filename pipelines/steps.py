@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from corpus import annotate
 from corpus.boilerplate import BoilerplateResult, find_boilerplate
 from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
+from corpus.duplicates import DuplicateResult, find_duplicates
 from corpus.ingest import checked_since, ingest_files, validators
 from corpus.language import LanguageResult, identify_pending, merge_partition_languages
 from corpus.lexicons import load_lexicons, signature
@@ -180,8 +181,10 @@ def tokenise(
             languages = identify_languages(con)
             boilerplate = set_aside_boilerplate(con)
             detail.update(boilerplate=asdict(boilerplate))
+            duplicates = cluster_duplicates(con)
             detail.update(
-                tokenised=asdict(new), rematched=asdict(rematched), languages=asdict(languages)
+                tokenised=asdict(new), rematched=asdict(rematched), languages=asdict(languages),
+                duplicates=asdict(duplicates),
             )
     finally:
         con.close()
@@ -199,6 +202,7 @@ def tokenise(
         "rematched": asdict(rematched),
         "languages": asdict(languages),
         "boilerplate": asdict(boilerplate),
+        "duplicates": asdict(duplicates),
         "lexicons": signature(lexicons),
     }
 
@@ -218,6 +222,21 @@ def identify_languages(
             result.documents,
             result.words_set_aside,
             result.spans,
+        )
+    return result
+
+
+def cluster_duplicates(con: duckdb.DuckDBPyConnection) -> DuplicateResult:
+    """After the languages: sign the new documents and cluster near-duplicates again, so
+    that a report stored twice (two URLs, two formats, a pack holding it) counts once."""
+    result = find_duplicates(con)
+    if result.duplicates:
+        log.info(
+            "%d near-duplicate document(s) in %d cluster(s) counted once (see "
+            "duplicate_clusters); %d signature(s) computed",
+            result.duplicates,
+            result.clusters,
+            result.signed,
         )
     return result
 
@@ -293,8 +312,10 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
             languages = identify_languages(con, merged)
             boilerplate = set_aside_boilerplate(con)
             detail.update(boilerplate=asdict(boilerplate))
+            duplicates = cluster_duplicates(con)
             detail.update(
-                tokenised=asdict(total), rematched=asdict(rematched), languages=asdict(languages)
+                tokenised=asdict(total), rematched=asdict(rematched), languages=asdict(languages),
+                duplicates=asdict(duplicates),
             )
     finally:
         con.close()
@@ -313,6 +334,7 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
         "rematched": asdict(rematched),
         "languages": asdict(languages),
         "boilerplate": asdict(boilerplate),
+        "duplicates": asdict(duplicates),
         "lexicons": signature(lexicons),
     }
 
