@@ -73,6 +73,21 @@ FROM source_words s LEFT JOIN other o USING (source)
 ORDER BY s.source, o.words DESC NULLS LAST, o.language
 """
 
+# Per source and lexicon: the hits every measure counts, and those set aside, by the rule
+# that set them aside (hit_status: name, formula:..., sense:..., language, boilerplate,
+# duplicate). A text counts for every source serving it, as in the per-source trends.
+HITS_SET_ASIDE = """
+WITH per_hit AS (
+    SELECT ds.source, h.lexicon,
+           CASE WHEN h.excluded_by = '' THEN 'counted' ELSE h.excluded_by END AS reason
+    FROM hit_status h JOIN document_sources ds USING (doc_id)
+), per_reason AS (
+    SELECT source, lexicon, reason, count(*) AS hits FROM per_hit GROUP BY source, lexicon, reason
+)
+SELECT * FROM per_reason
+ORDER BY source, lexicon, reason <> 'counted', hits DESC, reason
+"""
+
 LEXICON_TERMS = """
 SELECT lexicon, version, category, term, array_to_string(variants, ', ') AS variants
 FROM lexicon_terms ORDER BY lexicon, category, term
@@ -131,6 +146,23 @@ def languages_set_aside(con: duckdb.DuckDBPyConnection) -> list[dict]:
             }
         )
     return rows
+
+
+def hits_set_aside(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Per source and lexicon: counted hits first, then each reason hits were set aside,
+    with its share of the source's hits in that lexicon."""
+    frame = con.execute(HITS_SET_ASIDE).df()
+    totals = frame.groupby(["source", "lexicon"])["hits"].transform("sum")
+    return [
+        {
+            "source": row.source,
+            "lexicon": row.lexicon,
+            "reason": row.reason,
+            "hits": f"{int(row.hits):,}",
+            "share": f"{row.hits / total:.1%}",
+        }
+        for row, total in zip(frame.itertuples(index=False), totals, strict=True)
+    ]
 
 
 def lexicon_terms(con: duckdb.DuckDBPyConnection) -> list[dict]:

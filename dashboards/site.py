@@ -261,6 +261,7 @@ def build_site(
         "by_source": content.corpus_by_source(per_source, period),
         "provenance": content.date_provenance(con),
         "languages": content.languages_set_aside(con),
+        "set_aside": content.hits_set_aside(con),
     }
     for template, extra in (("index.html", {}), ("methods.html", methods)):
         path = out_dir / template

@@ -128,3 +128,14 @@ def test_a_bilingual_councils_trend_counts_its_english_words_and_hits_only(tmp_p
     welsh = f"{all_words - english:,}"
     assert f'<td class="text">{SOURCE}</td><td class="text">cy</td>' in table
     assert f"<td>2 of 3</td><td>1</td><td>{welsh}</td>" in table
+
+    # The methods page says how many hits were set aside and why: here the Welsh quotations.
+    counted = page[page.index('id="set-aside-title"') : page.index('id="size-title"')]
+    assert (
+        f'<td class="text">{SOURCE}</td><td class="text">market</td>\n'
+        '<td class="text">language</td><td>2</td><td>40.0%</td>'
+    ) in counted
+    assert (
+        f'<td class="text">{SOURCE}</td><td class="text">market</td>\n'
+        '<td class="text">counted</td><td>3</td><td>60.0%</td>'
+    ) in counted
