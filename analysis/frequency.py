@@ -1,10 +1,14 @@
-"""Frequencies over time: hits, rates per million tokens, document shares, market share index.
+"""Frequencies over time: hits, rates per million tokens, document shares, the two indices.
 
 The arithmetic lives in the database (`trend_table` and `term_trend` in corpus/schema.sql),
 so researchers querying the file and this module get the same numbers. Definitions:
 - rate per million = 1,000,000 x hits / word tokens in the period;
 - document share = documents with at least one hit / documents in the period;
-- market share index = market hits / (market hits + relational hits), empty when both are 0.
+- naming index (the headline) = market role hits / (market + relational role hits): of the
+  words naming the people served (lexicon category `role`), the share that are market words;
+- register index (column market_share_index) = market hits / (market + relational hits),
+  over every category;
+each empty when its denominator is 0.
 Undated documents form their own row with an empty period.
 """
 
@@ -31,7 +35,8 @@ def _check_period(period: str) -> None:
 def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by: str = "all") -> pd.DataFrame:
     """One row per period (and source or kind of source, with `by`): n_documents, n_tokens,
     market_hits, relational_hits, market_per_million, relational_per_million,
-    market_doc_share, relational_doc_share, market_share_index. `period_start` is the first
+    market_doc_share, relational_doc_share, market_share_index (the register index),
+    market_role_hits, relational_role_hits, naming_index. `period_start` is the first
     day of the period, NaT when undated. `by` is 'all', 'source' or 'kind'."""
     _check_period(period)
     if by not in GROUPINGS:

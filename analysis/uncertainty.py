@@ -1,16 +1,19 @@
 """How sure a trend is: bootstrap confidence intervals that resample documents.
 
 Within each period the documents are drawn with replacement `n_boot` times (seeded, so the
-same seed gives the same intervals); each draw's rates and market share index are computed
-the way the point estimates are (sums over the drawn documents), and the 2.5th and 97.5th
-percentiles of the draws bound the 95% interval (the percentile bootstrap, Efron &
-Tibshirani 1993). Resampling documents rather than tokens respects that words in one
-document are not independent. Periods with fewer than `min_tokens` word tokens are flagged
-`sparse`: their numbers are shown but should not be read as certain. Resamples are drawn
-in batches, so memory stays a few MB however many documents a period has.
+same seed gives the same intervals); each draw's rates, naming index and register index
+(market_share_index) are computed the way the point estimates are (sums over the drawn
+documents), and the 2.5th and 97.5th percentiles of the draws bound the 95% interval (the
+percentile bootstrap, Efron & Tibshirani 1993). Resampling documents rather than tokens
+respects that words in one document are not independent. Periods with fewer than
+`min_tokens` word tokens are flagged `sparse`: their numbers are shown but should not be
+read as certain. Resamples are drawn in batches, so memory stays a few MB however many
+documents a period has.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import duckdb
 import numpy as np
@@ -22,57 +25,58 @@ from analysis.frequency import trend
 # so that the same seed draws the same documents whatever order a scan returns.
 DOCUMENT_COUNTS = """
 SELECT date_trunc(?, published) AS period_start, source, source_kind,
-       n_words, market_hits, relational_hits
+       n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
 FROM trend_documents(?)
 ORDER BY doc_id, source, source_kind
 """
 GROUP_COLUMN = {"all": None, "source": "source", "kind": "source_kind"}
-MEASURES = ("market_per_million", "relational_per_million", "market_share_index")
+MEASURES = ("market_per_million", "relational_per_million", "market_share_index", "naming_index")
+# The per-document counts each resample sums, in the order resampled_sums returns them.
+COUNTS = ("n_words", "market_hits", "relational_hits", "market_role_hits", "relational_role_hits")
 # Document indexes drawn at once (8 MB): a period of 30,000 documents resampled 1,000 times
 # would otherwise hold 30 million indexes and as many gathered values.
 BATCH_DRAWS = 1_000_000
 
 
 def resampled_sums(
-    words: np.ndarray,
-    market: np.ndarray,
-    relational: np.ndarray,
+    columns: Sequence[np.ndarray],
     rng: np.random.Generator,
     n_boot: int,
     batch_draws: int = BATCH_DRAWS,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Words, market and relational hits summed over each of `n_boot` resamples.
+) -> list[np.ndarray]:
+    """Each per-document column (words, hits ...) summed over each of `n_boot` resamples of
+    the documents: one array of `n_boot` sums per column, all from the same draws.
 
     The resamples are drawn a batch of rows at a time, so memory is about `batch_draws`
     indexes whatever the period's size. numpy's generator keeps its unused random bits in
     its own state between calls, so the batches draw exactly the indexes one
     `rng.integers(0, n, size=(n_boot, n))` call would: the same seed gives the same
     intervals as drawing everything at once (a test checks this)."""
-    n = len(words)
+    n = len(columns[0])
     rows = max(1, batch_draws // max(n, 1))
-    sums = [np.empty(n_boot), np.empty(n_boot), np.empty(n_boot)]
+    sums = [np.empty(n_boot) for _ in columns]
     for start in range(0, n_boot, rows):
         stop = min(n_boot, start + rows)
         draws = rng.integers(0, n, size=(stop - start, n))
-        for total, column in zip(sums, (words, market, relational), strict=True):
+        for total, column in zip(sums, columns, strict=True):
             total[start:stop] = column[draws].sum(axis=1)
-    return sums[0], sums[1], sums[2]
+    return sums
 
 
 def bootstrap_period(
-    words: np.ndarray,
-    market: np.ndarray,
-    relational: np.ndarray,
+    counts: Sequence[np.ndarray],
     rng: np.random.Generator,
     n_boot: int,
 ) -> dict[str, tuple[float, float]]:
-    """95% percentile intervals of the three measures for one period's documents."""
-    w, m, r = resampled_sums(words, market, relational, rng, n_boot)
+    """95% percentile intervals of the MEASURES for one period's documents, from their
+    per-document COUNTS (words, market, relational, market role and relational role hits)."""
+    w, m, r, mr, rr = resampled_sums(counts, rng, n_boot)
     with np.errstate(invalid="ignore", divide="ignore"):
         values = {
             "market_per_million": np.where(w > 0, 1e6 * m / w, np.nan),
             "relational_per_million": np.where(w > 0, 1e6 * r / w, np.nan),
             "market_share_index": np.where(m + r > 0, m / (m + r), np.nan),
+            "naming_index": np.where(mr + rr > 0, mr / (mr + rr), np.nan),
         }
     intervals = {}
     for name, sample in values.items():
@@ -109,13 +113,7 @@ def trend_with_ci(
         )
         if group_column is not None:
             rows = rows[rows[group_column] == getattr(row, group_column)]
-        intervals = bootstrap_period(
-            rows["n_words"].to_numpy(float),
-            rows["market_hits"].to_numpy(float),
-            rows["relational_hits"].to_numpy(float),
-            rng,
-            n_boot,
-        )
+        intervals = bootstrap_period([rows[c].to_numpy(float) for c in COUNTS], rng, n_boot)
         for measure, (low, high) in intervals.items():
             bounds[f"{measure}_low"].append(low)
             bounds[f"{measure}_high"].append(high)

@@ -34,6 +34,7 @@ MIGRATIONS = {
     8: "term_hits.counted and excluded_by: every hit kept, measures count only counted ones",
     9: "boilerplate: text repeated across a source's documents, and its hits set aside",
     10: "near-duplicate documents clustered and counted once",
+    11: "naming index: role-word hits per document and the naming index in every trend",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -1,4 +1,4 @@
--- marketspeak database schema, version 2 (versions and their migrations: corpus/db.py).
+-- marketspeak database schema, version 11 (versions and their migrations: corpus/db.py).
 --
 -- This file is the data dictionary: every table and column carries a COMMENT that DuckDB
 -- stores with it (read them with `SELECT * FROM duckdb_columns()`). Tables hold what was
@@ -456,12 +456,15 @@ SELECT * FROM hit_status WHERE counted;
 COMMENT ON VIEW english_hits IS 'The hits every measure counts: hit_status rows with counted true (no lexicon rule set them aside, and they are in English paragraphs; those starting inside a language_spans run are left out, as their words are).';
 
 -- english_tokens: tokens outside every other-language run, for the word-frequency measures
--- (keyness, collocations): a Welsh passage's words are not key words nor collocates.
+-- (keyness, collocations): a Welsh passage's words are not key words nor collocates. A
+-- near-duplicate's tokens are left out too, as its words are from every rate: a report
+-- and its PDF would otherwise count each collocation twice.
 CREATE OR REPLACE VIEW english_tokens AS
 SELECT t.* FROM tokens t
 ANTI JOIN language_spans sp
-    ON sp.doc_id = t.doc_id AND t.position BETWEEN sp.first_position AND sp.last_position;
-COMMENT ON VIEW english_tokens IS 'tokens in English paragraphs: those inside a language_spans run are left out. Keyness and collocations count these.';
+    ON sp.doc_id = t.doc_id AND t.position BETWEEN sp.first_position AND sp.last_position
+ANTI JOIN duplicate_members dm ON dm.doc_id = t.doc_id;
+COMMENT ON VIEW english_tokens IS 'tokens in English paragraphs of documents counted: those inside a language_spans run, and those of a near-duplicate counted through its cluster''s representative (duplicate_members), are left out. Keyness, collocations and compounds count these.';
 
 -- document_counts: one row per current, tokenised text, whoever publishes it; the base of
 -- every trend. Its source is where the text was first found (a matter of crawl order when
@@ -470,12 +473,16 @@ CREATE OR REPLACE VIEW document_counts AS
 SELECT d.doc_id, d.source, s.kind AS source_kind, d.trend_date AS published,
        d.english_words AS n_words,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'market')     AS market_hits,
-       count(h.doc_id) FILTER (WHERE h.lexicon = 'relational') AS relational_hits
+       count(h.doc_id) FILTER (WHERE h.lexicon = 'relational') AS relational_hits,
+       count(h.doc_id) FILTER (WHERE h.lexicon = 'market' AND h.category = 'role')
+                                                                AS market_role_hits,
+       count(h.doc_id) FILTER (WHERE h.lexicon = 'relational' AND h.category = 'role')
+                                                                AS relational_role_hits
 FROM english_documents d
 LEFT JOIN sources s ON s.name = d.source
 LEFT JOIN english_hits h USING (doc_id)
 GROUP BY ALL;
-COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words) and counted market/relational hits (english_hits), dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
+COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words), counted market/relational hits (english_hits) and, of those, the hits of role words (category role: the words naming the people served, which the naming index counts), dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
 
 -- counted_document_sources: the sources each counted document counts for: those serving
 -- it, and those serving a near-duplicate counted through it (a release two publishers
@@ -511,14 +518,20 @@ FROM source_document_counts WHERE group_by = 'kind';
 -- group, where group_by is 'all' (one group), 'source' or 'kind' (council, regulator, ...),
 -- over the documents trend_documents(group_by) gives each group. period_start is NULL for
 -- undated documents. Rates are hits per million word tokens; doc shares are the fraction
--- of documents with at least one hit; market_share_index = market hits / (market +
--- relational hits). The source column is NULL unless group_by is 'source';
+-- of documents with at least one hit. Two indices, each NULL where its denominator is 0:
+-- naming_index = market role hits / (market + relational role hits): of the words naming
+-- the people served (lexicon category role: customer, consumer, client, taxpayer ...
+-- against citizen, resident, people, patient, carer, family, service user ...), the share
+-- that are market words. The headline measure (schema version 11).
+-- market_share_index, the register index = market hits / (market + relational hits), over
+-- every category (naming words, and words for the work done and its outcomes).
+-- The source column is NULL unless group_by is 'source';
 -- source_kind is NULL when group_by is 'all'.
 CREATE OR REPLACE MACRO trend_groups(period, group_by) AS TABLE
 WITH per_period AS (
     SELECT date_trunc(period, published) AS period_start,
            source AS group_source, source_kind AS group_kind,
-           n_words, market_hits, relational_hits
+           n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
     FROM trend_documents(group_by)
 )
 SELECT period_start,
@@ -533,7 +546,12 @@ SELECT period_start,
        avg((market_hits > 0)::INTEGER)                 AS market_doc_share,
        avg((relational_hits > 0)::INTEGER)             AS relational_doc_share,
        sum(market_hits) / nullif(sum(market_hits) + sum(relational_hits), 0)
-                                                       AS market_share_index
+                                                       AS market_share_index,
+       sum(market_role_hits)::BIGINT                   AS market_role_hits,
+       sum(relational_role_hits)::BIGINT               AS relational_role_hits,
+       sum(market_role_hits)
+           / nullif(sum(market_role_hits) + sum(relational_role_hits), 0)
+                                                       AS naming_index
 FROM per_period
 GROUP BY period_start, group_source, group_kind
 ORDER BY period_start NULLS LAST, group_kind, group_source;
@@ -578,7 +596,7 @@ FROM hits JOIN totals ON hits.period_start IS NOT DISTINCT FROM totals.period_st
 ORDER BY hits.period_start NULLS LAST, hits.lexicon, hits.term;
 
 CREATE OR REPLACE VIEW trend_yearly AS SELECT * FROM trend('year');
-COMMENT ON VIEW trend_yearly IS 'trend(''year''): documents, tokens, hits, rates per million tokens and market share index per year.';
+COMMENT ON VIEW trend_yearly IS 'trend(''year''): documents, tokens, hits, rates per million tokens, the register index (market_share_index) and the naming index per year.';
 
 CREATE OR REPLACE VIEW term_trend_yearly AS SELECT * FROM term_trend('year');
 COMMENT ON VIEW term_trend_yearly IS 'term_trend(''year''): hits and rate per million tokens of each term per year.';
@@ -598,9 +616,9 @@ COMMENT ON VIEW v_kwic IS 'Every lexicon hit, counted or not (counted and exclud
 
 CREATE OR REPLACE VIEW v_index AS
 SELECT period_start AS year_start, n_documents, n_tokens, market_hits, relational_hits,
-       market_share_index
+       market_share_index, market_role_hits, relational_role_hits, naming_index
 FROM trend('year');
-COMMENT ON VIEW v_index IS 'Market share index per year: market hits / (market + relational hits), with the documents and tokens behind it. trend(''quarter'') and trend(''month'') give other periods.';
+COMMENT ON VIEW v_index IS 'The two indices per year, with the documents and tokens behind them: naming_index = market role hits / (market + relational role hits), the share of market words among the words naming the people served (the headline); market_share_index, the register index = market hits / (market + relational hits) over every category. trend(''quarter'') and trend(''month'') give other periods.';
 
 CREATE OR REPLACE VIEW v_term_rates AS
 SELECT period_start AS year_start, lexicon, term, hits, per_million, doc_share

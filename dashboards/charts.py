@@ -7,6 +7,8 @@ the site states how many there are. Every row of a trend chart carries `period` 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 
@@ -43,27 +45,70 @@ def with_footer(chart: alt.TopLevelMixin, text: str) -> alt.VConcatChart:
     )
 
 
+@dataclass(frozen=True)
+class IndexMeasure:
+    """How a chart names one of the two indices, and the hit counts behind it."""
+
+    column: str  # the trend column: naming_index or market_share_index
+    name: str  # axis and tooltip title
+    title: str  # chart title
+    market: str  # the columns of the numerator's and the other side's hits
+    relational: str
+    words: str  # what the hits are, for tooltips ("market role words")
+
+
+# The headline: of the words naming the people served, the share that are market words.
+NAMING = IndexMeasure(
+    column="naming_index",
+    name="Naming index",
+    title="Market words' share of the words naming the people served",
+    market="market_role_hits",
+    relational="relational_role_hits",
+    words="role words",
+)
+# The register index: the market share of every lexicon hit.
+REGISTER = IndexMeasure(
+    column="market_share_index",
+    name="Register index",
+    title="Market words' share of market + relational words",
+    market="market_hits",
+    relational="relational_hits",
+    words="words",
+)
+INDEX_MEASURES = {m.column: m for m in (NAMING, REGISTER)}
+
+
+def naming_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
+    """The naming index per period (see index_chart): the headline chart."""
+    return index_chart(trend, period, NAMING)
+
+
 def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
-    """Market share index (market / (market + relational) hits) per period, above a bar of
-    the documents behind each point. With the columns of analysis.uncertainty.trend_with_ci
-    it draws the 95% interval as a band and hollow points for sparse periods. Clicking a
-    point selects its period (the `pick` selection)."""
+    """The register index (market / (market + relational) hits) per period (see
+    index_chart)."""
+    return index_chart(trend, period, REGISTER)
+
+
+def index_chart(trend: pd.DataFrame, period: str, measure: IndexMeasure) -> alt.Chart:
+    """One index per period, above a bar of the documents behind each point. With the
+    columns of analysis.uncertainty.trend_with_ci it draws the 95% interval as a band and
+    hollow points for sparse periods. Clicking a point selects its period (the `pick`
+    selection)."""
     data = _dated(trend, period)
-    with_ci = "market_share_index_low" in data.columns
+    value, low, high = measure.column, f"{measure.column}_low", f"{measure.column}_high"
+    with_ci = low in data.columns
     if not with_ci:
-        data = data.assign(
-            market_share_index_low=float("nan"), market_share_index_high=float("nan"), sparse=False
-        )
+        data = data.assign(**{low: float("nan"), high: float("nan")}, sparse=False)
     data = data[
         [
             "period",
             "period_start",
-            "market_share_index",
-            "market_share_index_low",
-            "market_share_index_high",
+            value,
+            low,
+            high,
             "sparse",
-            "market_hits",
-            "relational_hits",
+            measure.market,
+            measure.relational,
             "n_documents",
             "n_tokens",
         ]
@@ -73,11 +118,11 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
     pick = alt.selection_point(name="pick", fields=["period"], on="click", empty=False)
     tooltip = [
         alt.Tooltip("period:N", title=period.title()),
-        alt.Tooltip("market_share_index:Q", title="Market share", format=".1%"),
-        alt.Tooltip("market_share_index_low:Q", title="95% interval from", format=".1%"),
-        alt.Tooltip("market_share_index_high:Q", title="95% interval to", format=".1%"),
-        alt.Tooltip("market_hits:Q", title="Market hits"),
-        alt.Tooltip("relational_hits:Q", title="Relational hits"),
+        alt.Tooltip(f"{value}:Q", title=measure.name, format=".1%"),
+        alt.Tooltip(f"{low}:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip(f"{high}:Q", title="95% interval to", format=".1%"),
+        alt.Tooltip(f"{measure.market}:Q", title=f"Market {measure.words}"),
+        alt.Tooltip(f"{measure.relational}:Q", title=f"Relational {measure.words}"),
         alt.Tooltip("n_documents:Q", title="Documents (click to list)"),
         alt.Tooltip("n_tokens:Q", title="Tokens", format=","),
         alt.Tooltip("sparse:N", title="Too few tokens to be sure"),
@@ -89,13 +134,13 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
         .encode(y="y:Q")
     )
     band = base.mark_area(color=theme.MARKET, opacity=0.2).encode(
-        y=alt.Y("market_share_index_low:Q", scale=share),
-        y2="market_share_index_high:Q",
+        y=alt.Y(f"{low}:Q", scale=share),
+        y2=f"{high}:Q",
     )
     line = base.mark_line(color=theme.MARKET).encode(
         y=alt.Y(
-            "market_share_index:Q",
-            title="Market share index",
+            f"{value}:Q",
+            title=measure.name,
             scale=share,
             axis=alt.Axis(format=".0%"),
         )
@@ -103,7 +148,7 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
     points = (
         base.mark_point(color=theme.MARKET, strokeWidth=2, filled=False, cursor="pointer")
         .encode(
-            y="market_share_index:Q",
+            y=f"{value}:Q",
             fill=alt.condition("datum.sparse", alt.value("white"), alt.value(theme.MARKET)),
             size=alt.condition(pick, alt.value(160), alt.value(50)),
             tooltip=tooltip,
@@ -118,7 +163,7 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
         .encode(y=alt.Y("n_documents:Q", title="Documents"), tooltip=tooltip)
         .properties(height=70)
     )
-    subtitle = ["Above the dashed line, market words outnumber relational words."]
+    subtitle = [f"Above the dashed line, market {measure.words} outnumber relational ones."]
     if with_ci:
         subtitle.append(
             "Band: 95% bootstrap interval (documents resampled). "
@@ -126,9 +171,9 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
         )
     stacked = alt.vconcat(alt.layer(*layers), documents, spacing=8).resolve_scale(x="shared")
     return stacked.properties(
-        title=alt.Title("Market words' share of market + relational words", subtitle=subtitle),
-        description="Line chart of the market share index per period with its 95% interval, "
-        "above a bar chart of the documents per period.",
+        title=alt.Title(measure.title, subtitle=subtitle),
+        description=f"Line chart of the {measure.name.lower()} per period with its 95% "
+        "interval, above a bar chart of the documents per period.",
     )
 
 
@@ -194,10 +239,14 @@ def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: in
     )
 
 
-def kind_index_chart(trend_by_kind: pd.DataFrame, period: str = "year") -> alt.Chart:
-    """Market share index per period for each kind of source (councils, regulators, ...)."""
+def kind_index_chart(
+    trend_by_kind: pd.DataFrame, period: str = "year", measure: IndexMeasure = NAMING
+) -> alt.Chart:
+    """An index (the naming index unless `measure` says) per period for each kind of source
+    (councils, regulators, ...)."""
+    value = measure.column
     data = _dated(trend_by_kind, period)[
-        ["period", "period_start", "source_kind", "market_share_index", "n_documents", "n_tokens"]
+        ["period", "period_start", "source_kind", value, "n_documents", "n_tokens"]
     ]
     return (
         alt.Chart(data)
@@ -205,8 +254,8 @@ def kind_index_chart(trend_by_kind: pd.DataFrame, period: str = "year") -> alt.C
         .encode(
             x=alt.X("period_start:T", title=None),
             y=alt.Y(
-                "market_share_index:Q",
-                title="Market share index",
+                f"{value}:Q",
+                title=measure.name,
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format=".0%"),
             ),
@@ -215,31 +264,32 @@ def kind_index_chart(trend_by_kind: pd.DataFrame, period: str = "year") -> alt.C
             tooltip=[
                 alt.Tooltip("period:N", title=period.title()),
                 alt.Tooltip("source_kind:N", title="Kind of source"),
-                alt.Tooltip("market_share_index:Q", title="Market share", format=".1%"),
+                alt.Tooltip(f"{value}:Q", title=measure.name, format=".1%"),
                 alt.Tooltip("n_documents:Q", title="Documents"),
                 alt.Tooltip("n_tokens:Q", title="Tokens", format=","),
             ],
         )
         .properties(
-            title="Market share index by kind of source",
-            description="Line chart of the market share index per period, one line per kind "
-            "of source.",
+            title=f"{measure.name} by kind of source",
+            description=f"Line chart of the {measure.name.lower()} per period, one line per "
+            "kind of source.",
         )
     )
 
 
-def source_index_chart(by_source: pd.DataFrame) -> alt.Chart:
-    """Each source's market share index over all its dated documents, as a dot plot."""
-    data = by_source[
-        ["source", "source_kind", "market_share_index", "market_hits", "relational_hits"]
-    ].dropna(subset=["market_share_index"])
+def source_index_chart(by_source: pd.DataFrame, measure: IndexMeasure = NAMING) -> alt.Chart:
+    """Each source's index (the naming index unless `measure` says) over all its dated
+    documents, as a dot plot."""
+    value = measure.column
+    columns = ["source", "source_kind", value, measure.market, measure.relational]
+    data = by_source[columns].dropna(subset=[value])
     return (
         alt.Chart(data)
         .mark_point(filled=True, size=90)
         .encode(
             x=alt.X(
-                "market_share_index:Q",
-                title="Market share index",
+                f"{value}:Q",
+                title=measure.name,
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format=".0%"),
             ),
@@ -249,14 +299,14 @@ def source_index_chart(by_source: pd.DataFrame) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("source:N", title="Source"),
                 alt.Tooltip("source_kind:N", title="Kind"),
-                alt.Tooltip("market_share_index:Q", title="Market share", format=".1%"),
-                alt.Tooltip("market_hits:Q", title="Market hits"),
-                alt.Tooltip("relational_hits:Q", title="Relational hits"),
+                alt.Tooltip(f"{value}:Q", title=measure.name, format=".1%"),
+                alt.Tooltip(f"{measure.market}:Q", title=f"Market {measure.words}"),
+                alt.Tooltip(f"{measure.relational}:Q", title=f"Relational {measure.words}"),
             ],
         )
         .properties(
-            title="Market share index by source (all years)",
-            description="Dot plot of each source's market share index over all its documents.",
+            title=f"{measure.name} by source (all years)",
+            description=f"Dot plot of each source's {measure.name.lower()} over all its documents.",
         )
     )
 

@@ -36,22 +36,30 @@ MARKET_WORDS = "SELECT term FROM lexicon_terms WHERE lexicon = 'market' AND term
 KWIC_TERM = "customer"
 
 
-def _index_summary(frame: pd.DataFrame, period: str) -> str:
-    dated = frame[frame["period_start"].notna() & frame["market_share_index"].notna()]
+# What each index's summary says the share is of.
+INDEX_OF = {
+    "naming_index": "the words naming the people served (customer, client, taxpayer ... "
+    "against citizen, resident, people, patient, carer ...)",
+    "market_share_index": "market and relational words of every kind",
+}
+
+
+def _index_summary(frame: pd.DataFrame, period: str, column: str) -> str:
+    dated = frame[frame["period_start"].notna() & frame[column].notna()]
     if dated.empty:
         return "No dated documents with lexicon hits yet."
     first, last = dated.iloc[0], dated.iloc[-1]
 
     def point(row) -> str:
-        text = f"{row['market_share_index']:.0%} in {period_label(row['period_start'], period)}"
-        if pd.notna(row.get("market_share_index_low")):
+        text = f"{row[column]:.0%} in {period_label(row['period_start'], period)}"
+        if pd.notna(row.get(f"{column}_low")):
             text += (
-                f" (95% interval {row['market_share_index_low']:.0%} to "
-                f"{row['market_share_index_high']:.0%}, {int(row['n_documents'])} documents)"
+                f" (95% interval {row[f'{column}_low']:.0%} to "
+                f"{row[f'{column}_high']:.0%}, {int(row['n_documents'])} documents)"
             )
         return text
 
-    return f"Market words were {point(first)} of market and relational words, and {point(last)}."
+    return f"Market words were {point(first)} of {INDEX_OF[column]}, and {point(last)}."
 
 
 def _rates_summary(frame: pd.DataFrame, period: str) -> str:
@@ -79,24 +87,24 @@ def _terms_summary(terms: pd.DataFrame) -> str:
 
 
 def _kinds_summary(by_kind: pd.DataFrame, period: str) -> str:
-    dated = by_kind.dropna(subset=["period_start", "market_share_index"])
+    dated = by_kind.dropna(subset=["period_start", "naming_index"])
     if dated.empty:
-        return "No dated documents yet."
+        return "No dated documents with role words yet."
     last = dated[dated["period_start"] == dated["period_start"].max()]
-    parts = [f"{r.source_kind} {r.market_share_index:.0%}" for r in last.itertuples()]
+    parts = [f"{r.source_kind} {r.naming_index:.0%}" for r in last.itertuples()]
     label = period_label(last["period_start"].iloc[0], period)
-    return f"Market share index in {label}: " + ", ".join(parts) + "."
+    return f"Naming index in {label}: " + ", ".join(parts) + "."
 
 
 def _sources_summary(by_source: pd.DataFrame) -> str:
-    ranked = by_source.dropna(subset=["market_share_index"]).sort_values("market_share_index")
+    ranked = by_source.dropna(subset=["naming_index"]).sort_values("naming_index")
     if ranked.empty:
-        return "No source has lexicon hits yet."
+        return "No source has role words yet."
     low, high = ranked.iloc[0], ranked.iloc[-1]
     return (
-        f"{len(ranked)} sources; the highest market share index is {high['source']} "
-        f"({high['market_share_index']:.0%}), the lowest {low['source']} "
-        f"({low['market_share_index']:.0%})."
+        f"{len(ranked)} sources; the highest naming index is {high['source']} "
+        f"({high['naming_index']:.0%}), the lowest {low['source']} "
+        f"({low['naming_index']:.0%})."
     )
 
 
@@ -121,15 +129,29 @@ def _agency_summary(shares: pd.DataFrame, period: str) -> str:
 
 
 def source_totals(by_source: pd.DataFrame) -> pd.DataFrame:
-    """Each source's hits and market share index over all its dated documents (from
+    """Each source's hits and both indices over all its dated documents (from
     trend(..., by="source") at any period length: the dated periods sum to the same)."""
     dated = by_source.dropna(subset=["period_start"])
+    hits = ["market_hits", "relational_hits", "market_role_hits", "relational_role_hits"]
     totals = dated.groupby(["source", "source_kind"], as_index=False)[
-        ["n_documents", "market_hits", "relational_hits"]
+        ["n_documents", *hits]
     ].sum()
-    both = totals["market_hits"] + totals["relational_hits"]
-    totals["market_share_index"] = (totals["market_hits"] / both.where(both > 0)).astype(float)
+    for index, market, relational in (
+        ("market_share_index", "market_hits", "relational_hits"),
+        ("naming_index", "market_role_hits", "relational_role_hits"),
+    ):
+        both = totals[market] + totals[relational]
+        totals[index] = (totals[market] / both.where(both > 0)).astype(float)
     return totals
+
+
+def naming_words(terms: list[dict]) -> dict[str, list[str]]:
+    """Per lexicon, its role terms: the words the naming index counts."""
+    words: dict[str, list[str]] = {"market": [], "relational": []}
+    for t in terms:
+        if t["category"] == "role":
+            words.setdefault(t["lexicon"], []).append(t["term"])
+    return words
 
 
 def _agency(con: duckdb.DuckDBPyConnection, period: str, model: str | None):
@@ -173,19 +195,34 @@ def build_site(
     documents = content.document_index(con, period)
     periods = sorted(documents)
 
-    trend_table = {
+    naming_table = {
+        "period": period.title(),
+        "n_documents": "Documents",
+        "n_tokens": "Tokens",
+        "market_role_hits": "Market role words",
+        "relational_role_hits": "Relational role words",
+        "naming_index": "Naming index",
+        "naming_index_low": "95% interval from",
+        "naming_index_high": "95% interval to",
+    }
+    register_table = {
         "period": period.title(),
         "n_documents": "Documents",
         "n_tokens": "Tokens",
         "market_hits": "Market hits",
         "relational_hits": "Relational hits",
-        "market_share_index": "Market share index",
+        "market_share_index": "Register index",
         "market_share_index_low": "95% interval from",
         "market_share_index_high": "95% interval to",
     }
     plan = [
-        ("market-share-index", "Market share index", 520, _index_summary(trend_frame, period),
-         charts.market_share_index_chart(trend_frame, period), trend_frame, trend_table, True),
+        ("naming-index", "Naming index", 520,
+         _index_summary(trend_frame, period, "naming_index"),
+         charts.naming_index_chart(trend_frame, period), trend_frame, naming_table, True),
+        ("market-share-index", "Register index", 520,
+         _index_summary(trend_frame, period, "market_share_index"),
+         charts.market_share_index_chart(trend_frame, period), trend_frame, register_table,
+         True),
         ("lexicon-rates", "Market and relational words per million tokens", 470,
          _rates_summary(trend_frame, period), charts.lexicon_rates_chart(trend_frame, period),
          trend_frame, {"period": period.title(), "market_per_million": "Market per million",
@@ -194,15 +231,17 @@ def build_site(
          charts.term_rates_chart(terms, period), terms,
          {"period": period.title(), "lexicon": "Lexicon", "term": "Term", "hits": "Hits",
           "per_million": "Per million"}, False),
-        ("kind-index", "Market share index by kind of source", 470,
+        ("kind-index", "Naming index by kind of source", 470,
          _kinds_summary(by_kind, period), charts.kind_index_chart(by_kind, period), by_kind,
          {"period": period.title(), "source_kind": "Kind", "n_documents": "Documents",
-          "market_share_index": "Market share index"}, False),
-        ("source-index", "Market share index by source", 140 + 24 * len(by_source),
+          "naming_index": "Naming index", "market_share_index": "Register index"}, False),
+        ("source-index", "Naming index by source", 140 + 24 * len(by_source),
          _sources_summary(by_source), charts.source_index_chart(by_source), by_source,
          {"source": "Source", "source_kind": "Kind", "n_documents": "Documents",
+          "market_role_hits": "Market role words",
+          "relational_role_hits": "Relational role words", "naming_index": "Naming index",
           "market_hits": "Market hits", "relational_hits": "Relational hits",
-          "market_share_index": "Market share index"}, False),
+          "market_share_index": "Register index"}, False),
         ("compounds", "Market words in compounds", 520, _compounds_summary(compounds),
          charts.compounds_chart(compounds, period), compounds,
          {"period": period.title(), "compound": "Compound", "role": "Market word is the",
@@ -256,8 +295,10 @@ def build_site(
         "collocates": content.top_collocates(con, KWIC_TERM, period),
         "agency_missing": agency_missing,
     }
+    lexicon_terms = content.lexicon_terms(con)
     methods = {
-        "terms": content.lexicon_terms(con),
+        "terms": lexicon_terms,
+        "naming_words": naming_words(lexicon_terms),
         "by_source": content.corpus_by_source(per_source, period),
         "provenance": content.date_provenance(con),
         "languages": content.languages_set_aside(con),

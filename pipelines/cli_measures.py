@@ -17,7 +17,12 @@ EXIT_NO_PARSER = 1  # agency without an installed parser model
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    """Print market and relational counts, rates and the market share index per period.
+    """Print market and relational counts, rates, the naming index and the register index per
+    period.
+
+    naming_index: of the words naming the people served (lexicon category role), the share
+    that are market words; market_share_index (the register index): the market share of
+    all lexicon hits.
 
     With --ci, 95% bootstrap intervals (documents resampled) and a `sparse` flag for
     periods with under 10,000 tokens.
@@ -340,15 +345,19 @@ TABLE_COLUMNS = {
     "relational_hits": "relational",
     "market_per_million": "market/M",
     "relational_per_million": "relational/M",
-    "market_share_index": "index",
-    "market_share_index_low": "index low",
-    "market_share_index_high": "index high",
+    "naming_index": "naming",
+    "naming_index_low": "naming low",
+    "naming_index_high": "naming high",
+    "market_share_index": "register",
+    "market_share_index_low": "register low",
+    "market_share_index_high": "register high",
     "sparse": "sparse",
 }
 
 
 TREND_CAPTION = (
-    "market/M, relational/M: hits per million tokens; index: market / (market + relational)"
+    "market/M, relational/M: hits per million tokens; naming: market role words / (market +"
+    " relational role words); register: market / (market + relational), all words"
 )
 
 

@@ -347,33 +347,49 @@ def snapshot(db: Path) -> Path:
 
 
 def analyse(db: Path, period: str = "year") -> list[dict]:
-    """The headline numbers: the latest two dated periods' market share index with its
-    95% interval, read from `db` (the snapshot)."""
+    """The headline numbers: the latest two dated periods' naming index (the share of market
+    words among the words naming the people served) and register index (market share of all
+    lexicon hits), each with its 95% interval, read from `db` (the snapshot)."""
+    import pandas as pd
+
     from analysis.frequency import period_label
     from analysis.uncertainty import trend_with_ci
 
     with reading(db) as con:
         frame = trend_with_ci(con, period).dropna(subset=["period_start", "market_share_index"])
-    rows = [
-        {
+    measures = {"naming_index": "naming_index", "market_share_index": "register_index"}
+    rows = []
+    for row in frame.tail(2).to_dict("records"):
+        entry = {
             "period": period_label(row["period_start"], period),
             "documents": int(row["n_documents"]),
-            "market_share_index": round(float(row["market_share_index"]), 4),
-            "low": round(float(row["market_share_index_low"]), 4),
-            "high": round(float(row["market_share_index_high"]), 4),
         }
-        for row in frame.tail(2).to_dict("records")
-    ]
+        for measure, key in measures.items():
+            value = row[measure]
+            entry[key] = None if pd.isna(value) else round(float(value), 4)
+            for end in ("low", "high"):
+                bound = row[f"{measure}_{end}"]
+                entry[f"{key}_{end}"] = None if pd.isna(bound) else round(float(bound), 4)
+        rows.append(entry)
     for row in rows:
         log.info(
-            "market share index %s: %.0f%% (95%% interval %.0f%% to %.0f%%, %d documents)",
+            "%s: naming index %s, register index %s (%d documents)",
             row["period"],
-            100 * row["market_share_index"],
-            100 * row["low"],
-            100 * row["high"],
+            describe_share(row["naming_index"], row["naming_index_low"], row["naming_index_high"]),
+            describe_share(
+                row["register_index"], row["register_index_low"], row["register_index_high"]
+            ),
             row["documents"],
         )
     return rows
+
+
+def describe_share(value: float | None, low: float | None, high: float | None) -> str:
+    """'34% (95% interval 30% to 38%)', or 'none' when there were no hits to share."""
+    if value is None:
+        return "none"
+    interval = "" if low is None else f" (95% interval {low:.0%} to {high:.0%})"
+    return f"{value:.0%}{interval}"
 
 
 SOURCE_SUMMARY = """

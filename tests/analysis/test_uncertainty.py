@@ -10,20 +10,30 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.uncertainty import bootstrap_period, resampled_sums, trend_with_ci
+from corpus.lexicons import load_lexicons
 from pipelines.cli import main
 
+# Per document: words, market hits, relational hits, and of those the role-word hits.
 documents = st.lists(
-    st.tuples(st.integers(50, 2000), st.integers(0, 30), st.integers(0, 30)),
+    st.tuples(st.integers(50, 2000), st.integers(0, 30), st.integers(0, 30)).flatmap(
+        lambda d: st.tuples(
+            st.just(d[0]), st.just(d[1]), st.just(d[2]), st.integers(0, d[1]), st.integers(0, d[2])
+        )
+    ),
     min_size=2,
     max_size=40,
 )
 
 
+def columns(docs):
+    return [np.array(col, dtype=float) for col in zip(*docs, strict=True)]
+
+
 @settings(max_examples=60, deadline=None)
 @given(documents, st.integers(0, 2**16))
 def test_intervals_contain_the_point_estimate(docs, seed):
-    words, market, relational = (np.array(col, dtype=float) for col in zip(*docs, strict=True))
-    got = bootstrap_period(words, market, relational, np.random.default_rng(seed), 400)
+    words, market, relational, market_role, relational_role = counts = columns(docs)
+    got = bootstrap_period(counts, np.random.default_rng(seed), 400)
     rate = 1e6 * market.sum() / words.sum()
     low, high = got["market_per_million"]
     assert low - 1e-9 <= rate <= high + 1e-9
@@ -31,6 +41,12 @@ def test_intervals_contain_the_point_estimate(docs, seed):
         index = market.sum() / (market.sum() + relational.sum())
         low, high = got["market_share_index"]
         assert low - 1e-9 <= index <= high + 1e-9
+    if market_role.sum() + relational_role.sum():
+        naming = market_role.sum() / (market_role.sum() + relational_role.sum())
+        low, high = got["naming_index"]
+        assert low - 1e-9 <= naming <= high + 1e-9
+    else:
+        assert np.isnan(got["naming_index"]).all()
 
 
 def mean_width(frame) -> float:
@@ -56,6 +72,7 @@ def test_trend_ci_on_the_command_line(crawled, capsys):
     )
     header = capsys.readouterr().out.splitlines()[0]
     assert "market_share_index_low" in header and "sparse" in header
+    assert "naming_index_low" in header and "naming_index_high" in header
 
 
 def test_intervals_per_kind_of_source_resample_only_that_kinds_documents(read_db):
@@ -71,27 +88,28 @@ def test_trend_output_names_the_lexicon_versions(crawled, capsys):
     assert main(["trend", "--db", str(crawled.db), "--by-kind", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "source_kind" in lines[0] and lines[0].endswith("lexicon_versions")
-    assert all(line.endswith("market@1.1.0 relational@1.2.0") for line in lines[1:])
+    versions = " ".join(f"{lx.name}@{lx.version}" for lx in load_lexicons())
+    assert all(line.endswith(versions) for line in lines[1:])
 
 
-def all_at_once(words, market, relational, rng, n_boot):
+def all_at_once(counts, rng, n_boot):
     """The bootstrap's sums as first written: every resample drawn in one array."""
-    draws = rng.integers(0, len(words), size=(n_boot, len(words)))
-    return words[draws].sum(axis=1), market[draws].sum(axis=1), relational[draws].sum(axis=1)
+    draws = rng.integers(0, len(counts[0]), size=(n_boot, len(counts[0])))
+    return [column[draws].sum(axis=1) for column in counts]
 
 
 @settings(max_examples=40, deadline=None)
 @given(documents, st.integers(0, 2**16), st.integers(1, 300), st.integers(1, 200))
 def test_batched_resamples_are_those_drawn_all_at_once(docs, seed, n_boot, batch_draws):
-    words, market, relational = (np.array(col, dtype=float) for col in zip(*docs, strict=True))
-    expected = all_at_once(words, market, relational, np.random.default_rng(seed), n_boot)
+    counts = columns(docs)
+    expected = all_at_once(counts, np.random.default_rng(seed), n_boot)
     rng = np.random.default_rng(seed)
-    got = resampled_sums(words, market, relational, rng, n_boot, batch_draws=batch_draws)
+    got = resampled_sums(counts, rng, n_boot, batch_draws=batch_draws)
     for mine, reference in zip(got, expected, strict=True):
         assert np.array_equal(mine, reference)
     # The generator is left where one call would leave it: later periods draw the same too.
     follow = np.random.default_rng(seed)
-    all_at_once(words, market, relational, follow, n_boot)
+    all_at_once(counts, follow, n_boot)
     assert rng.integers(0, 1000, size=5).tolist() == follow.integers(0, 1000, size=5).tolist()
 
 
@@ -100,9 +118,10 @@ def test_resampling_a_large_period_holds_one_batch_of_draws_not_all_of_them():
     rng = np.random.default_rng(0)
     words = rng.integers(100, 2000, size=20_000).astype(float)
     market, relational = rng.integers(0, 5, size=(2, 20_000)).astype(float)
+    counts = [words, market, relational, market // 2, relational // 2]
     tracemalloc.start()
     try:
-        bootstrap_period(words, market, relational, np.random.default_rng(1), 1000)
+        bootstrap_period(counts, np.random.default_rng(1), 1000)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -59,6 +59,23 @@ def test_a_reissued_report_is_one_cluster_and_counts_once(tmp_path):
     assert set_aside == hits
 
 
+def test_a_duplicates_words_are_not_counted_again_as_collocates(tmp_path):
+    text = report(1)
+    con = tiny_corpus(tmp_path, [reissue(text, "1 June 2011"), reissue(text, "2 July 2012")])
+    pairs = (
+        "SELECT sum(o11), any_value(n) FROM lexicon_collocates(5, 'all') "
+        "WHERE term = 'customer' AND collocate = 'budget'"
+    )
+    twice, words_twice = con.execute(pairs).fetchone()
+    find_duplicates(con)
+    once, words_once = con.execute(pairs).fetchone()
+    assert 0 < once and once * 2 == twice
+    assert words_once < words_twice
+    member = con.execute("SELECT doc_id FROM duplicate_members").fetchone()[0]
+    left = con.execute("SELECT count(*) FROM english_tokens WHERE doc_id = ?", [member])
+    assert left.fetchone()[0] == 0
+
+
 def test_a_report_inside_the_pack_that_holds_it_counts_once_through_the_pack(tmp_path):
     text = report(2)
     pack = "\n".join([report(3), text, report(4)])

@@ -30,6 +30,9 @@ def small_trend() -> pd.DataFrame:
             "market_doc_share": [0.3, 0.5, 1.0],
             "relational_doc_share": [1.0, 0.5, 1.0],
             "market_share_index": [0.2, 0.6, 0.5],
+            "market_role_hits": [1, 3, 0],
+            "relational_role_hits": [3, 1, 1],
+            "naming_index": [0.25, 0.75, 0.0],
         }
     )
 
@@ -38,6 +41,8 @@ def small_trend_with_ci() -> pd.DataFrame:
     return small_trend().assign(
         market_share_index_low=[0.1, 0.45, 0.2],
         market_share_index_high=[0.35, 0.7, 0.8],
+        naming_index_low=[0.05, 0.5, 0.0],
+        naming_index_high=[0.6, 0.95, 0.0],
         sparse=[True, False, True],
     )
 
@@ -72,6 +77,9 @@ def small_by_source() -> pd.DataFrame:
             "market_hits": [6, 2],
             "relational_hits": [4, 6],
             "market_share_index": [0.6, 0.25],
+            "market_role_hits": [3, 1],
+            "relational_role_hits": [1, 3],
+            "naming_index": [0.75, 0.25],
         }
     )
 
@@ -106,6 +114,11 @@ def small_agency() -> pd.DataFrame:
 BUILDERS = {
     "market-share-index": lambda: charts.market_share_index_chart(small_trend()),
     "market-share-index-ci": lambda: charts.market_share_index_chart(small_trend_with_ci()),
+    "naming-index": lambda: charts.naming_index_chart(small_trend()),
+    "naming-index-ci": lambda: charts.naming_index_chart(small_trend_with_ci()),
+    "kind-register-index": lambda: charts.kind_index_chart(
+        small_by_kind(), measure=charts.REGISTER
+    ),
     "lexicon-rates": lambda: charts.lexicon_rates_chart(small_trend()),
     "term-rates": lambda: charts.term_rates_chart(small_terms()),
     "kind-index": lambda: charts.kind_index_chart(small_by_kind()),
@@ -143,6 +156,18 @@ def test_the_index_chart_draws_the_interval_and_marks_sparse_periods():
     fill = spec["vconcat"][0]["layer"][3]["encoding"]["fill"]
     assert fill["condition"]["test"] == "datum.sparse"
     assert "area" not in json.dumps(charts.market_share_index_chart(small_trend()).to_dict())
+
+
+def test_the_naming_index_chart_plots_role_words_not_all_hits():
+    spec = charts.naming_index_chart(small_trend_with_ci()).to_dict()
+    line = spec["vconcat"][0]["layer"][2]["encoding"]["y"]
+    assert (line["field"], line["title"]) == ("naming_index", "Naming index")
+    band = spec["vconcat"][0]["layer"][1]["encoding"]
+    assert (band["y"]["field"], band["y2"]["field"]) == ("naming_index_low", "naming_index_high")
+    rows = next(d for d in spec["datasets"].values() if "period_start" in d[0])
+    assert [r["market_role_hits"] for r in rows] == [1, 3]
+    assert "market_hits" not in rows[0]
+    assert spec["title"]["text"] == "Market words' share of the words naming the people served"
 
 
 def test_kinds_never_take_the_lexicon_colours():

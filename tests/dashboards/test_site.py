@@ -15,6 +15,7 @@ from dashboards.site import build_site
 from pipelines.demo_site.generate import HOSTILE_TITLE
 
 SITE_CHARTS = [
+    "naming-index",
     "market-share-index",
     "lexicon-rates",
     "term-rates",
@@ -70,8 +71,14 @@ def test_no_page_loads_anything_from_another_host(published):
 def test_chart_data_files_match_the_database(published, read_db):
     out, _ = published
     data = pd.read_csv(out / "data" / "market-share-index.csv")
-    market = read_db.execute("SELECT count(*) FROM term_hits WHERE lexicon = 'market'")
-    assert data["market_hits"].sum() == market.fetchone()[0]
+    counted = (
+        "SELECT count(*) FROM english_hits JOIN english_documents USING (doc_id) "
+        "WHERE lexicon = 'market'"
+    )
+    assert data["market_hits"].sum() == read_db.execute(counted).fetchone()[0]
+    naming = pd.read_csv(out / "data" / "naming-index.csv")
+    role = read_db.execute(counted + " AND category = 'role'").fetchone()[0]
+    assert naming["market_role_hits"].sum() == role > 0
     records = json.loads((out / "data" / "market-share-index.json").read_text())
     assert [r["market_hits"] for r in records] == data["market_hits"].tolist()
     kinds = pd.read_csv(out / "data" / "kind-index.csv")
@@ -127,7 +134,10 @@ def test_the_methods_page_explains_lexicons_dates_and_corpus_size(published, rea
     assert f"{undated:,} of" in page
     for date_source in ("html-meta", "json-ld", "pdf-metadata"):
         assert f"<td>{date_source}</td>" in page
-    assert "Market share index" in page and "bootstrap" in page
+    assert "Naming index" in page and "Register index" in page and "bootstrap" in page
+    # The naming words are listed from the lexicons in use, market and relational apart.
+    naming = page[page.index("Naming index") : page.index("Register index")]
+    assert "customer" in naming and "citizen" in naming
 
 
 def test_a_base_url_makes_the_snippet_absolute(crawled, tmp_path):
