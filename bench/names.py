@@ -70,8 +70,9 @@ NAME_RULE = "name"
 def flag(con: duckdb.DuckDBPyConnection, span_sql: str, row: dict) -> None:
     """Set `named`, whether `inside_name` flags a labelled hit given its paragraph's tokens,
     and `counted`, whether the measure counts it without the name rule (a hit that rule set
-    aside when the database was built counts again). A label whose words are no longer
-    matched as a hit has nothing to flag."""
+    aside when the database was built counts again, whatever else hit_status would say of
+    it: language, boilerplate, duplicate). A label whose words are no longer matched as a
+    hit has nothing to flag."""
     span = con.execute(span_sql, [row["doc_ref"], row["position"], row["term"]]).fetchone()
     row["named"] = False
     if span is None:

@@ -4,7 +4,10 @@ For each labelled corpus of ../shared it builds a database as marketspeak stores
 text, tokenised with the shipped lexicons:
 - pm-transcripts: one document per transcript (bench/partitions.py's `load`);
 - uk-gov-pdfs: one document per PDF of the manifest, its text from `extract_pdf` (the scan
-  with no text layer is left out, as a crawl leaves it), as bench/labels/uk-gov-pdfs.md says.
+  with no text layer is left out, as a crawl leaves it), as bench/labels/uk-gov-pdfs.md says;
+then runs on it what a run's tokenise step runs after tokenising (pipelines/steps.py):
+re-matching the documents matched under other lexicon or name rule versions, language
+identification, boilerplate and near-duplicates.
 It finds every labelled hit again by document id (the last part of its URL), token position
 and term, and prints, per lexicon and per term, for the tuning part and the held-out part of
 the labels separately:
@@ -13,16 +16,19 @@ the labels separately:
 - the weighted share of each label (COUNT, NAME, OTHER, ERROR).
 Each labelled hit weighs (its term's hits in the corpus) / (labelled hits of that term in
 the part), so each part stands for the whole corpus (see ../shared/LABELLING.md). A hit
-is counted when term_hits says so (its `counted` column, once there is one); until then
-every hit is counted.
+is counted when the measures count it: `counted` of the hit_status view, which sets aside
+the hits of lexicon rules and the name rule (term_hits.excluded_by) and those in other
+languages, boilerplate or near-duplicate documents. On a database from before hit_status it
+is term_hits.counted, and on one from before that every hit is counted.
 
     python -m bench.precision [--corpus pm-transcripts|uk-gov-pdfs|all] [--db-dir DIR] [--top 15]
     python -m bench.precision --corpus pm-transcripts --labels OTHER.csv
     python -m bench.precision --draw SAMPLE.csv [--corpus C] [--db-dir DIR]   # the sample labelled
 
-`--db-dir` keeps the databases built (DIR/<corpus>.duckdb) or reuses ones built before;
-without it they are built in a temporary directory (about half a minute for the PM
-transcripts, a few seconds for the PDFs). A corpus whose files are not in ../shared is
+`--db-dir` keeps the databases built (DIR/<corpus>.duckdb) or reuses ones built before (their
+documents matched again when the lexicons or the name rule changed since); without it they
+are built in a temporary directory (about a minute for the PM transcripts, a few seconds
+for the PDFs). A corpus whose files are not in ../shared is
 skipped with a message saying so.
 """
 
@@ -46,9 +52,12 @@ import pyarrow
 from bench.common import ROOT, TRANSCRIPTS, transcripts
 from bench.partitions import load
 from bench.pdf import PDFS, manifest
-from corpus.annotate import tokenise_pending
+from corpus.annotate import record_lexicons, rematch, tokenise_pending
+from corpus.boilerplate import find_boilerplate
 from corpus.db import connect
+from corpus.duplicates import find_duplicates
 from corpus.ingest import ingest_files
+from corpus.language import identify_pending
 from corpus.lexicons import load_lexicons
 from spiders.extract import content_hash, extract_pdf
 
@@ -66,13 +75,15 @@ HAS_COUNTED = """
 SELECT count(*) FROM information_schema.columns
 WHERE table_name = 'term_hits' AND column_name = 'counted'
 """
+HAS_STATUS = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'hit_status'"
 # Every hit with the transcript id it is labelled by: the last part of its document's URL
-# (bench/partitions.py stores transcript pmt-16 at http://127.0.0.1/pmt-16). {counted} is
-# the column `counted`, or `true` on databases from before it.
+# (bench/partitions.py stores transcript pmt-16 at http://127.0.0.1/pmt-16). {hits} is the
+# view hit_status, or term_hits on databases from before it; {counted} is the column
+# `counted`, or `true` on databases from before that.
 HITS = """
 SELECT regexp_extract(d.url, '[^/]+$') AS doc_ref, h.position, h.term, h.lexicon, h.category,
        h.matched, {counted} AS counted
-FROM term_hits h JOIN documents d USING (doc_id)
+FROM {hits} h JOIN documents d USING (doc_id)
 ORDER BY h.lexicon, h.term, doc_ref, h.position
 """
 
@@ -131,22 +142,34 @@ CORPUS = "pm-transcripts"
 
 
 def build(db: Path, corpus: Corpus | None = None) -> None:
-    """Store and tokenise `corpus` (by default CORPUS) in `db`, unless it is already there."""
+    """Store and tokenise `corpus` (by default CORPUS) in `db`, unless it is already there,
+    then do what a run's tokenise step does after tokenising (pipelines/steps.py): match
+    again the documents matched under other lexicon or name rule versions, identify
+    languages, set boilerplate aside and cluster near-duplicates. Each of these does only
+    what is left to do, so on a database built before they cost little."""
     corpus = corpus or CORPORA[CORPUS]
-    if db.exists():
-        return
-    with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as work:
-        corpus.store(db, Path(work))
+    if not db.exists():
+        with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as work:
+            corpus.store(db, Path(work))
+    lexicons = load_lexicons()
     con = connect(db)
-    tokenise_pending(con, load_lexicons())
-    con.close()
+    try:
+        record_lexicons(con, lexicons)
+        tokenise_pending(con, lexicons)
+        rematch(con, lexicons)
+        identify_pending(con)
+        find_boilerplate(con)
+        find_duplicates(con)
+    finally:
+        con.close()
 
 
 def corpus_hits(db: Path) -> list[dict]:
-    """Every hit of the corpus as a dict of HITS's columns."""
+    """Every hit of the corpus as a dict of HITS's columns, `counted` as measures count it."""
     con = duckdb.connect(str(db), read_only=True)
     counted = "h.counted" if con.execute(HAS_COUNTED).fetchone()[0] else "true"
-    cursor = con.execute(HITS.format(counted=counted))
+    hits = "hit_status" if con.execute(HAS_STATUS).fetchone()[0] else "term_hits"
+    cursor = con.execute(HITS.format(hits=hits, counted=counted))  # noqa: S608
     names = [c[0] for c in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     con.close()

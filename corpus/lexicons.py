@@ -39,7 +39,7 @@ CATEGORIES = {
 }
 LEXICON_KEYS = {"lexicon", "version", "description", "terms"}
 TERM_KEYS = {"term", "category", "variants", "notes", "match", "exclude"}
-EXCLUDE_KEYS = {"pattern", "reason"}
+EXCLUDE_KEYS = {"pattern", "reason", "unless"}
 MATCH_ON = ("lemma", "written")
 # A reason names the kind of rule, then the rule: formula:no-person-shall, sense:trust-legal.
 _REASON = re.compile(r"^(formula|sense):[a-z][a-z0-9-]*$")
@@ -57,6 +57,10 @@ class ExcludePattern:
     its own); `a|b|c`, any of them; `*`, any one token. Exactly one item marks the match
     itself: `_`, or `[form]` when the match must also be written so ("[trusts]": the plural
     only). Tokens are those of one paragraph; whitespace is not a token.
+
+    `unless` patterns, in the same language, are the contexts the rule leaves alone: a rule
+    {pattern: "_", unless: ["the|our _", "_ who"]} sets aside every match but those, for a
+    word that counts only in a few constructions.
     """
 
     pattern: str
@@ -64,10 +68,17 @@ class ExcludePattern:
     before: tuple[frozenset[str] | None, ...]  # items before the match, nearest first
     after: tuple[frozenset[str] | None, ...]  # items after it, nearest first
     written: str | None = None  # the form the match must have ([form]), lower-cased
+    unless: tuple[ExcludePattern, ...] = ()
 
     def applies(self, words: Sequence[str], start: int, end: int) -> bool:
         """Whether the match words[start:end] (lower-cased tokens of its paragraph) is in
-        this context."""
+        this context and in none of its `unless` contexts."""
+        if not self.fits(words, start, end):
+            return False
+        return not any(other.fits(words, start, end) for other in self.unless)
+
+    def fits(self, words: Sequence[str], start: int, end: int) -> bool:
+        """Whether the match is in this pattern's context (its `unless` not considered)."""
         if self.written is not None and " ".join(words[start:end]) != self.written:
             return False
         if start < len(self.before) or end + len(self.after) > len(words):
@@ -221,8 +232,18 @@ def _parse_exclude(path: Path | str, rule: object, line: int | None, term: str) 
     if not isinstance(pattern, str):
         raise ConfigError(path, line_of(rule, "pattern") or line,
                           f"pattern: for {term!r} must be a string")  # fmt: skip
+    unless = rule.get("unless") or []
+    where = line_of(rule, "unless") or line
+    if not isinstance(unless, list) or not all(isinstance(u, str) for u in unless):
+        raise ConfigError(path, where, f"unless: for {term!r} must be a list of patterns")
+    exceptions = []
+    for other in unless:
+        try:
+            exceptions.append(compile_pattern(other, reason, exception=True))
+        except ValueError as exc:
+            raise ConfigError(path, where, f"unless: {other!r} for {term!r}: {exc}") from None
     try:
-        return compile_pattern(pattern, reason)
+        return compile_pattern(pattern, reason, tuple(exceptions))
     except ValueError as exc:
         raise ConfigError(path, line_of(rule, "pattern") or line,
                           f"pattern: {pattern!r} for {term!r}: {exc}") from None  # fmt: skip
@@ -232,14 +253,21 @@ def _is_place(item: str) -> bool:
     return item == "_" or (len(item) > 2 and item.startswith("[") and item.endswith("]"))
 
 
-def compile_pattern(pattern: str, reason: str) -> ExcludePattern:
-    """An ExcludePattern from its text; ValueError says what is wrong with it."""
+def compile_pattern(
+    pattern: str,
+    reason: str,
+    unless: tuple[ExcludePattern, ...] = (),
+    exception: bool = False,
+) -> ExcludePattern:
+    """An ExcludePattern from its text (with the `unless` patterns it leaves alone, or as
+    one of them when `exception`); ValueError says what is wrong with it."""
     items = pattern.lower().split()
     places = [i for i, item in enumerate(items) if _is_place(item)]
     if len(places) != 1:
         raise ValueError("mark the match once, with _ or [form]")
-    if len(items) == 1 and items[0] == "_":
-        raise ValueError("a pattern of _ alone would set every match aside")
+    if len(items) == 1 and items[0] == "_" and not unless:
+        what = "leave no match alone" if exception else "set every match aside"
+        raise ValueError(f"a pattern of _ alone would {what}")
 
     def item_set(item: str) -> frozenset[str] | None:
         if item == "*":
@@ -253,7 +281,7 @@ def compile_pattern(pattern: str, reason: str) -> ExcludePattern:
     before = tuple(item_set(i) for i in reversed(items[:place]))
     after = tuple(item_set(i) for i in items[place + 1 :])
     written = None if items[place] == "_" else items[place][1:-1]
-    return ExcludePattern(pattern, reason, before, after, written)
+    return ExcludePattern(pattern, reason, before, after, written, unless)
 
 
 def load_lexicons(paths: Iterable[Path | str] | None = None) -> list[Lexicon]:
@@ -276,8 +304,12 @@ def load_lexicons(paths: Iterable[Path | str] | None = None) -> list[Lexicon]:
 
 
 def signature(lexicons: Sequence[Lexicon]) -> str:
-    """A stable label of the lexicon versions in use, e.g. 'market@1.0.0 relational@1.0.0'."""
-    return " ".join(f"{lx.name}@{lx.version}" for lx in sorted(lexicons, key=lambda x: x.name))
+    """A stable label of the lexicon versions and the name rule in use, e.g. 'market@1.0.0
+    relational@1.0.0 names@2': documents matched under another label are matched again."""
+    from corpus.names import NAME_RULE_VERSION  # read at each call: a test may change it
+
+    versions = [f"{lx.name}@{lx.version}" for lx in sorted(lexicons, key=lambda x: x.name)]
+    return " ".join([*versions, NAME_RULE_VERSION])
 
 
 class LexiconMatcher:

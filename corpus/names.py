@@ -20,6 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# The version of this rule, part of corpus.lexicons.signature: a change to what it flags is
+# a new version, and stored documents are then classified again from their stored tokens
+# (corpus.annotate.rematch), as when a lexicon's version changes.
+# names@2: sentence-case names ending in a body noun ("Community safety partnership") and
+# fixed lower-case names ("health and wellbeing strategies").
+NAME_RULE_VERSION = "names@2"
+
 # The word lists, matched lower-cased against the words as written.
 
 # Small words that join the capitalised words of one name: "Head of Purchasing and
@@ -94,6 +101,26 @@ BODY_KINDS = frozenset({"acute", "ambulance", "charitable", "foundation", "healt
                         "hospital", "housing", "probation"})  # fmt: skip
 # Place nouns that make "<Name> <hit> <place>" a place name ("Westgate shopping centre").
 PLACES = frozenset({"arcade", "centre", "center", "mall", "plaza", "precinct"})
+
+# Bodies and funds that end a name written in sentence case, after a capitalised hit and
+# at most SENTENCE_CASE_WORDS words in lower case: "our Community safety partnership", "the
+# local Carers support fund". Only nouns that are hardly ever anything else: "trust"
+# ("Community trust in the police") and the common heads ("Community groups") are not
+# among them. A hit that opens a sentence has only the sentence's capital, so there the
+# name must also end as a heading or a label does: at the paragraph's end or before one of
+# HEADING_ENDS ("Community safety partnership: minutes").
+SENTENCE_CASE_HEADS = frozenset({
+    "agency", "alliance", "association", "authority", "board", "bureau", "commission",
+    "committee", "council", "federation", "forum", "foundation", "fund", "grant", "panel",
+    "partnership", "tribunal",
+})  # fmt: skip
+SENTENCE_CASE_WORDS = 2
+HEADING_ENDS = frozenset({":", "–", "—", "(", "|"})
+# Names written in lower case whatever the text does, "_" standing for the hit: statutory
+# bodies and documents of a kind ("health and wellbeing strategies").
+FIXED_NAMES = tuple(tuple(name.split()) for name in (
+    "health and _ strategy", "health and _ strategies",
+))  # fmt: skip
 
 
 def is_capitalised(token: str) -> bool:
@@ -237,6 +264,38 @@ def by_heads(tokens: Sequence[str], start: int, end: int) -> bool:
     return named_before and (body or after in PLACES)
 
 
+def in_sentence_case(tokens: Sequence[str], start: int, end: int) -> bool:
+    """A capitalised hit, then at most SENTENCE_CASE_WORDS words in lower case up to a body
+    or fund: a name written in sentence case ("our Community safety partnership", "the
+    Partnership development fund"); when the hit opens its sentence, only a name that ends
+    the paragraph or comes before one of HEADING_ENDS ("Community safety partnership:")."""
+    if not is_capitalised(tokens[start]) or is_shouted(tokens[start:end]):
+        return False
+    for index in range(end, min(len(tokens), end + SENTENCE_CASE_WORDS + 1)):
+        token = tokens[index]
+        if is_head(token, SENTENCE_CASE_HEADS):
+            if not sentence_initial(tokens, start):
+                return True
+            return index + 1 == len(tokens) or tokens[index + 1] in HEADING_ENDS
+        if not (token.isalpha() and token.islower()) or token in CONNECTORS:
+            return False
+    return False
+
+
+def fixed_name(tokens: Sequence[str], start: int, end: int) -> bool:
+    """The hit is the "_" of one of FIXED_NAMES, in any case."""
+    for name in FIXED_NAMES:
+        place = name.index("_")
+        first = start - place
+        after = name[place + 1 :]
+        if first < 0 or end + len(after) > len(tokens):
+            continue
+        around = [t.lower() for t in (*tokens[first:start], *tokens[end : end + len(after)])]
+        if around == [*name[:place], *after]:
+            return True
+    return False
+
+
 def inside_name(words: Sequence[str], start: int, end: int) -> bool:
     """Whether the hit words[start:end] is inside a proper name or title.
 
@@ -244,7 +303,7 @@ def inside_name(words: Sequence[str], start: int, end: int) -> bool:
     corpus.tokenise gives them); a span out of bounds or empty is not a name."""
     if not 0 <= start < end <= len(words):
         return False
-    if by_heads(words, start, end):
+    if by_heads(words, start, end) or fixed_name(words, start, end):
         return True
     if is_shouted(words[start:end]):
         # A hit in upper case is in a heading or a shouted line, whatever the rest of
@@ -254,4 +313,4 @@ def inside_name(words: Sequence[str], start: int, end: int) -> bool:
         # In a Title Case line, a head names it ("Community Youth Support Scheme"),
         # the capitals alone do not ("Supporting Families and Communities").
         return named_nearby(words, start, end, NAME_HEADS | COMMON_HEADS, NEAR_TITLED)
-    return by_capitals(words, start, end)
+    return by_capitals(words, start, end) or in_sentence_case(words, start, end)

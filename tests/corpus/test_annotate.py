@@ -12,6 +12,7 @@ import duckdb
 from corpus import annotate
 from corpus.db import connect
 from corpus.lexicons import load_lexicons
+from corpus.names import NAME_RULE_VERSION
 from corpus.partitions import tokenise_partition
 from pipelines import steps
 from pipelines.demo_site.text import FILLER, PLANTS
@@ -33,7 +34,7 @@ def test_a_new_lexicon_version_rematches_without_retokenising(crawled, tmp_path)
     market, relational = load_lexicons()
     lexicon = tmp_path / "market.yaml"
     lexicon.write_text(
-        "lexicon: market\nversion: 2.0.0\nterms:\n  - {term: customer, category: role}\n"
+        "lexicon: market\nversion: 9.0.0\nterms:\n  - {term: customer, category: role}\n"
     )
     from corpus.lexicons import load_lexicon
 
@@ -54,7 +55,7 @@ def test_a_new_lexicon_version_rematches_without_retokenising(crawled, tmp_path)
     )
     assert con.execute("SELECT count(*) FROM term_hits").fetchone()[0] == expected + inner
     assert con.execute("SELECT DISTINCT lexicon_versions FROM documents").fetchall() == [
-        (f"market@2.0.0 relational@{relational.version}",)
+        (f"market@9.0.0 relational@{relational.version} {NAME_RULE_VERSION}",)
     ]
 
 

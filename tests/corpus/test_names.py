@@ -65,6 +65,15 @@ NAMES = [
     ("Minutes Of The Director Of Community Services", "Community"),
     ("Riverside Community Youth Support Scheme", "Community"),
     ("ANNUAL REPORT OF THE RIVERSIDE FEDERATION OF BLIND CITIZENS", "CITIZENS"),
+    # names in sentence case: a capitalised hit, a few words in lower case, a body or fund
+    ("Minutes of our Community safety partnership were read out.", "Community"),
+    ("Grants come from the local Carers support fund each spring.", "Carers"),
+    ("Community safety partnership", "Community"),
+    ("Community safety partnership: notes of the March meeting", "Community"),
+    ("Business improvement board (spring meeting)", "Business"),
+    # names written in lower case whatever the text does
+    ("Each area publishes local health and wellbeing strategies every year.", "wellbeing"),
+    ("HEALTH AND WELLBEING STRATEGY FOR THE DISTRICT", "WELLBEING"),
 ]
 
 USES = [
@@ -91,6 +100,13 @@ USES = [
     ("He said: WE DO NOT TRUST THE BANKS, and he meant it.", "TRUST"),
     # the pronoun's capital is not a name's
     ("Yes, I trust the new Board will listen.", "trust"),
+    # sentence case: a sentence's first capital, or no body at the end, is no name
+    ("Community safety partnerships were discussed at length.", "Community"),
+    ("Community trust in the police has grown.", "Community"),
+    ("Local people set up a community forum last year.", "community"),
+    ("We thank our Customers for their patience this winter.", "Customers"),
+    ("Health and wellbeing matter to every family.", "wellbeing"),
+    ("Our wellbeing strategy puts people first.", "wellbeing"),
 ]
 
 

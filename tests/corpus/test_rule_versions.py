@@ -1,0 +1,50 @@
+"""The name rule's version is part of the lexicon signature stored with each document, so a
+change to the rule classifies stored hits again from their stored tokens, as a new lexicon
+version does."""
+
+from __future__ import annotations
+
+from corpus import annotate, lexicons, names
+from corpus.lexicons import load_lexicons, signature
+from tests.conftest import tiny_corpus
+
+TEXT = "Minutes of our Community safety partnership were read out. Our community is strong."
+HIT = "SELECT excluded_by, counted FROM term_hits WHERE matched = 'Community'"
+
+
+def test_the_signature_names_the_name_rule_version():
+    assert signature(load_lexicons()).split()[-1] == names.NAME_RULE_VERSION
+    assert names.NAME_RULE_VERSION.startswith("names@")
+
+
+def test_a_new_name_rule_version_reclassifies_stored_hits_without_retokenising(
+    tmp_path, monkeypatch
+):
+    con = tiny_corpus(tmp_path, [TEXT])
+    shipped = load_lexicons()
+    assert con.execute(HIT).fetchall() == [("name", False)]
+    assert con.execute("SELECT lexicon_versions FROM documents").fetchone() == (signature(shipped),)
+    tokens = con.execute("SELECT * FROM tokens ORDER BY doc_id, position").fetchall()
+
+    # A rule that names nothing, under the same version: stored hits are left as they are.
+    monkeypatch.setattr(lexicons, "inside_name", lambda words, start, end: False)
+    assert annotate.rematch(con, shipped).documents == 0
+    assert con.execute(HIT).fetchall() == [("name", False)]
+
+    # Under a new version the document is matched again, from its stored tokens only.
+    def no_tokenising(*args, **kwargs):
+        raise AssertionError("re-classifying must not tokenise again")
+
+    monkeypatch.setattr(annotate, "tokenise_texts", no_tokenising)
+    monkeypatch.setattr(names, "NAME_RULE_VERSION", "names@999")
+    result = annotate.rematch(con, shipped)
+    assert result.documents == 1
+    assert con.execute(HIT).fetchall() == [("", True)]
+    assert con.execute("SELECT lexicon_versions FROM documents").fetchone() == (signature(shipped),)
+    assert signature(shipped).endswith(" names@999")
+    assert con.execute("SELECT * FROM tokens ORDER BY doc_id, position").fetchall() == tokens
+    # The other hit was and stays counted; a second run has nothing left to do.
+    assert con.execute(
+        "SELECT count(*) FROM term_hits WHERE matched = 'community' AND counted"
+    ).fetchone() == (1,)
+    assert annotate.rematch(con, shipped).documents == 0
