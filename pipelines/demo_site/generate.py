@@ -1,14 +1,21 @@
 """Generate the bundled sample site: three invented publishers, 2005-2024, with planted counts.
 
 Everything is derived from a fixed seed, so two runs write identical files. Vocabulary
-drifts from relational to market words over the years. The manifest (`manifest.json`)
-records, for every document, its URL path, date and exactly how many times each lexicon
-term was planted, so tests can compare what the pipeline finds with what is there.
+drifts from relational to market words over the years, and so do the role words that name
+the people served (the naming index): about half of each lexicon's planted uses are of its
+role words. The manifest (`manifest.json`) records, for every document, its URL path, date
+and exactly how many times each lexicon term was planted to be counted (`planted`), and how
+many hits it holds that the pipeline must keep but set aside, by the reason hit_status gives
+(`set_aside`), so tests can compare what the pipeline finds with what is there.
 
-The site also holds the traps a crawler must handle: a page disallowed by robots.txt, a
-link to another host, a print view that repeats an article (same text, other URL), a link
-with tracking parameters, listing pages that are not documents, undated pages, a
-latin-1 publisher, and a PDF with no text layer.
+The site holds the traps a crawler must handle: a page disallowed by robots.txt, a link to
+another host, a print view that repeats an article (same text, other URL), a link with
+tracking parameters, listing pages that are not documents, undated pages, a latin-1
+publisher, and a PDF with no text layer. And the traps real text holds for counting:
+lexicon words inside names and titles, in formulas and in other senses (text.TRAPS, a few
+in each document), a standard notice with lexicon words on many pages of one publisher
+(boilerplate), and one report published both as a page and as a PDF (a near-duplicate: the
+PDF's hits are set aside as `duplicate`, the page's count).
 """
 
 from __future__ import annotations
@@ -18,12 +25,20 @@ import json
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
 from pipelines.demo_site.pdf import build_pdf
-from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
+from pipelines.demo_site.text import (
+    FILLER,
+    FRAMES,
+    NOTICE,
+    NOTICE_HITS,
+    PLANTS,
+    ROLE,
+    TRAPS,
+)
 
 SEED = 20051001
 # One page carries a title that would run a script if any output failed to escape it; the
@@ -42,6 +57,17 @@ PUBLISHERS = [
 ]
 PDF_YEARS = (2006, 2010, 2014, 2018, 2022)  # southvale publishes a report PDF these years
 UNDATED_GUIDES = 2  # care-regulator guidance pages with no date anywhere
+# Of a lexicon's planted uses, the share that are of its role words.
+ROLE_SHARE = 0.5
+# Trap sentences per document (text.TRAPS): at least 0, at most 2.
+TRAPS_PER_DOCUMENT = (0, 2)
+# The standard notice (text.NOTICE) ends every page of this publisher from this year on.
+NOTICE_SOURCE, NOTICE_FROM = "northshire", 2015
+# This southvale page is also published as the annual review PDF of its year, a week later:
+# the two are near-duplicates, and the PDF's hits are set aside as `duplicate`.
+DUPLICATED_PAGE = ("southvale", 2018, 3)
+DUPLICATE = "duplicate"
+BOILERPLATE = "boilerplate"
 
 
 @dataclass
@@ -56,6 +82,13 @@ class Document:
     content_type: str
     paragraphs: list[str]
     planted: Counter = field(default_factory=Counter)  # "lexicon\tterm" -> count
+    # excluded_by -> "lexicon\tterm" -> hits the pipeline must keep but set aside
+    set_aside: dict[str, Counter] = field(default_factory=dict)
+    traps: Counter = field(default_factory=Counter)  # trap name -> sentences planted
+    duplicate_of: str | None = None  # path of the document this one repeats
+
+    def set_aside_hit(self, reason: str, lexicon: str, term: str, n: int = 1) -> None:
+        self.set_aside.setdefault(reason, Counter())[f"{lexicon}\t{term}"] += n
 
     def manifest(self) -> dict:
         return {
@@ -67,6 +100,12 @@ class Document:
             "date_source": self.date_source,
             "content_type": self.content_type,
             "planted": dict(sorted(self.planted.items())),
+            "set_aside": {
+                reason: dict(sorted(hits.items()))
+                for reason, hits in sorted(self.set_aside.items())
+            },
+            "traps": dict(sorted(self.traps.items())),
+            "duplicate_of": self.duplicate_of,
         }
 
 
@@ -81,25 +120,44 @@ def plant_counts(rng: random.Random, year: int | None) -> tuple[int, int]:
     return round(1 + 8 * t) + rng.randint(0, 2), round(9 - 7 * t) + rng.randint(0, 2)
 
 
-def compose(rng: random.Random, n_market: int, n_relational: int) -> tuple[list[str], Counter]:
-    """Paragraphs of filler with planted term sentences, and the planted counts."""
-    planted: Counter = Counter()
+def plant_term(rng: random.Random, lexicon: str) -> str:
+    """A lexicon term to plant: one of its role words ROLE_SHARE of the time, else another."""
+    role = rng.random() < ROLE_SHARE
+    return rng.choice(sorted(t for t in PLANTS[lexicon] if (t in ROLE[lexicon]) == role))
+
+
+def compose(rng: random.Random, n_market: int, n_relational: int) -> Document:
+    """Paragraphs of filler with planted term sentences and a few trap sentences, as a
+    Document with its planted counts and set-aside hits (the caller fills in the rest)."""
+    doc = Document("", "", "", None, None, "", [])
     sentences = []
     for lexicon, n in (("market", n_market), ("relational", n_relational)):
         for _ in range(n):
-            term = rng.choice(sorted(PLANTS[lexicon]))
+            term = plant_term(rng, lexicon)
             form = rng.choice(PLANTS[lexicon][term])
             frame = rng.choice(FRAMES)
             sentences.append(frame.replace("{x}", form).replace("{X}", form[0].upper() + form[1:]))
-            planted[f"{lexicon}\t{term}"] += 1
+            doc.planted[f"{lexicon}\t{term}"] += 1
+    for trap in rng.choices(TRAPS, k=rng.randint(*TRAPS_PER_DOCUMENT)):
+        sentences.append(trap.sentence)
+        doc.traps[trap.name] += 1
+        for lexicon, term, reason in trap.hits:
+            doc.set_aside_hit(reason, lexicon, term)
     sentences += rng.sample(FILLER, k=rng.randint(8, 14))
     rng.shuffle(sentences)
-    paragraphs, i = [], 0
+    i = 0
     while i < len(sentences):
         size = rng.randint(2, 4)
-        paragraphs.append(" ".join(sentences[i : i + size]))
+        doc.paragraphs.append(" ".join(sentences[i : i + size]))
         i += size
-    return paragraphs, planted
+    return doc
+
+
+def placed(doc: Document, **fields) -> Document:
+    """The composed `doc` with its source, path, title, date and type filled in."""
+    for name, value in fields.items():
+        setattr(doc, name, value)
+    return doc
 
 
 def rfc822(day: date) -> str:
@@ -115,11 +173,11 @@ def build_documents() -> list[Document]:
     """Every document of the site, in a fixed order."""
     rng = random.Random(SEED)
     docs: list[Document] = []
+    duplicated: dict[int, Document] = {}  # year -> the page its annual review PDF repeats
     for name, _kind, display, per_year, style, _charset in PUBLISHERS:
         for year in YEARS:
             for n in range(1, per_year + 1):
-                m, r = plant_counts(rng, year)
-                paragraphs, planted = compose(rng, m, r)
+                doc = compose(rng, *plant_counts(rng, year))
                 published = random_day(rng, year)
                 title = f"{display}: update {n} of {year}"
                 if (name, year, n) == HOSTILE_PAGE:
@@ -127,42 +185,50 @@ def build_documents() -> list[Document]:
                 source = {"meta": "html-meta", "time": "time-element", "json-ld": "json-ld"}
                 section = section_of(name)
                 path = f"/{name}/{section}/{year}/update-{n}.html"
+                if name == NOTICE_SOURCE and year >= NOTICE_FROM:
+                    doc.paragraphs.append(NOTICE)
+                    for lexicon, term in NOTICE_HITS:
+                        doc.set_aside_hit(BOILERPLATE, lexicon, term)
                 docs.append(
-                    Document(
-                        name, path, title, published, source[style], "html", paragraphs, planted
-                    )
-                )
+                    placed(doc, source=name, path=path, title=title, published=published,
+                           date_source=source[style], content_type="html")
+                )  # fmt: skip
+                if (name, year, n) == DUPLICATED_PAGE:
+                    duplicated[year] = doc
     for year in PDF_YEARS:
-        m, r = plant_counts(rng, year)
-        paragraphs, planted = compose(rng, m, r)
+        if year in duplicated:
+            doc = duplicate_pdf(duplicated[year])
+        else:
+            doc = compose(rng, *plant_counts(rng, year))
+            doc.published = random_day(rng, year)
         docs.append(
-            Document(
-                "southvale",
-                f"/southvale/reports/annual-review-{year}.pdf",
-                f"Southvale annual review {year}",
-                random_day(rng, year),
-                "pdf-metadata",
-                "pdf",
-                paragraphs,
-                planted,
-            )
-        )
+            placed(doc, source="southvale", path=f"/southvale/reports/annual-review-{year}.pdf",
+                   title=f"Southvale annual review {year}", date_source="pdf-metadata",
+                   content_type="pdf")
+        )  # fmt: skip
     for n in range(1, UNDATED_GUIDES + 1):
-        m, r = plant_counts(rng, None)
-        paragraphs, planted = compose(rng, m, r)
+        doc = compose(rng, *plant_counts(rng, None))
         docs.append(
-            Document(
-                "care-regulator",
-                f"/care-regulator/guidance/guide-{n}.html",
-                f"Guidance note {n}",
-                None,
-                None,
-                "html",
-                paragraphs,
-                planted,
-            )
-        )
+            placed(doc, source="care-regulator", path=f"/care-regulator/guidance/guide-{n}.html",
+                   title=f"Guidance note {n}", published=None, date_source=None,
+                   content_type="html")
+        )  # fmt: skip
     return docs
+
+
+def duplicate_pdf(page: Document) -> Document:
+    """The PDF of `page`, published a week after it (within its year): the same paragraphs,
+    whose hits are set aside as `duplicate` (those that a rule of their own sets aside
+    keep its reason: hit_status gives the lexicon's rules and names first)."""
+    assert page.published is not None
+    later = min(page.published + timedelta(days=7), date(page.published.year, 12, 31))
+    doc = Document("", "", "", later, None, "", list(page.paragraphs))
+    doc.traps = Counter(page.traps)
+    for reason, hits in page.set_aside.items():
+        doc.set_aside[reason] = Counter(hits)
+    doc.set_aside[DUPLICATE] = Counter(page.planted)
+    doc.duplicate_of = page.path
+    return doc
 
 
 # --- HTML -------------------------------------------------------------------------------
@@ -401,6 +467,26 @@ def write_site(root: Path) -> dict:
         "corrupt_pdfs": [corrupt],
         "missing": [missing],
         "hostile_title": HOSTILE_TITLE,
+        # The traps for counting: each document's `set_aside` and `traps` say where they are.
+        "traps": [
+            {
+                "name": t.name,
+                "sentence": t.sentence,
+                "hits": [
+                    {"lexicon": lx, "term": term, "excluded_by": why} for lx, term, why in t.hits
+                ],
+            }
+            for t in TRAPS
+        ],
+        "boilerplate": {
+            "source": NOTICE_SOURCE,
+            "from_year": NOTICE_FROM,
+            "notice": NOTICE,
+            "documents": sum(NOTICE in d.paragraphs for d in docs),
+        },
+        "near_duplicates": [
+            {"representative": d.duplicate_of, "duplicate": d.path} for d in docs if d.duplicate_of
+        ],
     }
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
@@ -431,10 +517,38 @@ def sources_yaml(manifest: dict, base_url: str) -> str:
 
 
 def planted_totals(manifest: dict) -> Counter:
-    """(year, lexicon, term) -> planted count, over every stored document."""
+    """(year, lexicon, term) -> planted count of the hits that count, over every stored
+    document."""
     totals: Counter = Counter()
     for doc in manifest["documents"]:
         for key, n in doc["planted"].items():
             lexicon, term = key.split("\t")
             totals[(doc["year"], lexicon, term)] += n
     return totals
+
+
+def set_aside_totals(manifest: dict) -> Counter:
+    """(excluded_by, lexicon, term) -> hits the pipeline must keep but set aside, over every
+    stored document."""
+    totals: Counter = Counter()
+    for doc in manifest["documents"]:
+        for reason, hits in doc["set_aside"].items():
+            for key, n in hits.items():
+                lexicon, term = key.split("\t")
+                totals[(reason, lexicon, term)] += n
+    return totals
+
+
+def hit_totals(manifest: dict) -> Counter:
+    """(lexicon, term) -> every hit of the term, counted or set aside."""
+    totals: Counter = Counter()
+    for (_, lexicon, term), n in planted_totals(manifest).items():
+        totals[(lexicon, term)] += n
+    for (_, lexicon, term), n in set_aside_totals(manifest).items():
+        totals[(lexicon, term)] += n
+    return totals
+
+
+def counted_documents(manifest: dict) -> list[dict]:
+    """The documents every measure counts: all but the near-duplicates of another."""
+    return [d for d in manifest["documents"] if not d["duplicate_of"]]

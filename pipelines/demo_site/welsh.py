@@ -2,6 +2,9 @@
 identification: every sentence is built from the parallel phrases below, so each Welsh
 paragraph has an English counterpart, as on a Welsh council's bilingual pages.
 
+The English phrases hold no lexicon term, so that every hit of a bilingual test document
+is one the test put there.
+
 `bilingual` lays a document out as Welsh councils do: paragraph by paragraph (each Welsh
 paragraph followed by its English one, headings included) or in two halves (all the Welsh,
 then all the English). It returns the paragraphs with the language each is written in.
@@ -45,7 +48,7 @@ ADJUNCTS = [
     ("heb unrhyw newid", "without any change"),
     ("cyn diwedd y mis nesaf", "before the end of next month"),
     ("yn y cyfarfod ddoe", "at yesterday's meeting"),
-    ("er mwyn gwella'r ddarpariaeth i bobl ifanc", "to improve provision for young people"),
+    ("er mwyn gwella'r ddarpariaeth yn y sir", "to improve provision in the county"),
 ]
 PLACES = [
     ("Bydd y llyfrgell", "The library will be"),
@@ -63,12 +66,12 @@ WHEN = [
 REASONS = [
     ("oherwydd gwaith cynnal a chadw", "because of maintenance work"),
     ("tra bydd y to yn cael ei atgyweirio", "while the roof is repaired"),
-    ("yn dilyn cais gan drigolion lleol", "following a request from local residents"),
+    ("yn dilyn cais gan gyngor y dref", "following a request from the town council"),
 ]
 CLOSING = [
     (
-        "Gall trigolion roi sylwadau ar y cynigion tan ddiwedd mis Mawrth.",
-        "Residents can comment on the proposals until the end of March.",
+        "Gellir rhoi sylwadau ar y cynigion tan ddiwedd mis Mawrth.",
+        "Comments on the proposals are welcome until the end of March.",
     ),
     (
         "Diolchodd y cadeirydd i'r swyddogion am gyflwyniad clir a thrylwyr.",

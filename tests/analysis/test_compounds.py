@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.compounds import discover_compounds, modifier_uses
-from pipelines.demo_site.generate import planted_totals
+from pipelines.demo_site.generate import counted_documents, hit_totals
 from tests.conftest import tiny_corpus
 
 
@@ -19,7 +19,10 @@ def test_customer_as_modifier_matches_the_planted_compounds(crawled, read_db):
     found = Counter()
     for row in frame[frame["role"] == "modifier"].itertuples():
         found[row.compound] += row.hits
-    planted = planted_totals(crawled.manifest)
+    # Compounds are counted on the words as written: a use inside a name ("Director of
+    # Customer Services") or a standard notice is a compound too, though its hit does not
+    # count. A near-duplicate's words are left out, as they are of every measure.
+    written = hit_totals({"documents": counted_documents(crawled.manifest)})
     for compound in (
         "customer journey",
         "customer service",
@@ -27,7 +30,7 @@ def test_customer_as_modifier_matches_the_planted_compounds(crawled, read_db):
         "customer satisfaction",
         "customer focus",
     ):
-        assert found[compound] == sum(n for (_, _, t), n in planted.items() if t == compound)
+        assert found[compound] == written["market", compound]
 
 
 def test_function_words_are_not_compounds(read_db):

@@ -9,7 +9,7 @@ from datetime import date
 
 from analysis.kwic import kwic
 from pipelines.cli import main
-from pipelines.demo_site.generate import planted_totals
+from pipelines.demo_site.generate import planted_totals, set_aside_totals
 
 
 def test_every_planted_use_of_a_term_has_a_line(crawled, read_db):
@@ -17,6 +17,17 @@ def test_every_planted_use_of_a_term_has_a_line(crawled, read_db):
     for term in ("customer journey", "co-production", "citizen"):
         lines = kwic(read_db, term)
         assert len(lines) == sum(n for (_, _, t), n in planted.items() if t == term)
+
+
+def test_every_hit_has_a_line_with_the_reason_it_is_set_aside(crawled, read_db):
+    set_aside = set_aside_totals(crawled.manifest)
+    planted = planted_totals(crawled.manifest)
+    for term in ("customer service", "family", "person", "resident"):
+        lines = kwic(read_db, term, every_hit=True)
+        reasons = Counter(lines["excluded_by"])
+        expected = Counter({r: n for (r, _, t), n in set_aside.items() if t == term})
+        expected[""] = sum(n for (_, _, t), n in planted.items() if t == term)
+        assert reasons == expected
 
 
 def test_a_line_shows_the_match_between_its_contexts(read_db):
