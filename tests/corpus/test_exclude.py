@@ -82,6 +82,30 @@ def test_a_rule_needs_the_whole_context_inside_the_paragraph(tmp_path):
     assert judged(matcher, "closed shop") == [("shop", "")]
 
 
+def test_a_rule_with_unless_sets_aside_every_match_but_those_contexts(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        HEAD + "  - term: shop\n    category: place\n    exclude:\n"
+        '      - {pattern: "_", reason: sense:shop-other, unless: ["the|our _", "_ on"]}\n'
+    )
+    matcher = LexiconMatcher(build_nlp(), [load_lexicon(path)])
+    assert judged(matcher, "Our shop on the corner, a shop, the shop.") == [
+        ("shop", ""), ("shop", "sense:shop-other"), ("shop", "")
+    ]  # fmt: skip
+    assert judged(matcher, "Shop on Main Street.") == [("shop", "")]
+
+
+def test_unless_narrows_a_rule_that_has_a_context_of_its_own(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        HEAD + "  - term: shop\n    category: place\n    exclude:\n"
+        '      - {pattern: "closed _", reason: sense:closed-shop, unless: ["_ door|doors"]}\n'
+    )
+    matcher = LexiconMatcher(build_nlp(), [load_lexicon(path)])
+    assert judged(matcher, "a closed shop") == [("shop", "sense:closed-shop")]
+    assert judged(matcher, "a closed shop door") == [("shop", "")]
+
+
 def test_shipped_formulas_and_senses_are_set_aside(shipped):
     assert judged(shipped, "No person shall enter.") == [("person", "formula:no-person-shall")]
     assert judged(shipped, "Any person who objects may write.") == [
@@ -142,6 +166,9 @@ def refused(tmp_path, body: str, message: str) -> str:
         ("      - {pattern: 3, reason: sense:x}\n", 7, "must be a string"),
         ('      - {pattern: "x _", reason: sense:x, why: no}\n', 7, "unknown key 'why'"),
         ("      - closed _\n", 7, "is {pattern, reason}"),
+        ('      - {pattern: "_", reason: sense:x, unless: "the _"}\n', 7, "a list of patterns"),
+        ('      - {pattern: "_", reason: sense:x, unless: ["the"]}\n', 7, "unless: 'the'"),
+        ('      - {pattern: "x _", reason: sense:x, unless: ["_"]}\n', 7, "leave no match"),
     ],
 )
 def test_a_bad_exclude_rule_is_refused_with_file_and_line(tmp_path, rules, line, message):
