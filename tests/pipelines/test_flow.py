@@ -9,6 +9,7 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from pipelines.demo import demo_sources
+from pipelines.demo_site.generate import planted_totals, set_aside_totals
 from pipelines.flows import run_flow
 
 
@@ -48,8 +49,10 @@ def test_the_flow_crawls_stores_tokenises_and_publishes(harness, sample_site, tm
     assert result["tokenised"]["tokenised"]["documents"] == 227
     assert (out / "index.html").exists()
     con = duckdb.connect(str(db), read_only=True)
-    planted = sum(sum(d["planted"].values()) for d in sample_site.manifest["documents"])
-    assert con.execute("SELECT count(*) FROM term_hits").fetchone()[0] == planted
+    planted = sum(planted_totals(sample_site.manifest).values())
+    set_aside = sum(set_aside_totals(sample_site.manifest).values())
+    assert con.execute("SELECT count(*) FROM term_hits").fetchone()[0] == planted + set_aside
+    assert con.execute("SELECT count(*) FROM english_hits").fetchone()[0] == planted
 
 
 def test_a_second_run_on_an_unchanged_site_adds_and_tokenises_nothing(
