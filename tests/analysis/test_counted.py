@@ -31,7 +31,7 @@ TRAPS = [
 ]
 CLEAN = [
     "We work with every family and each person we support.",
-    "Trust between residents grew.",
+    "Trust between them grew.",
     "The consumer has a right to complain.",
     "Their wellbeing matters.",
 ]

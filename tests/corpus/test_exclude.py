@@ -123,6 +123,19 @@ def test_shipped_formulas_and_senses_are_set_aside(shipped):
     assert judged(shipped, "a single-family dwelling") == [("family", "sense:family-dwelling")]
 
 
+def test_people_in_general_and_particular_groups_are_not_the_public_served(shipped):
+    assert judged(shipped, "Some people say the road is too busy.") == [
+        ("people", "sense:people-in-general")
+    ]
+    general, employees = "sense:people-in-general", "sense:people-employees"
+    assert judged(shipped, "People often ask about bins.") == [("people", general)]
+    assert judged(shipped, "The mine employs 2000 people.") == [("people", employees)]
+    assert judged(shipped, "We met dedicated people.") == [("people", "sense:people-particular")]
+    assert judged(shipped, "The people of the valley voted, and young people spoke.") == [
+        ("people", ""), ("people", "")
+    ]  # fmt: skip
+
+
 def test_shipped_rules_leave_ordinary_uses_counted(shipped):
     text = "We build trust with the person we support, and each family and shop matters."
     assert judged(shipped, text) == [("trust", ""), ("person", ""), ("family", ""), ("shop", "")]
