@@ -13,7 +13,7 @@ tuning and the held-out rows separately:
     python -m bench.names [--db-dir DIR] [--show]
 
 `--db-dir` keeps the databases built (DIR/<corpus>.duckdb, shared with bench.precision) or
-reuses them; without it they are built in a temporary directory (about half a minute).
+reuses them; without it they are built in a temporary directory (about two minutes).
 `--show` lists each tuning row the rule gets wrong (a COUNT flagged, a NAME missed) with
 its label note. A corpus whose text is not in ../shared is skipped with a message.
 """

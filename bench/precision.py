@@ -27,7 +27,7 @@ is term_hits.counted, and on one from before that every hit is counted.
 
 `--db-dir` keeps the databases built (DIR/<corpus>.duckdb) or reuses ones built before (their
 documents matched again when the lexicons or the name rule changed since); without it they
-are built in a temporary directory (about a minute for the PM transcripts, a few seconds
+are built in a temporary directory (under two minutes for the PM transcripts, a few seconds
 for the PDFs). A corpus whose files are not in ../shared is
 skipped with a message saying so.
 """
