@@ -322,6 +322,7 @@ class LexiconMatcher:
             "written": PhraseMatcher(nlp.vocab, attr="LOWER"),
         }
         self._entries: dict[int, tuple[str, Term]] = {}
+        self.terms: dict[tuple[str, str], Term] = {}  # (lexicon, term) -> its entry
         for lexicon in self.lexicons:
             for term in lexicon.terms:
                 key = f"{lexicon.name}\t{term.term}"
@@ -329,6 +330,7 @@ class LexiconMatcher:
                 patterns = list(nlp.pipe([term.term, *term.variants]))
                 self._matchers[term.match].add(key, patterns)
                 self._entries[nlp.vocab.strings[key]] = (lexicon.name, term)
+                self.terms[(lexicon.name, term.term)] = term
 
     def match(self, doc: Doc, paragraphs: Sequence[int] | None = None) -> list[Hit]:
         """Hits in `doc`, in order. Matches that cross a paragraph break are dropped.
@@ -386,9 +388,16 @@ class ParagraphWords:
         term's own exclude patterns first, then the name rule (inside a proper name or
         title: "Director of Community Services")."""
         words, lowered, first, stop = self.span(start, end)
-        return term.excluded_by(lowered, first, stop) or (
-            NAME if inside_name(words, first, stop) else ""
-        )
+        return judge(term, words, lowered, first, stop)
+
+
+def judge(term: Term, words: Sequence[str], lowered: Sequence[str], start: int, end: int) -> str:
+    """Why the match words[start:end] of `term` is set aside, or '' when it counts, from
+    the words of its paragraph as written and lower-cased: the term's own exclude patterns
+    first, then the name rule (inside a proper name or title)."""
+    return term.excluded_by(lowered, start, end) or (
+        NAME if inside_name(words, start, end) else ""
+    )
 
 
 def longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

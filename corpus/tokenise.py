@@ -36,7 +36,7 @@ from spacy.lookups import load_lookups
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
-from corpus.lexicons import Hit, LexiconMatcher
+from corpus.lexicons import Hit, LexiconMatcher, judge
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +269,28 @@ class DocumentTokens:
         self.n_tokens += int(keep.sum())
         self.n_breaks += int(columns["breaks"])
 
+    def judge_again(self, matcher: LexiconMatcher, strings: StringStore) -> None:
+        """Judge every hit again in its whole paragraph. A piece's matcher saw only the
+        piece, and a paragraph longer than a piece is cut between words: "no" and "person
+        shall", or the capitals of a name, may lie on either side of the cut."""
+        orths, paragraphs = np.concatenate(self.orths), np.concatenate(self.paragraphs)
+        self.orths, self.paragraphs = [orths], [paragraphs]
+        cols = self.hits.hits
+        words: dict[int, tuple[int, list[str], list[str]]] = {}  # paragraph -> its words
+        for i, position in enumerate(cols["position"]):
+            paragraph = int(paragraphs[position])
+            if paragraph not in words:
+                first = int(np.searchsorted(paragraphs, paragraph, side="left"))
+                stop = int(np.searchsorted(paragraphs, paragraph, side="right"))
+                written = [strings[int(o)] for o in orths[first:stop]]
+                words[paragraph] = (first, written, [w.lower() for w in written])
+            first, written, lowered = words[paragraph]
+            start = position - first
+            term = matcher.terms[(cols["lexicon"][i], cols["term"][i])]
+            reason = judge(term, written, lowered, start, start + cols["n_tokens"][i])
+            cols["excluded_by"][i] = reason
+            cols["counted"][i] = not reason
+
     def move_into(self, pending: PendingTokens, batch: Batch) -> None:
         # The pieces' arrays are let go as they are joined: a long document is not held twice.
         columns = [self.orths, self.lemmas, self.paragraphs]
@@ -374,8 +396,12 @@ def tokenise_document(
 ) -> DocumentTokens:
     """One document's tokens and hits, tokenised piece by piece."""
     staged = DocumentTokens(doc_id)
+    pieces = 0
     for piece in splitter.pieces(text):
         staged.add_piece(splitter.nlp(piece), matcher)
+        pieces += 1
+    if pieces > 1:
+        staged.judge_again(matcher, splitter.nlp.vocab.strings)
     return staged
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,6 +146,25 @@ def test_a_multi_word_term_across_a_piece_limit_is_still_one_hit():
     got = columns(tokenise_texts([("d", text)], MATCHER, piece_chars=30))
     assert got == columns(tokenise_texts([("d", text)], MATCHER, piece_chars=10**7))
     assert got[1]["term"] == ["customer journey", "unit cost"]
+
+
+@pytest.mark.parametrize("piece_chars", [8, 15, 25, 30])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Parking here is such that no person shall park in the yard.", "formula:no-person-shall"),
+        ("Write to the Director of Customer Services today.", "name"),
+    ],
+)
+def test_a_rules_context_on_both_sides_of_a_cut_still_sets_the_hit_aside(
+    text, reason, piece_chars
+):
+    # At 30 characters the first text is cut between "no" and "person shall"; at 25 the
+    # second between "Director of" and "Customer Services".
+    assert len(list(Splitter(build_nlp(), MATCHER, piece_chars).pieces(text))) > 1
+    (batch,) = tokenise_texts([("d", text)], MATCHER, piece_chars=piece_chars)
+    assert batch.hits["excluded_by"] == [reason]
+    assert batch.hits["counted"] == [False]
 
 
 def test_a_three_million_character_document_is_tokenised_in_bounded_pieces():
