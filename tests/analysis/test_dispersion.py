@@ -25,7 +25,9 @@ def test_gries_2008_worked_example():
 
 def test_every_found_term_is_reported_across_all_sources(read_db):
     frame = dispersion(read_db)
-    hits = read_db.execute("SELECT count(DISTINCT term) FROM term_hits").fetchone()[0]
-    assert len(frame) == hits and (frame["parts"] == 3).all()
-    assert frame["hits"].sum() == read_db.execute("SELECT count(*) FROM term_hits").fetchone()[0]
+    # Dispersion counts the hits every measure counts (english_hits), in counted documents.
+    counted = "FROM english_hits JOIN english_documents USING (doc_id)"
+    terms = read_db.execute(f"SELECT count(DISTINCT term) {counted}").fetchone()[0]
+    assert len(frame) == terms and (frame["parts"] == 3).all()
+    assert frame["hits"].sum() == read_db.execute(f"SELECT count(*) {counted}").fetchone()[0]
     assert ((frame["dp"] >= 0) & (frame["dp"] <= 1)).all()
