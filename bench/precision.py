@@ -354,6 +354,7 @@ def table(title: str, groups: dict[str, list[dict]], totals: Counter, part: str)
 
 def report_labels(rows: list[dict], hits: list[dict], top: int) -> None:
     totals = Counter(h["term"] for h in hits)
+    role_terms = {h["term"]: h["category"] == "role" for h in hits}
     raw = Counter(r["label"] for r in rows)
     print(f"{len(rows)} labelled hits of {len(hits):,} in the corpus; labels (unweighted): "
           + ", ".join(f"{k} {raw[k]} ({raw[k] / len(rows):.2f})" for k in KINDS))  # fmt: skip
@@ -364,6 +365,14 @@ def report_labels(rows: list[dict], hits: list[dict], top: int) -> None:
         for row in in_part:
             lexicons[row["lexicon"]].append(row)
         table("Per lexicon", dict(sorted(lexicons.items())), totals, part)
+        # The naming index counts role words only: their terms' category in the lexicons
+        # matched now (a label's own category column is the one it was drawn under).
+        roles = defaultdict(list)
+        for row in in_part:
+            if role_terms.get(row["term"]):
+                roles[row["lexicon"]].append(row)
+        table("Role words (the naming index), per lexicon", dict(sorted(roles.items())),
+              totals, part)  # fmt: skip
         terms = {t: [r for r in in_part if r["term"] == t] for t in ranked[:top]}
         table(f"Per term (the {top} with most corpus hits)",
               {t: rs for t, rs in terms.items() if rs}, totals, part)  # fmt: skip
