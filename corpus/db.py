@@ -35,6 +35,7 @@ MIGRATIONS = {
     9: "boilerplate: text repeated across a source's documents, and its hits set aside",
     10: "near-duplicate documents clustered and counted once",
     11: "naming index: role-word hits per document and the naming index in every trend",
+    12: "audit_labels: hand labels of sampled hits, scored into the precision of each count",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
