@@ -382,3 +382,142 @@ def agency_chart(shares: pd.DataFrame, period: str = "year") -> alt.Chart:
             description="Stacked bars of the share of hits in each grammatical role per period.",
         )
     )
+
+
+# Peers: where each source's flag puts it, from far above its peers to far below.
+PEER_FLAG_COLOURS = {
+    "above 99.8%": theme.MARKET,
+    "above 95%": "#F0A070",
+    "within": "#999999",
+    "below 95%": "#7FB2D8",
+    "below 99.8%": theme.RELATIONAL,
+}
+
+
+def peers_chart(peers: pd.DataFrame, method: str = "exact") -> alt.LayerChart:
+    """Funnel plot of analysis.peers.peers(): each source's naming index against the role
+    words it rests on, with the 95% (dashed) and 99.8% (solid) control limits around all
+    sources pooled as lines, and the pooled index as a dotted rule. Points are coloured by
+    the source's flag."""
+    from analysis.peers import funnel_curves
+
+    columns = ["source", "source_kind", "role_hits", "market_role_hits", "naming_index",
+               "pooled_index", "p_value", "flag"]  # fmt: skip
+    data = peers[columns].dropna(subset=["naming_index"])
+    pooled = float(peers["pooled_index"].iloc[0]) if len(peers) else float("nan")
+    n_max = int(data["role_hits"].max() * 1.1) if len(data) else 0
+    curves = funnel_curves(pooled, n_max, method)
+    share = alt.Scale(domain=[0, 1])
+    x = alt.X("n:Q", title="Role words (market + relational role hits)")
+    limits = (
+        alt.Chart(curves)
+        .mark_line(color=theme.NEUTRAL, strokeWidth=1)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", scale=share),
+            strokeDash=alt.StrokeDash(
+                "limit:N",
+                title="Control limits",
+                scale=alt.Scale(domain=["95%", "99.8%"], range=[[4, 3], [1, 0]]),
+            ),
+            detail="side:N",
+        )
+    )
+    centre = (
+        alt.Chart(pd.DataFrame({"pooled": [pooled]}))
+        .mark_rule(strokeDash=[1, 3], color=theme.NEUTRAL)
+        .encode(y="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="All sources", format=".1%")])
+    )
+    tooltip = [
+        alt.Tooltip("source:N", title="Source"),
+        alt.Tooltip("source_kind:N", title="Kind"),
+        alt.Tooltip("naming_index:Q", title="Naming index", format=".1%"),
+        alt.Tooltip("pooled_index:Q", title="All sources", format=".1%"),
+        alt.Tooltip("market_role_hits:Q", title="Market role words"),
+        alt.Tooltip("role_hits:Q", title="Role words"),
+        alt.Tooltip("flag:N", title="Against its peers"),
+        alt.Tooltip("p_value:Q", title="p (exact binomial)", format=".3g"),
+    ]
+    base = alt.Chart(data).encode(
+        x=alt.X("role_hits:Q", title="Role words (market + relational role hits)"),
+        y=alt.Y("naming_index:Q", title="Naming index", scale=share, axis=alt.Axis(format=".0%")),
+    )
+    points = base.mark_point(filled=True, size=90, stroke=theme.NEUTRAL).encode(
+        color=alt.Color(
+            "flag:N",
+            title="Against its peers",
+            scale=alt.Scale(domain=list(PEER_FLAG_COLOURS), range=list(PEER_FLAG_COLOURS.values())),
+        ),
+        tooltip=tooltip,
+    )
+    labels = base.mark_text(align="left", dx=7, fontSize=11, color=theme.NEUTRAL).encode(
+        text="source:N"
+    )
+    return alt.layer(limits, centre, points, labels).properties(
+        title=alt.Title(
+            "Which sources name people in market words more than their peers",
+            subtitle=[
+                "Each point is a source: its naming index against the role words it rests on."
+                " Dotted: all sources pooled.",
+                "A source above the solid line uses more market words for the people it serves"
+                " than its peers, by more than chance gives once in 500 sources; dashed: 1 in 20.",
+            ],
+        ),
+        description="Funnel plot: each source's naming index against its number of role "
+        "words, with 95% and 99.8% control limits around the naming index of all sources "
+        "together. A source outside the outer limits can be said to use more (above) or "
+        "fewer (below) market words for the people it serves than its peers.",
+    )
+
+
+COVERAGE_SHAPES = {"jump": "triangle-up", "fall": "triangle-down", "gap": "cross"}
+
+
+def coverage_chart(coverage: pd.DataFrame, period: str = "year") -> alt.LayerChart:
+    """Heat map of analysis.coverage.coverage(): documents per source and period, with the
+    periods flagged (jump, fall, gap) marked by a symbol."""
+    data = _dated(coverage, period)[
+        ["period", "period_start", "source", "n_documents", "n_tokens", "flag", "note"]
+    ]
+    tooltip = [
+        alt.Tooltip("source:N", title="Source"),
+        alt.Tooltip("period:N", title=period.title()),
+        alt.Tooltip("n_documents:Q", title="Documents"),
+        alt.Tooltip("n_tokens:Q", title="Tokens", format=","),
+        alt.Tooltip("note:N", title="Coverage"),
+    ]
+    base = alt.Chart(data).encode(
+        x=alt.X("period:O", title=None, sort="ascending", axis=alt.Axis(labelOverlap="greedy")),
+        y=alt.Y("source:N", title=None),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "n_documents:Q",
+            title="Documents",
+            scale=alt.Scale(scheme="blues", type="sqrt", zero=True),
+        ),
+        tooltip=tooltip,
+    )
+    marks = (
+        base.mark_point(filled=True, size=80, color="black")
+        .encode(
+            shape=alt.Shape(
+                "flag:N",
+                title="Coverage flag",
+                scale=alt.Scale(domain=list(COVERAGE_SHAPES), range=list(COVERAGE_SHAPES.values())),
+            ),
+            tooltip=tooltip,
+        )
+        .transform_filter("datum.flag != ''")
+    )
+    return alt.layer(cells, marks).properties(
+        width=640,
+        title=alt.Title(
+            f"Documents per source and {period}: what each trend rests on",
+            subtitle="▲ jump (over 3 times the source's median), ▼ fall (under a third), "
+            "✚ gap (none between periods with documents): check these before reading a change.",
+        ),
+        description=f"Heat map of the documents each source has per {period}, with periods "
+        "where a source's coverage jumps, falls or has a gap marked: a change there may "
+        "come from what was collected, not from the language used.",
+    )

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analysis import coverage as coverage_measure
+from analysis import peers as peer_measure
 from analysis.frequency import period_label, term_trend, trend
 from analysis.uncertainty import trend_with_ci
 from dashboards import charts, content
@@ -215,10 +217,18 @@ def build_site(
         "market_share_index_low": "95% interval from",
         "market_share_index_high": "95% interval to",
     }
+    peer_frame = peer_measure.peers(con)
+    coverage_frame = coverage_measure.coverage(con, period)
     plan = [
         ("naming-index", "Naming index", 520,
          _index_summary(trend_frame, period, "naming_index"),
          charts.naming_index_chart(trend_frame, period), trend_frame, naming_table, True),
+        ("coverage", f"Documents per source and {period}", 230 + 24 * len(by_source),
+         coverage_measure.summary(coverage_frame, period),
+         charts.coverage_chart(coverage_frame, period), coverage_frame,
+         {"period": period.title(), "source": "Source", "n_documents": "Documents",
+          "n_tokens": "Tokens", "median_other": "Median of its other periods",
+          "flag": "Flag", "note": "Coverage"}, False),
         ("market-share-index", "Register index", 520,
          _index_summary(trend_frame, period, "market_share_index"),
          charts.market_share_index_chart(trend_frame, period), trend_frame, register_table,
@@ -242,6 +252,12 @@ def build_site(
           "relational_role_hits": "Relational role words", "naming_index": "Naming index",
           "market_hits": "Market hits", "relational_hits": "Relational hits",
           "market_share_index": "Register index"}, False),
+        ("peers", "Naming index against peers", 470, peer_measure.summary(peer_frame),
+         charts.peers_chart(peer_frame), peer_frame,
+         {"source": "Source", "source_kind": "Kind", "role_hits": "Role words",
+          "market_role_hits": "Market role words", "naming_index": "Naming index",
+          "pooled_index": "All sources", "low_998": "99.8% limit from",
+          "high_998": "99.8% limit to", "p_value": "p", "flag": "Against its peers"}, False),
         ("compounds", "Market words in compounds", 520, _compounds_summary(compounds),
          charts.compounds_chart(compounds, period), compounds,
          {"period": period.title(), "compound": "Compound", "role": "Market word is the",
@@ -303,6 +319,7 @@ def build_site(
         "provenance": content.date_provenance(con),
         "languages": content.languages_set_aside(con),
         "set_aside": content.hits_set_aside(con),
+        "coverage_flags": coverage_measure.flagged(coverage_frame, period),
     }
     for template, extra in (("index.html", {}), ("methods.html", methods)):
         path = out_dir / template

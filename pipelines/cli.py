@@ -373,6 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
     )
     agency.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    from pipelines.cli_changes import add_arguments as add_changes_arguments
+    from pipelines.cli_changes import cmd_changes
+
+    add_changes_arguments(add("changes", cmd_changes, "db"))  # which changes are real
     demo = add("demo", cmd_demo, "out")
     demo.add_argument(
         "--db",

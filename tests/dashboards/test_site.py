@@ -22,6 +22,8 @@ SITE_CHARTS = [
     "kind-index",
     "source-index",
     "compounds",
+    "coverage",
+    "peers",
 ]
 
 
