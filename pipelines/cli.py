@@ -373,6 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
     )
     agency.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    from pipelines.cli_peers import add_commands as add_peer_commands
+
+    add_peer_commands(add)  # peers and coverage
     from pipelines.cli_changes import add_arguments as add_changes_arguments
     from pipelines.cli_changes import cmd_changes
 

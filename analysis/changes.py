@@ -1,0 +1,398 @@
+"""Which changes are real: a trend test for every lexicon term and for both indices.
+
+For each series (each term's rate per million word tokens, the naming index and the
+register index, per year or quarter):
+
+- slope: the Theil-Sen estimator (Sen 1968): the median of the slopes between every pair of
+  periods, in units per year (a quarter is a quarter of a year), robust to one odd period.
+- trend test: Mann-Kendall (Mann 1945, Kendall 1975): S = sum over pairs of periods i < j of
+  sign(value_j - value_i), its variance n(n-1)(2n+5)/18 less the tie correction
+  sum t(t-1)(2t+5)/18 over groups of t tied values, and the two-sided normal p-value with a
+  continuity correction (|S| - 1). S is Kendall's tau between time and value times the number
+  of pairs; without the continuity correction the p-value is scipy's kendalltau's.
+- document resampling, so that a few long documents cannot make a trend: within each period
+  the documents are drawn with replacement `n_boot` times (seeded), the per-period values are
+  recomputed from the drawn documents' sums (as the point values are) and so are the slope
+  and S. The slope's 95% interval (`slope_low`, `slope_high`) spans both Sen's rank interval
+  (how the periods scatter about the line) and the 2.5th to 97.5th percentiles of the
+  resampled slopes (how much the documents behind each period move it). The p-value is the
+  larger of the Mann-Kendall p-value and a document-resampling p-value,
+  2 Phi(-|mean(S*)| / sd(S*)) over the resamples' S*, how far their S stays from 0 (the
+  normal approximation of twice the share of resamples with S* on the other side of 0,
+  which needs no more resamples for small p-values): a trend counts only when the periods
+  rise or fall together (Mann-Kendall, which permutes whole periods) and when that ordering
+  survives redrawing their documents. The larger of two p-values is a valid p-value when
+  either is, so this is never more liberal than Mann-Kendall alone.
+- q: Benjamini-Hochberg q-values across every series tested (terms and both indices);
+  `significant` is q <= fdr.
+- change point (the naming index only): Pettitt's test (Pettitt 1979): U_t = sum over
+  i <= t < j of sign(value_j - value_i), K = max |U_t|; the change is after the period where
+  |U_t| peaks; the p-value is from `n_perm` random orders of the periods (and Pettitt's
+  approximation 2 exp(-6K^2 / (n^3 + n^2)) is given beside it).
+
+Periods with fewer than `min_tokens` (10,000) word tokens, those analysis.uncertainty flags
+`sparse`, are left out of every series, as are undated documents; an index is left out of a
+period where its denominator is 0. Each row says how many periods were used and which were
+left out. A series with fewer than 3 periods, or no hit in the periods kept, is not tested.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analysis.frequency import period_label
+
+MIN_PERIODS = 3
+NAMING = "naming index"
+REGISTER = "register index"
+INDICES = (NAMING, REGISTER)
+# Per-document counts behind the two indices, in this order in the document matrix.
+COUNTS = ("n_words", "market_hits", "relational_hits", "market_role_hits", "relational_role_hits")
+BATCH_DRAWS = 1_000_000  # document indexes drawn at once (8 MB), as in analysis.uncertainty
+_NORMAL = NormalDist()
+
+DOCUMENTS = """
+SELECT doc_id, date_trunc(?, published) AS period_start,
+       n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
+FROM document_counts
+ORDER BY doc_id
+"""
+TERM_HITS = """
+SELECT h.doc_id, h.lexicon, h.term, count(*) AS hits
+FROM english_hits h JOIN english_documents d USING (doc_id)
+GROUP BY ALL
+ORDER BY h.doc_id, h.lexicon, h.term
+"""
+
+
+# --- the statistics -------------------------------------------------------------------
+
+
+def theil_sen(x: np.ndarray, y: np.ndarray, confidence: float = 0.95):
+    """(slope, low, high): the median pairwise slope and Sen's (1968) rank interval, the
+    same numbers as scipy.stats.theilslopes(y, x, confidence)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    dx = x[:, None] - x
+    dy = y[:, None] - y
+    slopes = np.sort(dy[dx > 0] / dx[dx > 0])
+    if not len(slopes):
+        return np.nan, np.nan, np.nan
+    z = _NORMAL.inv_cdf((1 - confidence) / 2)  # negative
+    n = len(y)
+    sigma = np.sqrt((n * (n - 1) * (2 * n + 5) - _ties(x) - _ties(y)) / 18)
+    upper = min(int(np.round((len(slopes) - z * sigma) / 2)), len(slopes) - 1)
+    lower = max(int(np.round((len(slopes) + z * sigma) / 2)) - 1, 0)
+    return float(np.median(slopes)), float(slopes[lower]), float(slopes[upper])
+
+
+def _ties(values: np.ndarray) -> float:
+    """sum t(t-1)(2t+5) over the groups of t equal values."""
+    _, t = np.unique(values, return_counts=True)
+    return float(np.sum(t * (t - 1) * (2 * t + 5)))
+
+
+def mann_kendall(y: np.ndarray, continuity: bool = True):
+    """(S, variance of S, two-sided p) for values in time order, with the tie correction."""
+    y = np.asarray(y, float)
+    n = len(y)
+    s = float(np.sum(np.sign(y[None, :] - y[:, None])[np.triu_indices(n, 1)]))
+    var = (n * (n - 1) * (2 * n + 5) - _ties(y)) / 18
+    return s, var, _normal_p(s, var, continuity)
+
+
+def _normal_p(s: float, var: float, continuity: bool) -> float:
+    if var <= 0 or s == 0:
+        return 1.0
+    z = (abs(s) - (1 if continuity else 0)) / np.sqrt(var)
+    return float(min(1.0, 2 * (1 - _NORMAL.cdf(z))))
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values (adjusted p-values); NaN stays NaN and is not counted."""
+    p = np.asarray(p, float)
+    q = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    if not len(tested):
+        return q
+    order = tested[np.argsort(p[tested], kind="stable")]
+    m = len(order)
+    scaled = p[order] * m / np.arange(1, m + 1)
+    q[order] = np.minimum(1.0, np.minimum.accumulate(scaled[::-1])[::-1])
+    return q
+
+
+def pettitt(y: np.ndarray):
+    """(t, K, approximate p): Pettitt's change point. The first t values form the first
+    segment (|U_t| peaks there); K = max |U_t|; p ~ 2 exp(-6K^2 / (n^3 + n^2))."""
+    u = _pettitt_u(np.asarray(y, float)[None, :])[0]
+    n = len(y)
+    t = int(np.argmax(np.abs(u))) + 1
+    k = float(np.abs(u).max())
+    return t, k, float(min(1.0, 2 * np.exp(-6 * k**2 / (n**3 + n**2))))
+
+
+def _pettitt_u(rows: np.ndarray) -> np.ndarray:
+    """U_t for t = 1 .. n-1 of each row: sum over i <= t < j of sign(y_j - y_i)."""
+    signs = np.sign(rows[:, None, :] - rows[:, :, None])  # [r, i, j] = sign(y_j - y_i)
+    # The first t values (i < t) against the rest (j >= t).
+    return np.stack([signs[:, :t, t:].sum(axis=(1, 2)) for t in range(1, rows.shape[1])], axis=1)
+
+
+def pettitt_permutation_p(y: np.ndarray, rng: np.random.Generator, n_perm: int = 1999) -> float:
+    """Share of `n_perm` random orders of the values whose K is at least the observed one
+    (the observed order counted among them)."""
+    y = np.asarray(y, float)
+    k = np.abs(_pettitt_u(y[None, :])).max()
+    orders = np.argsort(rng.random((n_perm, len(y))), axis=1)
+    ks = np.abs(_pettitt_u(y[orders])).max(axis=1)
+    return float((1 + np.sum(ks >= k - 1e-9)) / (n_perm + 1))
+
+
+def _pair_slopes_and_s(x: np.ndarray, values: np.ndarray):
+    """For each row of `values` (one resample's per-period values, NaN where undefined):
+    the Theil-Sen slope and the Mann-Kendall S over the pairs both of whose values exist."""
+    i, j = np.triu_indices(len(x), 1)
+    diff = values[:, j] - values[:, i]
+    slopes = diff / (x[j] - x[i])
+    if np.isnan(diff).any():
+        with np.errstate(all="ignore"):
+            slope = np.nanmedian(slopes, axis=1)
+        s = np.nansum(np.sign(diff), axis=1)
+    else:
+        slope = np.median(slopes, axis=1)
+        s = np.sign(diff).sum(axis=1)
+    return slope, s
+
+
+# --- the series -----------------------------------------------------------------------
+
+
+def period_years(starts: pd.Series) -> np.ndarray:
+    """A period's first day as a year with its fraction (2012-07-01 -> 2012.5)."""
+    stamps = pd.to_datetime(starts)
+    return (stamps.dt.year + (stamps.dt.month - 1) / 12).to_numpy(float)
+
+
+def _values(sums: np.ndarray, n_terms: int) -> np.ndarray:
+    """Per-period values from summed counts (..., COUNTS + terms): the term rates per
+    million, then the naming index and the register index (NaN where undefined)."""
+    words, market, relational = sums[..., 0], sums[..., 1], sums[..., 2]
+    market_role, relational_role = sums[..., 3], sums[..., 4]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rates = 1e6 * sums[..., 5 : 5 + n_terms] / words[..., None]
+        naming = market_role / (market_role + relational_role)
+        register = market / (market + relational)
+    return np.concatenate([rates, naming[..., None], register[..., None]], axis=-1)
+
+
+def _resampled_sums(matrix: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """(n_boot, columns): the column sums of `n_boot` resamples (with replacement) of the
+    rows, drawn a batch at a time so memory stays small however many documents."""
+    n = len(matrix)
+    out = np.empty((n_boot, matrix.shape[1]))
+    rows = max(1, BATCH_DRAWS // max(n, 1))
+    for start in range(0, n_boot, rows):
+        stop = min(n_boot, start + rows)
+        draws = rng.integers(0, n, size=(stop - start, n))
+        draws += (np.arange(stop - start) * n)[:, None]
+        weights = np.bincount(draws.ravel(), minlength=(stop - start) * n).reshape(-1, n)
+        out[start:stop] = weights @ matrix
+    return out
+
+
+def changes_from_counts(
+    documents: pd.DataFrame,
+    hits: pd.DataFrame,
+    period: str = "year",
+    n_boot: int = 1000,
+    seed: int = 0,
+    min_tokens: int = 10_000,
+    fdr: float = 0.05,
+    n_perm: int = 1999,
+) -> pd.DataFrame:
+    """The trend of every term and of both indices, from per-document counts.
+
+    `documents`: one row per document: doc_id, period_start (NaT when undated), n_words,
+    market_hits, relational_hits, market_role_hits, relational_role_hits. `hits`: doc_id,
+    lexicon, term, hits (a document's counted hits of a term). One row per series: term,
+    lexicon ('index' for the two indices), slope (per year), slope_low, slope_high, p, q,
+    significant, and the numbers behind them (see the module docstring)."""
+    docs = documents.reset_index(drop=True)
+    starts = pd.to_datetime(docs["period_start"])
+    undated = int(starts.isna().sum())
+    terms = (
+        hits[["lexicon", "term"]].drop_duplicates().sort_values(["lexicon", "term"])
+        if len(hits)
+        else pd.DataFrame({"lexicon": [], "term": []})
+    )
+    term_index = {t: k for k, t in enumerate(terms["term"])}
+    matrix = np.zeros((len(docs), len(COUNTS) + len(terms)))
+    matrix[:, : len(COUNTS)] = docs[list(COUNTS)].to_numpy(float)
+    if len(hits):
+        row_of = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
+        known = hits[hits["doc_id"].isin(row_of.index)]
+        np.add.at(
+            matrix,
+            (
+                row_of[known["doc_id"]].to_numpy(),
+                len(COUNTS) + known["term"].map(term_index).to_numpy(),
+            ),
+            known["hits"].to_numpy(float),
+        )
+
+    dated = starts.notna().to_numpy()
+    periods = sorted(starts[dated].unique())
+    tokens = {p: matrix[(starts == p).to_numpy(), 0].sum() for p in periods}
+    kept = [p for p in periods if tokens[p] >= min_tokens]
+    sparse = [p for p in periods if tokens[p] < min_tokens]
+    x = period_years(pd.Series(kept))
+    n_series = len(terms) + 2
+    rng = np.random.default_rng(seed)
+    sums = np.zeros((len(kept), matrix.shape[1]))
+    boot = np.zeros((n_boot, len(kept), matrix.shape[1]))
+    for k, p in enumerate(kept):
+        block = matrix[(starts == p).to_numpy()]
+        sums[k] = block.sum(axis=0)
+        boot[:, k] = _resampled_sums(block, rng, n_boot)
+    values = _values(sums, len(terms)) if kept else np.zeros((0, n_series))
+    boot_values = _values(boot, len(terms)) if kept else np.zeros((n_boot, 0, n_series))
+
+    left = []
+    if sparse:
+        labels = ", ".join(period_label(p, period) for p in sparse)
+        left.append(f"{len(sparse)} sparse period(s) under {min_tokens:,} tokens: {labels}")
+    if undated:
+        left.append(f"{undated} undated document(s)")
+    names = [*terms["term"], *INDICES]
+    lexicons = [*terms["lexicon"], "index", "index"]
+    rows = []
+    for s_index, (name, lexicon) in enumerate(zip(names, lexicons, strict=True)):
+        v = values[:, s_index]
+        use = ~np.isnan(v)
+        row = _series_row(x[use], v[use], boot_values[:, use, s_index], lexicon != "index")
+        undefined = [period_label(p, period) for p, ok in zip(kept, use, strict=True) if not ok]
+        notes = list(left)
+        if undefined:
+            notes.append(f"no role words / hits for the index in: {', '.join(undefined)}")
+        used = [p for p, ok in zip(kept, use, strict=True) if ok]
+        row.update(
+            term=name,
+            lexicon=lexicon,
+            first_period=period_label(used[0], period) if used else "",
+            last_period=period_label(used[-1], period) if used else "",
+            left_out="; ".join(notes),
+        )
+        if name == NAMING and row["n_periods"] >= MIN_PERIODS:
+            t, k, p_approx = pettitt(v[use])
+            row.update(
+                change_point=period_label(used[t], period),
+                change_point_p=pettitt_permutation_p(v[use], np.random.default_rng(seed), n_perm),
+                change_point_p_pettitt=p_approx,
+            )
+        rows.append(row)
+
+    frame = pd.DataFrame(rows)
+    frame["q"] = benjamini_hochberg(frame["p"].to_numpy(float))
+    frame["significant"] = (frame["q"] <= fdr).to_numpy()
+    frame["n_boot"] = n_boot
+    for column in ("change_point", "change_point_p", "change_point_p_pettitt"):
+        if column not in frame:
+            frame[column] = np.nan
+    frame["change_point"] = (
+        frame["change_point"].astype(object).where(frame["change_point"].notna(), "")
+    )
+    return frame[list(COLUMNS)]
+
+
+COLUMNS = (
+    "term",
+    "lexicon",
+    "slope",
+    "slope_low",
+    "slope_high",
+    "p",
+    "q",
+    "significant",
+    "change",
+    "change_low",
+    "change_high",
+    "change_unit",
+    "n_periods",
+    "first_period",
+    "last_period",
+    "mean_value",
+    "s",
+    "p_mann_kendall",
+    "p_resampled",
+    "sen_low",
+    "sen_high",
+    "resampled_low",
+    "resampled_high",
+    "n_boot",
+    "change_point",
+    "change_point_p",
+    "change_point_p_pettitt",
+    "left_out",
+)
+
+
+def _series_row(x: np.ndarray, v: np.ndarray, boot: np.ndarray, is_rate: bool) -> dict:
+    """The slope, interval and tests of one series (its kept periods' values and their
+    resamples, NaN where a resample leaves the value undefined)."""
+    n = len(v)
+    row = dict.fromkeys(COLUMNS, np.nan)
+    row.update(n_periods=n, change_unit="% of mean rate per year" if is_rate else
+               "percentage points per year")  # fmt: skip
+    if n < MIN_PERIODS or (is_rate and not np.any(v > 0)):
+        return row
+    slope, sen_low, sen_high = theil_sen(x, v)
+    s, var, p_mk = mann_kendall(v)
+    boot_slope, boot_s = _pair_slopes_and_s(x, boot)
+    resampled_low, resampled_high = np.nanpercentile(boot_slope, [2.5, 97.5])
+    centre, spread = float(np.mean(boot_s)), float(np.std(boot_s))
+    if spread == 0:
+        p_resampled = 1.0 if centre == 0 else 0.0
+    else:
+        p_resampled = 2 * (1 - _NORMAL.cdf(abs(centre) / spread))
+    low, high = min(sen_low, resampled_low), max(sen_high, resampled_high)
+    mean = float(np.mean(v))
+    scale = (100 / mean if mean > 0 else np.nan) if is_rate else 100.0
+    row.update(
+        slope=slope,
+        slope_low=low,
+        slope_high=high,
+        p=max(p_mk, p_resampled),
+        s=s,
+        p_mann_kendall=p_mk,
+        p_resampled=p_resampled,
+        sen_low=sen_low,
+        sen_high=sen_high,
+        resampled_low=float(resampled_low),
+        resampled_high=float(resampled_high),
+        mean_value=mean,
+        change=slope * scale,
+        change_low=low * scale,
+        change_high=high * scale,
+    )
+    return row
+
+
+def changes(
+    con: duckdb.DuckDBPyConnection,
+    period: str = "year",
+    n_boot: int = 1000,
+    seed: int = 0,
+    min_tokens: int = 10_000,
+    fdr: float = 0.05,
+) -> pd.DataFrame:
+    """changes_from_counts over the database's counted documents and hits (the documents
+    and hits trend() and term_trend() count)."""
+    if period not in ("year", "quarter", "month"):
+        raise ValueError(f"period must be year, quarter or month, not {period!r}")
+    documents = con.execute(DOCUMENTS, [period]).df()
+    hits = con.execute(TERM_HITS).df()
+    return changes_from_counts(documents, hits, period, n_boot, seed, min_tokens, fdr)
