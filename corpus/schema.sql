@@ -353,6 +353,36 @@ COMMENT ON COLUMN runs.finished_at IS 'End time (UTC); NULL if the step did not 
 COMMENT ON COLUMN runs.status IS 'running, completed, failed, or interrupted (killed part-way: the next step found it still running).';
 COMMENT ON COLUMN runs.detail IS 'What the step did, as JSON (counts).';
 
+CREATE TABLE IF NOT EXISTS audit_labels (
+    hit_id           VARCHAR PRIMARY KEY,
+    doc_id           VARCHAR NOT NULL,
+    position         INTEGER NOT NULL,
+    lexicon          VARCHAR NOT NULL,
+    term             VARCHAR NOT NULL,
+    category         VARCHAR NOT NULL,
+    label            VARCHAR NOT NULL,
+    counted          BOOLEAN NOT NULL,
+    excluded_by      VARCHAR NOT NULL,
+    labelled_file    VARCHAR NOT NULL,
+    lexicon_versions VARCHAR NOT NULL,
+    rule_signature   VARCHAR NOT NULL,
+    stored_at        TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE audit_labels IS 'Hand labels of sampled hits (marketspeak audit sample, then audit score; analysis/audit.py), one row per hit, a later label of the same hit replacing the earlier: scored into the precision of each count. A label says what the hit is in its context, so labels keep scoring the rules in use after they change; counted and excluded_by say how the rules stood when it was stored (schema version 12).';
+COMMENT ON COLUMN audit_labels.hit_id IS 'The hit: h and the first 16 hex digits of the SHA-256 of doc_id, position and term joined by colons, so the same hit has the same id after a re-run.';
+COMMENT ON COLUMN audit_labels.doc_id IS 'Document (documents.doc_id).';
+COMMENT ON COLUMN audit_labels.position IS 'term_hits.position of the hit.';
+COMMENT ON COLUMN audit_labels.lexicon IS 'Lexicon of the hit''s term.';
+COMMENT ON COLUMN audit_labels.term IS 'The hit''s term (term_hits.term).';
+COMMENT ON COLUMN audit_labels.category IS 'The term''s category when labelled.';
+COMMENT ON COLUMN audit_labels.label IS 'COUNT (fair evidence for its category), NAME (inside a proper name or title), OTHER (another sense, or a formula not about the people served) or ERROR (not the word at all).';
+COMMENT ON COLUMN audit_labels.counted IS 'hit_status.counted when the label was stored.';
+COMMENT ON COLUMN audit_labels.excluded_by IS 'hit_status.excluded_by when the label was stored (empty when counted).';
+COMMENT ON COLUMN audit_labels.labelled_file IS 'Name of the labelled CSV file the label came from.';
+COMMENT ON COLUMN audit_labels.lexicon_versions IS 'Lexicon versions of the file when stored (lexicon_terms), e.g. ''market@2.0.0 relational@2.0.0''.';
+COMMENT ON COLUMN audit_labels.rule_signature IS 'documents.lexicon_versions of the hit''s document when stored: the lexicon versions and name rule its hits were matched under, e.g. ''market@2.0.0 relational@2.0.0 names@2''.';
+COMMENT ON COLUMN audit_labels.stored_at IS 'When the label was stored (UTC).';
+
 -- Researcher-facing views ---------------------------------------------------------------
 
 -- url_validators: what the next crawl sends with a conditional request for each URL that

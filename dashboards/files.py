@@ -46,6 +46,7 @@ class ChartPage:
     table_columns: list[str] = field(default_factory=list)
     table_rows: list[list[str]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    audit: str = "not audited"  # the hand-labelled precision of what the chart counts
 
 
 @functools.cache

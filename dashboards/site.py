@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis import coverage as coverage_measure
 from analysis import peers as peer_measure
+from analysis.audit import chart_audit_note, methods_table
 from analysis.frequency import period_label, term_trend, trend
 from analysis.uncertainty import trend_with_ci
 from dashboards import charts, content
@@ -290,6 +291,7 @@ def build_site(
             periods=periods if drill else [],
             table_columns=header,
             table_rows=rows,
+            audit=chart_audit_note(con, name),
         )
         written += write_chart(
             charts.with_footer(chart, footer),
@@ -320,6 +322,7 @@ def build_site(
         "languages": content.languages_set_aside(con),
         "set_aside": content.hits_set_aside(con),
         "coverage_flags": coverage_measure.flagged(coverage_frame, period),
+        "audit": methods_table(con),
     }
     for template, extra in (("index.html", {}), ("methods.html", methods)):
         path = out_dir / template

@@ -373,6 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
     )
     agency.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    from pipelines.cli_audit import add_audit_parser
+
+    add_audit_parser(sub)  # audit sample, audit score
     from pipelines.cli_peers import add_commands as add_peer_commands
 
     add_peer_commands(add)  # peers and coverage

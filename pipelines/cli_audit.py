@@ -1,0 +1,167 @@
+"""The `marketspeak audit` commands: draw a sample of hits to label (`audit sample`) and turn
+the labels into the precision of every count (`audit score`). The work is in analysis/audit.py;
+cli.py registers the parser with add_audit_parser()."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from pipelines.settings import DB
+
+EXIT_OK = 0
+EXIT_BAD_LABELS = 2  # a labelled file that cannot be stored (one line names file and line)
+
+
+def cmd_audit_sample(args: argparse.Namespace) -> int:
+    """Write a stratified random sample of hits to label: CSV, and an HTML page to label it in.
+
+    Up to --per-term hits of each term (of each term in each period with --by), drawn at
+    random from all its hits in current documents, counted and set aside alike, with about
+    25 tokens either side. Label each COUNT, NAME, OTHER or ERROR (in the label column, or
+    in the HTML page: one key per label, then save), then run `marketspeak audit score`.
+    The same database and --seed give the same sample; hit ids survive a re-run.
+
+    Example:
+      marketspeak audit sample --per-term 20 --seed 1 --out audit.csv
+      marketspeak audit sample --by year --per-term 5 --out audit.csv --html audit.html
+    """
+    from analysis.audit import label_page, sample, write_sample_csv
+    from corpus.db import reading
+    from dashboards.files import replace_file
+
+    with reading(DB.value(args.db)) as con:
+        frame = sample(con, args.per_term, args.by, args.seed)
+    sampled = (
+        f"{len(frame)} hits: up to {args.per_term} per term"
+        + (f" and {args.by}" if args.by else "")
+        + f", seed {args.seed}"
+    )
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            write_sample_csv(frame, handle)
+    else:
+        write_sample_csv(frame, sys.stdout)
+    html = Path(args.html) if args.html else None
+    if html is None and args.out:
+        html = Path(args.out).with_suffix(".html")
+    if html is not None:
+        csv_name = Path(args.out).name if args.out else "audit-labelled.csv"
+        html.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(html, label_page(frame, csv_name, sampled))
+    where = f" into {args.out}" if args.out else ""
+    page = f"; label them in {html}" if html else ""
+    print(f"{sampled}{where}{page}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_audit_score(args: argparse.Namespace) -> int:
+    """Store the labels of a labelled sample and print the precision of every count.
+
+    Per lexicon and term (and period with --by): n labelled, the precision of counted hits
+    (the share labelled COUNT) with a Wilson 95% interval, the share of set-aside hits that
+    should have counted (missed_share), and the corrected count (counted hits x precision).
+    Rows '(all terms)' and '(role words)' weight each term by its hits. Labels stored
+    earlier are scored too; a hit labelled again keeps its last label. A bad label or an
+    unknown hit id stops with the file and line, and nothing is stored.
+
+    Example:
+      marketspeak audit score audit.csv --format csv > precision.csv
+    """
+    from analysis.audit import AuditError, audited_naming_index, read_labels, score, store_labels
+    from corpus.db import connect, reading, recorded_versions
+    from pipelines.cli_measures import _emit, _print_table
+
+    path = Path(args.file)
+    db = DB.value(args.db)
+    try:
+        labels = read_labels(path)
+        con = connect(db)
+        try:
+            stored = store_labels(con, labels, path)
+        finally:
+            con.close()
+    except AuditError as exc:
+        print(f"marketspeak: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_LABELS
+    with reading(db) as con:
+        frame = score(con, args.by)
+        versions = recorded_versions(con)
+        naming = audited_naming_index(con, args.bootstrap, args.seed)
+    if not args.by:
+        frame = frame.drop(columns=["period"])
+    print(f"stored {stored} label(s) from {path.name}", file=sys.stderr)
+    if args.format == "json":
+        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
+        for row in rows:
+            row["lexicon_versions"] = versions
+        print(json.dumps({"scores": rows, "naming_index": naming}, indent=1, ensure_ascii=False))
+        return EXIT_OK
+
+    def show(frame) -> None:
+        _print_table(frame.round(3), columns=[c for c in frame.columns if c != "lexicon_versions"])
+
+    _emit(frame, args.format, versions, show)
+    if naming is not None:
+        print(naming_line(naming), file=sys.stderr)
+    else:
+        print("naming index: not corrected (both lexicons' role words need labels)",
+              file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
+def naming_line(naming: dict) -> str:
+    def span(low: float, high: float) -> str:
+        return "" if math.isnan(low) else f" (95% {low:.3f}–{high:.3f})"
+
+    return (
+        f"naming index, dated documents: {naming['naming_index']:.3f}"
+        f"{span(naming['naming_index_low'], naming['naming_index_high'])}; corrected by the "
+        f"audited precision of the role words: {naming['audited_naming_index']:.3f}"
+        f"{span(naming['audited_low'], naming['audited_high'])}"
+    )
+
+
+def add_audit_parser(sub) -> argparse.ArgumentParser:
+    """`audit` with its `sample` and `score` subcommands, on the main parser's subparsers."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    audit = sub.add_parser(
+        "audit",
+        help="label a sample of hits and score the precision of every count",
+        description="Label a sample of hits (audit sample) and score the precision of every "
+        "count from the labels (audit score).",
+        formatter_class=formatter,
+    )
+    commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    db_help = f"{DB.help} (env {DB.env}; default {DB.default})"
+    by_help = "stratify (sample) or score per period as well as per term"
+
+    def add(name: str, func) -> argparse.ArgumentParser:
+        doc = func.__doc__ or ""
+        p = commands.add_parser(
+            name, help=doc.splitlines()[0], description=doc, formatter_class=formatter
+        )
+        p.set_defaults(func=func)
+        p.add_argument("--db", metavar="PATH", help=db_help)
+        p.add_argument("--by", choices=["year", "quarter", "month"], help=by_help)
+        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        return p
+
+    draw = add("sample", cmd_audit_sample)
+    draw.add_argument("--per-term", type=int, default=20, help="hits per stratum (default 20)")
+    draw.add_argument("--out", metavar="FILE", help="CSV to write (default: standard output)")
+    draw.add_argument(
+        "--html", metavar="FILE", help="labelling page to write (default: beside --out)"
+    )
+    scored = add("score", cmd_audit_score)
+    scored.add_argument("file", help="the labelled CSV")
+    scored.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    scored.add_argument(
+        "--bootstrap", type=int, default=1000, help="resamples for the naming index interval"
+    )
+    return audit
