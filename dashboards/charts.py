@@ -459,8 +459,9 @@ def peers_chart(peers: pd.DataFrame, method: str = "exact") -> alt.LayerChart:
             subtitle=[
                 "Each point is a source: its naming index against the role words it rests on."
                 " Dotted: all sources pooled.",
-                "A source above the solid line uses more market words for the people it serves"
-                " than its peers, by more than chance gives once in 500 sources; dashed: 1 in 20.",
+                "Above the solid line (99.8%), a source uses more market words for the people it"
+                " serves than its peers, beyond what chance gives 1 source in 1,000; above the"
+                " dashed line (95%), 1 in 40.",
             ],
         ),
         description="Funnel plot: each source's naming index against its number of role "
