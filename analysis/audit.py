@@ -498,6 +498,7 @@ CHART_COUNTS = {
     "naming-index": (("market", "relational"), True),
     "kind-index": (("market", "relational"), True),
     "source-index": (("market", "relational"), True),
+    "peers": (("market", "relational"), True),
     "compounds": (("market",), False),
 }
 ALL_LEXICONS = (("market", "relational"), False)

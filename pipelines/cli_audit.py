@@ -104,7 +104,8 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     def show(frame) -> None:
-        _print_table(frame.round(3), columns=[c for c in frame.columns if c != "lexicon_versions"])
+        table = frame.rename(columns=TABLE_HEADINGS).round(3)
+        _print_table(table, columns=[c for c in table.columns if c != "lexicon_versions"])
 
     _emit(frame, args.format, versions, show)
     if naming is not None:
@@ -113,6 +114,19 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
         print("naming index: not corrected (both lexicons' role words need labels)",
               file=sys.stderr)  # fmt: skip
     return EXIT_OK
+
+
+# Short headings for the terminal; csv and json keep the column names.
+TABLE_HEADINGS = {
+    "n_labelled": "n",
+    "n_counted_labelled": "n counted",
+    "precision_low": "low",
+    "precision_high": "high",
+    "n_set_aside_labelled": "n set aside",
+    "missed_share": "missed",
+    "counted_hits": "counted hits",
+    "corrected_count": "corrected",
+}
 
 
 def naming_line(naming: dict) -> str:

@@ -312,3 +312,29 @@ def test_the_labelling_page_labels_by_key_and_saves_the_csv(tmp_path):
     labelled = tmp_path / "labelled.csv"
     labelled.write_text(saved, encoding="utf-8")
     assert len(audit.read_labels(labelled)) == 4
+
+
+def test_scores_per_period_add_up_to_the_labels_and_hits_of_each_term(demo_db, tmp_path):
+    out = tmp_path / "by-year.csv"
+    assert main(["audit", "sample", "--db", str(demo_db), "--per-term", "2", "--by", "year",
+                 "--out", str(out)]) == 0  # fmt: skip
+    rows = _read_csv(out)
+    for n, row in enumerate(rows):
+        row["label"] = "COUNT" if n % 3 else "OTHER"
+    _write_csv(out, rows)
+    con = duckdb.connect(str(demo_db))
+    audit.store_labels(con, audit.read_labels(out), out)
+    by_year = audit.score(con, "year")
+    whole = audit.score(con)
+    hits = audit.all_hits(con, "year")
+    con.close()
+    terms = by_year[~by_year["term"].str.startswith("(")]
+    assert terms["n_labelled"].sum() == len(rows)
+    assert set(terms["period"]) == set(hits["period"][hits["hit_id"].isin(
+        {r["hit_id"] for r in rows})])  # fmt: skip
+    per_term = terms.groupby(["lexicon", "term"])[["n_labelled", "counted_hits"]].sum()
+    overall = whole[~whole["term"].str.startswith("(")].set_index(["lexicon", "term"])
+    assert (per_term["n_labelled"] == overall["n_labelled"]).all()
+    # Each term's counted hits over its labelled periods are at most its counted hits.
+    assert (per_term["counted_hits"] <= overall["counted_hits"]).all()
+    assert ((0 <= terms["precision"].dropna()) & (terms["precision"].dropna() <= 1)).all()
