@@ -396,3 +396,27 @@ def changes(
     documents = con.execute(DOCUMENTS, [period]).df()
     hits = con.execute(TERM_HITS).df()
     return changes_from_counts(documents, hits, period, n_boot, seed, min_tokens, fdr)
+
+
+def summary(frame: pd.DataFrame, fdr: float = 0.05) -> str:
+    """One sentence for the site: how many series were tested and which changed."""
+    tested = frame[frame["p"].notna()]
+    if tested.empty:
+        return (
+            "No term or index has 3 periods of 10,000 word tokens or more yet, so no change "
+            "is tested."
+        )
+    changed = tested[tested["significant"]].sort_values("q")
+    if changed.empty:
+        return f"{len(tested)} series tested; none changed clearly (false discovery rate {fdr})."
+
+    def part(row) -> str:
+        unit = "points" if row["lexicon"] == "index" else "% of its mean rate"
+        return f"{row['term']} ({row['change']:+.1f} {unit} a year, q = {row['q']:.3f})"
+
+    listed = ", ".join(part(row) for _, row in changed.head(6).iterrows())
+    more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
+    return (
+        f"{len(changed)} of {len(tested)} series tested changed (false discovery rate "
+        f"{fdr}): {listed}{more}."
+    )

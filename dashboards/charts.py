@@ -522,3 +522,71 @@ def coverage_chart(coverage: pd.DataFrame, period: str = "year") -> alt.LayerCha
         "where a source's coverage jumps, falls or has a gap marked: a change there may "
         "come from what was collected, not from the language used.",
     )
+
+
+def changes_chart(changes: pd.DataFrame) -> alt.VConcatChart:
+    """What changed: each term's Theil-Sen slope with its 95% interval (analysis/changes.py)
+    as a share of its mean rate per year, and the two indices' in percentage points per
+    year, above; filled points are significant at the false discovery rate used, hollow
+    ones are not. Series not tested (too few periods) are not drawn."""
+    columns = ["term", "lexicon", "change", "change_low", "change_high", "change_unit",
+               "slope", "p", "q", "significant", "n_periods"]  # fmt: skip
+    data = changes[changes["change"].notna()][columns].copy()
+    data["status"] = ["changed" if s else "no clear change" for s in data["significant"]]
+    status = alt.Scale(domain=["changed", "no clear change"], range=[theme.MARKET, theme.NEUTRAL])
+    tooltip = [
+        alt.Tooltip("term:N", title="Term"),
+        alt.Tooltip("lexicon:N", title="Lexicon"),
+        alt.Tooltip("change:Q", title="Change per year", format=".1f"),
+        alt.Tooltip("change_low:Q", title="95% interval from", format=".1f"),
+        alt.Tooltip("change_high:Q", title="95% interval to", format=".1f"),
+        alt.Tooltip("change_unit:N", title="In"),
+        alt.Tooltip("q:Q", title="q (Benjamini-Hochberg)", format=".3f"),
+        alt.Tooltip("status:N", title="Verdict"),
+        alt.Tooltip("n_periods:Q", title="Periods"),
+    ]
+
+    def panel(rows: pd.DataFrame, title: str) -> alt.LayerChart:
+        y = alt.Y(
+            "term:N",
+            title=None,
+            sort=alt.EncodingSortField("change", order="descending"),
+        )
+        zero = (
+            alt.Chart(pd.DataFrame({"x": [0]}))
+            .mark_rule(strokeDash=[4, 4], color=theme.NEUTRAL)
+            .encode(x="x:Q")
+        )
+        base = alt.Chart(rows).encode(y=y)
+        interval = base.mark_rule(strokeWidth=2).encode(
+            x=alt.X("change_low:Q", title=title),
+            x2="change_high:Q",
+            color=alt.Color("status:N", title=None, scale=status),
+            tooltip=tooltip,
+        )
+        points = base.mark_point(size=70, strokeWidth=2).encode(
+            x="change:Q",
+            color=alt.Color("status:N", title=None, scale=status),
+            fill=alt.condition("datum.significant", alt.value(theme.MARKET), alt.value("white")),
+            tooltip=tooltip,
+        )
+        return alt.layer(zero, interval, points).properties(width=560, height=alt.Step(18))
+
+    indices = data[data["lexicon"] == "index"]
+    terms = data[data["lexicon"] != "index"]
+    return alt.vconcat(
+        panel(indices, "Percentage points per year"),
+        panel(terms, "% of the term's mean rate per year"),
+        spacing=16,
+    ).properties(
+        title=alt.Title(
+            "What changed: the trend of each index and each term",
+            subtitle=[
+                "Theil-Sen slope with its 95% interval (documents resampled within periods). "
+                "Filled: significant after Benjamini-Hochberg;",
+                "hollow: no clear change. Periods under 10,000 word tokens are left out.",
+            ],
+        ),
+        description="Dot-and-interval plot of the slope per year of the naming index, the "
+        "register index and each lexicon term, with significant changes filled.",
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analysis import changes as changes_measure
 from analysis import coverage as coverage_measure
 from analysis import peers as peer_measure
 from analysis.audit import chart_audit_note, methods_table
@@ -220,6 +221,7 @@ def build_site(
     }
     peer_frame = peer_measure.peers(con)
     coverage_frame = coverage_measure.coverage(con, period)
+    changes_frame = changes_measure.changes(con, period)
     plan = [
         ("naming-index", "Naming index", 520,
          _index_summary(trend_frame, period, "naming_index"),
@@ -234,6 +236,12 @@ def build_site(
          _index_summary(trend_frame, period, "market_share_index"),
          charts.market_share_index_chart(trend_frame, period), trend_frame, register_table,
          True),
+        ("changes", "What changed", 240 + 18 * len(changes_frame),
+         changes_measure.summary(changes_frame), charts.changes_chart(changes_frame),
+         changes_frame, {"term": "Term", "lexicon": "Lexicon", "slope": "Slope per year",
+                         "slope_low": "95% interval from", "slope_high": "95% interval to",
+                         "p": "p", "q": "q", "significant": "Changed",
+                         "n_periods": "Periods", "left_out": "Left out"}, False),
         ("lexicon-rates", "Market and relational words per million tokens", 470,
          _rates_summary(trend_frame, period), charts.lexicon_rates_chart(trend_frame, period),
          trend_frame, {"period": period.title(), "market_per_million": "Market per million",

@@ -24,6 +24,7 @@ SITE_CHARTS = [
     "compounds",
     "coverage",
     "peers",
+    "changes",
 ]
 
 
