@@ -109,9 +109,10 @@ def _note(flag: str, n: int, median: float, period: str) -> str:
         return ""
     if flag == "gap":
         return f"no documents, between {period}s with them (median {median:g} a {period})"
+    documents = f"{n} document" + ("" if n == 1 else "s")
     if flag == "jump":
-        return f"{n} documents, over {FACTOR:g} times the median {median:g} of its other {period}s"
-    return f"{n} documents, under 1/{FACTOR:g} of the median {median:g} of its other {period}s"
+        return f"{documents}, over {FACTOR:g} times the median {median:g} of its other {period}s"
+    return f"{documents}, under 1/{FACTOR:g} of the median {median:g} of its other {period}s"
 
 
 def flagged(frame: pd.DataFrame, period: str = "year") -> list[dict]:

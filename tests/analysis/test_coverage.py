@@ -87,6 +87,7 @@ def test_the_flags_in_words_for_the_methods_page():
     ]
     assert listed[2]["documents"] == 25 and "over 3 times the median 6 of" in listed[2]["note"]
     assert summary(planted()).startswith("3 flagged: fall 2012 (fall)")
+    assert listed[0]["note"] == "1 document, under 1/3 of the median 7 of its other years"
 
 
 def test_coverage_of_the_demo_counts_each_sources_documents_and_flags_no_year(read_db):
