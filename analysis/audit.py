@@ -145,10 +145,11 @@ def sample(
 
 
 def csv_safe(value: object) -> object:
-    """Crawled text must not become a spreadsheet formula (as the measure commands' CSV)."""
-    from pipelines.cli_measures import _csv_safe
-
-    return _csv_safe(value)
+    """Crawled text must not become a spreadsheet formula: as the measure commands' CSV,
+    a cell starting with =, +, -, @, a tab or a carriage return gets a leading quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def write_sample_csv(frame: pd.DataFrame, out) -> None:
@@ -562,33 +563,3 @@ def methods_table(con: duckdb.DuckDBPyConnection) -> list[dict]:
         }
         for r in frame.itertuples(index=False)
     ]
-
-
-# --- the labelling page ---------------------------------------------------------------
-
-
-def label_page(frame: pd.DataFrame, csv_name: str = "audit-labelled.csv", sampled: str = "") -> str:
-    """A self-contained HTML page for labelling the sample in a browser: one key per label,
-    keys to move, a button that saves the labelled CSV (the sample's columns) as a download.
-    No network: a Content-Security-Policy allows only the page's own inline script and
-    style. Crawled text reaches it escaped by the template engine, or as JSON that cannot
-    end its <script> element, and the script writes it only as text."""
-    from markupsafe import Markup
-
-    from dashboards.files import script_json, templates
-
-    records = frame[COLUMNS].to_dict("records")
-    for record in records:
-        record["counted"] = bool(record["counted"])
-        record["label"] = record.get("label") or ""
-    return (
-        templates()
-        .get_template("audit_label.html")
-        .render(
-            rows=records,
-            sampled=sampled or f"{len(records)} hits",
-            payload=Markup(script_json(records)),
-            columns=Markup(script_json(COLUMNS)),
-            filename=Markup(script_json(csv_name)),
-        )
-    )

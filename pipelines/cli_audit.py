@@ -1,6 +1,7 @@
 """The `marketspeak audit` commands: draw a sample of hits to label (`audit sample`) and turn
-the labels into the precision of every count (`audit score`). The work is in analysis/audit.py;
-cli.py registers the parser with add_audit_parser()."""
+the labels into the precision of every count (`audit score`). The work is in analysis/audit.py,
+the labelling page in dashboards/audit_page.py; cli.py registers the parser with
+add_audit_parser()."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ def cmd_audit_sample(args: argparse.Namespace) -> int:
       marketspeak audit sample --per-term 20 --seed 1 --out audit.csv
       marketspeak audit sample --by year --per-term 5 --out audit.csv --html audit.html
     """
-    from analysis.audit import label_page, sample, write_sample_csv
+    from analysis.audit import sample, write_sample_csv
     from corpus.db import reading
+    from dashboards.audit_page import label_page
     from dashboards.files import replace_file
 
     with reading(DB.value(args.db)) as con:

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from analysis import audit
+from dashboards.audit_page import label_page
 from pipelines.cli import main
 from tests.conftest import tiny_corpus
 
@@ -257,7 +258,7 @@ def test_the_labelling_page_is_offline_and_escapes_crawled_text(tmp_path):
     con = tiny_corpus(tmp_path, [*TEXTS, HOSTILE])
     frame = audit.sample(con, per_term=10)
     con.close()
-    page = audit.label_page(frame, "labelled.csv")
+    page = label_page(frame, "labelled.csv")
     assert 'http-equiv="Content-Security-Policy"' in page
     assert "default-src 'none'" in page and "connect-src 'none'" in page
     assert "<script src" not in page and "<link" not in page
@@ -279,7 +280,7 @@ def test_the_labelling_page_labels_by_key_and_saves_the_csv(tmp_path):
     frame = audit.sample(con, per_term=10)
     con.close()
     page_file = tmp_path / "audit.html"
-    page_file.write_text(audit.label_page(frame, "labelled.csv"), encoding="utf-8")
+    page_file.write_text(label_page(frame, "labelled.csv"), encoding="utf-8")
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(accept_downloads=True)
