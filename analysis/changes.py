@@ -34,6 +34,11 @@ Periods with fewer than `min_tokens` (10,000) word tokens, those analysis.uncert
 `sparse`, are left out of every series, as are undated documents; an index is left out of a
 period where its denominator is 0. Each row says how many periods were used and which were
 left out. A series with fewer than 3 periods, or no hit in the periods kept, is not tested.
+
+A term absent from most periods (`periods_without_hits`) can change significantly, because
+it appears or disappears, while its Theil-Sen slope and interval are 0: most pairs of
+periods are two zeros, so the median slope is 0. Read such a row as "used only from (or
+until) some period", not as a steady rise.
 """
 
 from __future__ import annotations
@@ -322,6 +327,7 @@ COLUMNS = (
     "change_high",
     "change_unit",
     "n_periods",
+    "periods_without_hits",
     "first_period",
     "last_period",
     "mean_value",
@@ -347,6 +353,8 @@ def _series_row(x: np.ndarray, v: np.ndarray, boot: np.ndarray, is_rate: bool) -
     row = dict.fromkeys(COLUMNS, np.nan)
     row.update(n_periods=n, change_unit="% of mean rate per year" if is_rate else
                "percentage points per year")  # fmt: skip
+    if is_rate:
+        row["periods_without_hits"] = int(np.sum(v == 0))
     if n < MIN_PERIODS or (is_rate and not np.any(v > 0)):
         return row
     slope, sen_low, sen_high = theil_sen(x, v)

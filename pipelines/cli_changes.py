@@ -26,6 +26,7 @@ TABLE = [
     "q",
     "significant",
     "n_periods",
+    "periods_without_hits",
 ]
 
 
@@ -41,7 +42,9 @@ def cmd_changes(args: argparse.Namespace) -> int:
     larger of the Mann-Kendall p-value and the resampled one. `significant`: q <= --fdr.
     The naming index's row carries the most likely change point (Pettitt's test) and its
     p-value. change: the slope as a % of the term's mean rate per year (indices:
-    percentage points per year). See analysis/changes.py.
+    percentage points per year). A term absent from most periods (periods_without_hits) can
+    change significantly, appearing or disappearing, with a slope of 0. See
+    analysis/changes.py.
 
     Example:
       marketspeak changes --by quarter --fdr 0.05 --format csv > changes.csv

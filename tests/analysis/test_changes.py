@@ -326,3 +326,25 @@ def test_the_normal_p_is_near_the_exact_permutation_distribution_of_s():
         exact = np.mean(np.abs(s_all) >= s)
         normal = ch._normal_p(s, n * (n - 1) * (2 * n + 5) / 18, True)
         assert normal == pytest.approx(exact, abs=0.02)
+
+
+def test_a_term_that_appears_late_changes_with_a_slope_of_zero_and_says_why():
+    documents, hits = generated(11, n_periods=24)
+    late = documents.loc[documents["period_start"].dt.year >= 2028, "doc_id"].to_numpy()
+    extra = pd.DataFrame({"doc_id": late, "lexicon": "relational", "term": "carer", "hits": 1})
+    frame = ch.changes_from_counts(
+        documents, pd.concat([hits, extra], ignore_index=True), n_boot=100, min_tokens=0
+    ).set_index("term")
+    carer = frame.loc["carer"]
+    assert carer["significant"] and carer["slope"] == 0
+    assert carer["periods_without_hits"] == 18
+    assert np.isnan(frame.loc[ch.NAMING, "periods_without_hits"])
+
+
+def test_the_summary_names_what_changed():
+    documents, hits = generated(12, trend=0.2)
+    frame = ch.changes_from_counts(documents, hits, n_boot=100, min_tokens=0)
+    text = ch.summary(frame)
+    assert text.startswith(f"{frame['significant'].sum()} of 10 series tested changed")
+    assert "unit cost (+" in text and "% of its mean rate a year" in text
+    assert "no change is tested" in ch.summary(frame.assign(p=np.nan))
