@@ -450,6 +450,49 @@ def role_precision(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[float, flo
     return out
 
 
+def _audited(
+    mr_all: np.ndarray,
+    rr_all: np.ndarray,
+    precision: dict[str, tuple[float, float]],
+    rng: np.random.Generator,
+    n_boot: int,
+) -> dict:
+    """The naming index of these documents' role-word counts, plain and corrected, each
+    with its 95% percentile interval (see audited_naming_index)."""
+    from analysis.uncertainty import resampled_sums
+
+    m, r = mr_all.sum(), rr_all.sum()
+    nothing = dict.fromkeys(
+        ("naming_index", "naming_index_low", "naming_index_high", "audited_naming_index",
+         "audited_low", "audited_high"), math.nan)  # fmt: skip
+    if not len(mr_all) or m + r == 0:
+        return nothing
+    mr, rr = resampled_sums([mr_all, rr_all], rng, n_boot)
+    draws = {
+        lexicon: rng.beta(1 + p * n_eff, 1 + (1 - p) * n_eff, size=n_boot)
+        for lexicon, (p, n_eff) in sorted(precision.items())
+    }
+    pm, pr = precision["market"][0], precision["relational"][0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = draws["market"] * mr / (draws["market"] * mr + draws["relational"] * rr)
+        plain = mr / (mr + rr)
+    values, plain = values[~np.isnan(values)], plain[~np.isnan(plain)]
+    return {
+        "naming_index": float(m / (m + r)),
+        "naming_index_low": float(np.percentile(plain, 2.5)),
+        "naming_index_high": float(np.percentile(plain, 97.5)),
+        "audited_naming_index": float(pm * m / (pm * m + pr * r)) if pm * m + pr * r else math.nan,
+        "audited_low": float(np.percentile(values, 2.5)) if len(values) else math.nan,
+        "audited_high": float(np.percentile(values, 97.5)) if len(values) else math.nan,
+    }
+
+
+AUDITED_DOCUMENTS = """
+SELECT date_trunc($period, published) AS period_start, market_role_hits, relational_role_hits
+FROM document_counts WHERE published IS NOT NULL ORDER BY doc_id
+"""
+
+
 def audited_naming_index(
     con: duckdb.DuckDBPyConnection, n_boot: int = 1000, seed: int = 0
 ) -> dict | None:
@@ -458,37 +501,41 @@ def audited_naming_index(
     sampling (documents resampled, as analysis/uncertainty.py) and the labelling sample
     (each resample draws each lexicon's precision from its Beta posterior, uniform prior, at
     the effective labelled size). None unless both lexicons' role words are audited."""
-    from analysis.uncertainty import resampled_sums
-
     precision = role_precision(con)
     if set(precision) != {"market", "relational"}:
         return None
-    docs = con.execute(
-        "SELECT market_role_hits, relational_role_hits FROM document_counts "
-        "WHERE published IS NOT NULL ORDER BY doc_id"
-    ).df()
-    mr_all, rr_all = (docs[c].to_numpy(float) for c in docs.columns)
+    docs = con.execute(AUDITED_DOCUMENTS, {"period": "year"}).df()
+    mr_all, rr_all = (docs[c].to_numpy(float) for c in COUNT_COLUMNS)
     if not len(docs) or mr_all.sum() + rr_all.sum() == 0:
         return None
+    return _audited(mr_all, rr_all, precision, np.random.default_rng(seed), n_boot)
+
+
+COUNT_COLUMNS = ("market_role_hits", "relational_role_hits")
+
+
+def audited_naming_trend(
+    con: duckdb.DuckDBPyConnection, period: str = "year", n_boot: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """audited_naming_index per period (dated documents): each period's documents are
+    resampled, and every period is corrected by the role words' precision over all labels
+    (a period's own labels are usually too few to correct it alone). Empty unless both
+    lexicons' role words are audited."""
+    from analysis.frequency import period_label
+
+    columns = ["period", "naming_index", "naming_index_low", "naming_index_high",
+               "audited_naming_index", "audited_low", "audited_high"]  # fmt: skip
+    precision = role_precision(con)
+    if set(precision) != {"market", "relational"}:
+        return pd.DataFrame(columns=columns)
+    docs = con.execute(AUDITED_DOCUMENTS, {"period": period}).df()
     rng = np.random.default_rng(seed)
-    mr, rr = resampled_sums([mr_all, rr_all], rng, n_boot)
-    draws = {}
-    for lexicon, (p, n_eff) in precision.items():
-        draws[lexicon] = rng.beta(1 + p * n_eff, 1 + (1 - p) * n_eff, size=n_boot)
-    pm, pr = precision["market"][0], precision["relational"][0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        values = draws["market"] * mr / (draws["market"] * mr + draws["relational"] * rr)
-        plain = mr / (mr + rr)
-    values, plain = values[~np.isnan(values)], plain[~np.isnan(plain)]
-    m, r = mr_all.sum(), rr_all.sum()
-    return {
-        "naming_index": float(m / (m + r)),
-        "naming_index_low": float(np.percentile(plain, 2.5)),
-        "naming_index_high": float(np.percentile(plain, 97.5)),
-        "audited_naming_index": float(pm * m / (pm * m + pr * r)),
-        "audited_low": float(np.percentile(values, 2.5)),
-        "audited_high": float(np.percentile(values, 97.5)),
-    }
+    rows = []
+    for start, group in docs.groupby("period_start", sort=True):
+        counts = [group[c].to_numpy(float) for c in COUNT_COLUMNS]
+        row = _audited(*counts, precision, rng, n_boot)
+        rows.append({"period": period_label(start, period), **row})
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- what the site prints -------------------------------------------------------------

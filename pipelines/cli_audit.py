@@ -68,6 +68,9 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     Per lexicon and term (and period with --by): n labelled, the precision of counted hits
     (the share labelled COUNT) with a Wilson 95% interval, the share of set-aside hits that
     should have counted (missed_share), and the corrected count (counted hits x precision).
+    Then the naming index corrected by the role words' precision, with a 95% interval that
+    resamples documents and draws each lexicon's precision from its Beta posterior (per
+    period too with --by; JSON keys naming_index and naming_index_by_period).
     Rows '(all terms)' and '(role words)' weight each term by its hits. Labels stored
     earlier are scored too; a hit labelled again keeps its last label. A bad label or an
     unknown hit id stops with the file and line, and nothing is stored.
@@ -75,7 +78,14 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     Example:
       marketspeak audit score audit.csv --format csv > precision.csv
     """
-    from analysis.audit import AuditError, audited_naming_index, read_labels, score, store_labels
+    from analysis.audit import (
+        AuditError,
+        audited_naming_index,
+        audited_naming_trend,
+        read_labels,
+        score,
+        store_labels,
+    )
     from corpus.db import connect, reading, recorded_versions
     from pipelines.cli_measures import _emit, _print_table
 
@@ -95,6 +105,9 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
         frame = score(con, args.by)
         versions = recorded_versions(con)
         naming = audited_naming_index(con, args.bootstrap, args.seed)
+        by_period = (
+            audited_naming_trend(con, args.by, args.bootstrap, args.seed) if args.by else None
+        )
     if not args.by:
         frame = frame.drop(columns=["period"])
     print(f"stored {stored} label(s) from {path.name}", file=sys.stderr)
@@ -102,7 +115,10 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
         rows = json.loads(frame.to_json(orient="records", force_ascii=False))
         for row in rows:
             row["lexicon_versions"] = versions
-        print(json.dumps({"scores": rows, "naming_index": naming}, indent=1, ensure_ascii=False))
+        result = {"scores": rows, "naming_index": naming}
+        if by_period is not None:
+            result["naming_index_by_period"] = json.loads(by_period.to_json(orient="records"))
+        print(json.dumps(result, indent=1, ensure_ascii=False))
         return EXIT_OK
 
     def show(frame) -> None:
@@ -112,6 +128,10 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     _emit(frame, args.format, versions, show)
     if naming is not None:
         print(naming_line(naming), file=sys.stderr)
+        if by_period is not None and args.format == "table":
+            _print_table(by_period.round(3), columns=list(by_period.columns),
+                         caption="naming index per period, and corrected by the audited "
+                         "precision of the role words (95% intervals)")  # fmt: skip
     else:
         print("naming index: not corrected (both lexicons' role words need labels)",
               file=sys.stderr)  # fmt: skip

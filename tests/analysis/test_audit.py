@@ -339,3 +339,36 @@ def test_scores_per_period_add_up_to_the_labels_and_hits_of_each_term(demo_db, t
     # Each term's counted hits over its labelled periods are at most its counted hits.
     assert (per_term["counted_hits"] <= overall["counted_hits"]).all()
     assert ((0 <= terms["precision"].dropna()) & (terms["precision"].dropna() <= 1)).all()
+
+
+def test_the_naming_index_carries_the_role_words_precision_and_its_uncertainty(demo_db, tmp_path):
+    out = tmp_path / "roles.csv"
+    assert main(["audit", "sample", "--db", str(demo_db), "--per-term", "10", "--out",
+                 str(out)]) == 0  # fmt: skip
+    rows = [r for r in _read_csv(out) if r["category"] == "role"]
+    for n, row in enumerate(rows):
+        # Half the market role words are not fair evidence; every relational one is.
+        row["label"] = "OTHER" if row["lexicon"] == "market" and n % 2 else "COUNT"
+    _write_csv(out, rows)
+    con = duckdb.connect(str(demo_db))
+    audit.store_labels(con, audit.read_labels(out), out)
+    precision = audit.role_precision(con)
+    naming = audit.audited_naming_index(con, n_boot=400, seed=1)
+    by_year = audit.audited_naming_trend(con, "year", n_boot=200, seed=1)
+    m, r = con.execute(
+        "SELECT sum(market_role_hits), sum(relational_role_hits) FROM document_counts "
+        "WHERE published IS NOT NULL"
+    ).fetchone()
+    con.close()
+    pm, pr = precision["market"][0], precision["relational"][0]
+    assert 0.2 < pm < 0.8 and pr == 1.0
+    assert naming["naming_index"] == pytest.approx(m / (m + r))
+    assert naming["audited_naming_index"] == pytest.approx(pm * m / (pm * m + pr * r))
+    assert naming["audited_naming_index"] < naming["naming_index"]
+    plain = naming["naming_index_high"] - naming["naming_index_low"]
+    audited = naming["audited_high"] - naming["audited_low"]
+    assert audited > plain  # the labelling sample's uncertainty widens the interval
+    assert naming["audited_low"] < naming["audited_naming_index"] < naming["audited_high"]
+    dated = by_year.dropna(subset=["naming_index"])
+    assert len(dated) > 3
+    assert (dated["audited_naming_index"] <= dated["naming_index"] + 1e-12).all()
