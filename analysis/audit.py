@@ -394,14 +394,14 @@ def pooled(hits: pd.DataFrame, labelled: pd.DataFrame) -> dict:
     }
 
 
-ALL_TERMS = "(all terms)"
+ALL_TERMS = "(labelled terms)"
 ROLE_WORDS = "(role words)"
 
 
 def score(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataFrame:
     """Per lexicon and term (and period): SCORE_COLUMNS; with, per lexicon, a row for all
-    its terms and one for its role words (the naming index's), weighted as the module
-    docstring says. Only terms with labelled hits are listed."""
+    its labelled terms and one for its labelled role words (the naming index's), weighted
+    as the module docstring says. Only terms with labelled hits are listed."""
     hits, labelled = labelled_hits(con, period)
     rows = []
     for (lexicon, term, when), group in labelled.groupby(["lexicon", "term", "period"]):
@@ -418,8 +418,11 @@ def score(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataF
                 continue
             # Pool only over terms with labels: their hits are what the precision stands for.
             terms = set(keep_labels["term"])
-            row = pooled(keep_hits[keep_hits["term"].isin(terms)], keep_labels)
-            row["counted_hits"] = int(keep_hits["counted_hits"].sum())
+            covered = keep_hits[keep_hits["term"].isin(terms)]
+            row = pooled(covered, keep_labels)
+            # A precision stands for the terms labelled, so the row counts their hits only:
+            # labelling the role words says nothing of "unit cost".
+            row["counted_hits"] = int(covered["counted_hits"].sum())
             if not math.isnan(row["precision"]):
                 row["corrected_count"] = row["counted_hits"] * row["precision"]
             row.pop("n_effective")

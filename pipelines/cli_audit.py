@@ -71,7 +71,8 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     Then the naming index corrected by the role words' precision, with a 95% interval that
     resamples documents and draws each lexicon's precision from its Beta posterior (per
     period too with --by; JSON keys naming_index and naming_index_by_period).
-    Rows '(all terms)' and '(role words)' weight each term by its hits. Labels stored
+    Rows '(labelled terms)' and '(role words)' pool the labelled terms only, each weighted
+    by its hits. Labels stored
     earlier are scored too; a hit labelled again keeps its last label. A bad label or an
     unknown hit id stops with the file and line, and nothing is stored.
 

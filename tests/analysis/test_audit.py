@@ -372,3 +372,23 @@ def test_the_naming_index_carries_the_role_words_precision_and_its_uncertainty(d
     dated = by_year.dropna(subset=["naming_index"])
     assert len(dated) > 3
     assert (dated["audited_naming_index"] <= dated["naming_index"] + 1e-12).all()
+
+
+def test_a_pooled_row_stands_for_the_terms_labelled_only(demo_db, tmp_path):
+    out = tmp_path / "roles.csv"
+    sample = ["audit", "sample", "--db", str(demo_db), "--per-term", "3", "--out", str(out)]
+    assert main(sample) == 0
+    rows = [r for r in _read_csv(out) if r["category"] == "role"]
+    for row in rows:
+        row["label"] = "COUNT"
+    _write_csv(out, rows)
+    con = duckdb.connect(str(demo_db))
+    audit.store_labels(con, audit.read_labels(out), out)
+    scores = audit.score(con)
+    con.close()
+    for lexicon, group in scores.groupby("lexicon"):
+        terms = group[~group["term"].str.startswith("(")]
+        pooled = group[group["term"] == audit.ALL_TERMS].iloc[0]
+        # Only role words were labelled: the pooled row says nothing of the other terms.
+        assert pooled["counted_hits"] == terms["counted_hits"].sum(), lexicon
+        assert pooled["corrected_count"] == pytest.approx(pooled["counted_hits"])
