@@ -133,44 +133,65 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
 def pettitt(y: np.ndarray):
     """(t, K, approximate p): Pettitt's change point. The first t values form the first
     segment (|U_t| peaks there); K = max |U_t|; p ~ 2 exp(-6K^2 / (n^3 + n^2))."""
-    u = _pettitt_u(np.asarray(y, float)[None, :])[0]
+    y = np.asarray(y, float)
+    u = np.abs(_pettitt_u(y))
     n = len(y)
-    t = int(np.argmax(np.abs(u))) + 1
-    k = float(np.abs(u).max())
-    return t, k, float(min(1.0, 2 * np.exp(-6 * k**2 / (n**3 + n**2))))
+    k = float(u.max())
+    return int(np.argmax(u)) + 1, k, float(min(1.0, 2 * np.exp(-6 * k**2 / (n**3 + n**2))))
 
 
-def _pettitt_u(rows: np.ndarray) -> np.ndarray:
-    """U_t for t = 1 .. n-1 of each row: sum over i <= t < j of sign(y_j - y_i)."""
-    signs = np.sign(rows[:, None, :] - rows[:, :, None])  # [r, i, j] = sign(y_j - y_i)
-    # The first t values (i < t) against the rest (j >= t).
-    return np.stack([signs[:, :t, t:].sum(axis=(1, 2)) for t in range(1, rows.shape[1])], axis=1)
+def _rises(y: np.ndarray) -> np.ndarray:
+    """Per value, sum over every other value y_j of sign(y_j - y_i): those above less
+    those below."""
+    ordered = np.sort(y)
+    above = len(y) - np.searchsorted(ordered, y, "right")
+    return (above - np.searchsorted(ordered, y, "left")).astype(float)
+
+
+def _pettitt_u(y: np.ndarray) -> np.ndarray:
+    """U_t for t = 1 .. n-1: sum over i < t <= j of sign(y_j - y_i) (0-based), which is
+    the running sum of _rises, the pairs inside the first segment cancelling."""
+    return np.cumsum(_rises(y))[:-1]
 
 
 def pettitt_permutation_p(y: np.ndarray, rng: np.random.Generator, n_perm: int = 1999) -> float:
     """Share of `n_perm` random orders of the values whose K is at least the observed one
     (the observed order counted among them)."""
     y = np.asarray(y, float)
-    k = np.abs(_pettitt_u(y[None, :])).max()
+    rises = _rises(y)  # a value's rises do not depend on where it stands
+    k = np.abs(np.cumsum(rises)[:-1]).max()
     orders = np.argsort(rng.random((n_perm, len(y))), axis=1)
-    ks = np.abs(_pettitt_u(y[orders])).max(axis=1)
+    ks = np.abs(np.cumsum(rises[orders], axis=1)[:, :-1]).max(axis=1)
     return float((1 + np.sum(ks >= k - 1e-9)) / (n_perm + 1))
 
 
-def _pair_slopes_and_s(x: np.ndarray, values: np.ndarray):
+def _pair_slopes_and_s(x: np.ndarray, values: np.ndarray, batch: int = 2_000_000):
     """For each row of `values` (one resample's per-period values, NaN where undefined):
-    the Theil-Sen slope and the Mann-Kendall S over the pairs both of whose values exist."""
+    the Theil-Sen slope and the Mann-Kendall S over the pairs both of whose values exist.
+    Rows are taken a batch at a time, about `batch` pairs, so memory stays small."""
     i, j = np.triu_indices(len(x), 1)
-    diff = values[:, j] - values[:, i]
-    slopes = diff / (x[j] - x[i])
-    if np.isnan(diff).any():
-        with np.errstate(all="ignore"):
-            slope = np.nanmedian(slopes, axis=1)
-        s = np.nansum(np.sign(diff), axis=1)
-    else:
-        slope = np.median(slopes, axis=1)
-        s = np.sign(diff).sum(axis=1)
+    dx = x[j] - x[i]
+    slope, s = np.empty(len(values)), np.empty(len(values))
+    rows = max(1, batch // max(len(i), 1))
+    for start in range(0, len(values), rows):
+        part = values[start : start + rows]
+        diff = part[:, j] - part[:, i]
+        s[start : start + rows] = np.nansum(np.sign(diff), axis=1)
+        slopes = diff / dx
+        if np.isnan(slopes).any():
+            with np.errstate(all="ignore"):
+                slope[start : start + rows] = np.nanmedian(slopes, axis=1)
+        else:
+            slope[start : start + rows] = _median_rows(slopes)
     return slope, s
+
+
+def _median_rows(rows: np.ndarray) -> np.ndarray:
+    """np.median(rows, axis=1) for rows without NaN, partitioning in place."""
+    m = rows.shape[1]
+    middle = [(m - 1) // 2, m // 2]
+    rows.partition(middle, axis=1)
+    return (rows[:, middle[0]] + rows[:, middle[1]]) / 2
 
 
 # --- the series -----------------------------------------------------------------------

@@ -93,12 +93,19 @@ def test_benjamini_hochberg_leaves_untested_series_out():
 def test_pettitt_u_is_the_double_sum_and_finds_a_step():
     rng = np.random.default_rng(2)
     y = np.concatenate([rng.normal(0, 1, 8), rng.normal(3, 1, 7)])
-    u = ch._pettitt_u(y[None, :])[0]
+    u = ch._pettitt_u(y)
     brute = [
         sum(np.sign(y[j] - y[i]) for i in range(t) for j in range(t, len(y)))
         for t in range(1, len(y))
     ]
     assert u == pytest.approx(brute)
+    tied = rng.integers(0, 3, 15).astype(float)
+    assert ch._pettitt_u(tied) == pytest.approx(
+        [
+            sum(np.sign(tied[j] - tied[i]) for i in range(t) for j in range(t, 15))
+            for t in range(1, 15)
+        ]
+    )
     t, k, p_approx = ch.pettitt(y)
     assert t == 8 and k == max(abs(v) for v in brute)
     p_perm = ch.pettitt_permutation_p(y, np.random.default_rng(0), 999)
