@@ -171,7 +171,9 @@ def add_audit_parser(sub) -> argparse.ArgumentParser:
         "audit",
         help="label a sample of hits and score the precision of every count",
         description="Label a sample of hits (audit sample) and score the precision of every "
-        "count from the labels (audit score).",
+        "count from the labels (audit score).\n\nExample:\n"
+        "  marketspeak audit sample --per-term 20 --out audit.csv\n"
+        "  marketspeak audit score audit.csv",
         formatter_class=formatter,
     )
     commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")

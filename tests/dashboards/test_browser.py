@@ -35,7 +35,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SITE_CHARTS = ["market-share-index", "lexicon-rates", "term-rates", "kind-index"]
+SITE_CHARTS = ["naming-index", "market-share-index", "lexicon-rates", "term-rates", "kind-index"]
 
 
 class Watched:

@@ -32,6 +32,10 @@ COMMANDS = [
     "neighbours",
     "agency",
     "demo",
+    "changes",
+    "peers",
+    "coverage",
+    "audit",
 ]
 README = Path(__file__).resolve().parents[2] / "README.md"
 
