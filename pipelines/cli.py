@@ -383,6 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
     from pipelines.cli_changes import cmd_changes
 
     add_changes_arguments(add("changes", cmd_changes, "db"))  # which changes are real
+    from pipelines.cli_init import add_arguments as add_init_arguments
+    from pipelines.cli_init import cmd_init
+
+    add_init_arguments(add("init", cmd_init))  # a starter sources file
     demo = add("demo", cmd_demo, "out")
     demo.add_argument(
         "--db",

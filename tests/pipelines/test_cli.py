@@ -36,6 +36,7 @@ COMMANDS = [
     "peers",
     "coverage",
     "audit",
+    "init",
 ]
 README = Path(__file__).resolve().parents[2] / "README.md"
 
