@@ -613,3 +613,80 @@ def methods_table(con: duckdb.DuckDBPyConnection) -> list[dict]:
         }
         for r in frame.itertuples(index=False)
     ]
+
+
+# --- the site's naming-index trend, plain and audited from one bootstrap ----------------
+
+AUDITED_COLUMNS = ("audited_naming_index", "audited_low", "audited_high")
+
+
+def _percentiles(values: np.ndarray) -> tuple[float, float]:
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return (math.nan, math.nan)
+    return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
+
+
+def trend_with_audit(
+    con: duckdb.DuckDBPyConnection,
+    period: str = "year",
+    n_boot: int = 1000,
+    seed: int = 0,
+    min_tokens: int = 10_000,
+) -> pd.DataFrame:
+    """analysis.uncertainty.trend_with_ci(con, period) for all sources together, and, when
+    both lexicons' role words are audited, the naming index per period corrected by their
+    precision over all labels (audited_naming_index = p_m M / (p_m M + p_r R) of the
+    period's market and relational role hits M and R) with its 95% interval
+    (audited_low, audited_high). Both intervals come from the same document resamples, so
+    the site bootstraps once: each resample's sums give the plain measures, and, with each
+    lexicon's precision drawn from its Beta posterior (as audited_naming_index), the
+    corrected index. The precisions are drawn from a generator of their own, so the plain
+    intervals are trend_with_ci's to the digit with the same seed. Without labels of both
+    lexicons' role words it is trend_with_ci's frame, unchanged."""
+    from analysis import uncertainty
+    from analysis.frequency import trend
+
+    precision = role_precision(con)
+    if set(precision) != {"market", "relational"}:
+        return uncertainty.trend_with_ci(con, period, n_boot, seed, min_tokens)
+    frame = trend(con, period, "all")
+    docs = con.execute(uncertainty.DOCUMENT_COUNTS, [period, "all"]).df()
+    rng = np.random.default_rng(seed)
+    beta_rng = np.random.default_rng([seed, 1])
+    (pm, nm), (pr, nr) = precision["market"], precision["relational"]
+    columns = [f"{m}_{end}" for m in uncertainty.MEASURES for end in ("low", "high")]
+    bounds: dict[str, list[float]] = {c: [] for c in [*columns, *AUDITED_COLUMNS]}
+    for row in frame.itertuples(index=False):
+        start = row.period_start
+        rows = (
+            docs[docs["period_start"].isna()]
+            if pd.isna(start)
+            else docs[docs["period_start"] == start]
+        )
+        counts = [rows[c].to_numpy(float) for c in uncertainty.COUNTS]
+        w, m, r, mr, rr = uncertainty.resampled_sums(counts, rng, n_boot)
+        draw_m = beta_rng.beta(1 + pm * nm, 1 + (1 - pm) * nm, size=n_boot)
+        draw_r = beta_rng.beta(1 + pr * nr, 1 + (1 - pr) * nr, size=n_boot)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = {
+                "market_per_million": np.where(w > 0, 1e6 * m / w, np.nan),
+                "relational_per_million": np.where(w > 0, 1e6 * r / w, np.nan),
+                "market_share_index": np.where(m + r > 0, m / (m + r), np.nan),
+                "naming_index": np.where(mr + rr > 0, mr / (mr + rr), np.nan),
+            }
+            audited = draw_m * mr / (draw_m * mr + draw_r * rr)
+        for measure, sample in values.items():
+            low, high = _percentiles(sample)
+            bounds[f"{measure}_low"].append(low)
+            bounds[f"{measure}_high"].append(high)
+        market, relational = float(row.market_role_hits), float(row.relational_role_hits)
+        both = pm * market + pr * relational
+        bounds["audited_naming_index"].append(pm * market / both if both > 0 else math.nan)
+        low, high = _percentiles(audited)
+        bounds["audited_low"].append(low)
+        bounds["audited_high"].append(high)
+    for name, values in bounds.items():
+        frame[name] = values
+    frame["sparse"] = frame["n_tokens"] < min_tokens
+    return frame

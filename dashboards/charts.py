@@ -78,9 +78,14 @@ REGISTER = IndexMeasure(
 INDEX_MEASURES = {m.column: m for m in (NAMING, REGISTER)}
 
 
-def naming_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
-    """The naming index per period (see index_chart): the headline chart."""
-    return index_chart(trend, period, NAMING)
+def naming_index_chart(
+    trend: pd.DataFrame, period: str = "year", coverage: pd.DataFrame | None = None
+) -> alt.Chart:
+    """The naming index per period (see index_chart): the headline chart. With the columns
+    of analysis.audit.trend_with_audit it also draws the index corrected by the audited
+    precision of the role words, and with analysis.coverage.coverage() it marks the
+    periods where a source's coverage is flagged."""
+    return index_chart(trend, period, NAMING, coverage)
 
 
 def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
@@ -89,16 +94,25 @@ def market_share_index_chart(trend: pd.DataFrame, period: str = "year") -> alt.C
     return index_chart(trend, period, REGISTER)
 
 
-def index_chart(trend: pd.DataFrame, period: str, measure: IndexMeasure) -> alt.Chart:
+def index_chart(
+    trend: pd.DataFrame,
+    period: str,
+    measure: IndexMeasure,
+    coverage: pd.DataFrame | None = None,
+) -> alt.Chart:
     """One index per period, above a bar of the documents behind each point. With the
     columns of analysis.uncertainty.trend_with_ci it draws the 95% interval as a band and
-    hollow points for sparse periods. Clicking a point selects its period (the `pick`
-    selection)."""
+    hollow points for sparse periods. For the naming index, with audited columns
+    (analysis.audit.trend_with_audit) it adds the corrected index as a dashed dark line
+    in its own band; with a coverage frame whose periods are flagged it marks those
+    periods with a dotted rule and a tooltip naming each source and flag. Without them the
+    spec is as before. Clicking a point selects its period (the `pick` selection)."""
     data = _dated(trend, period)
     value, low, high = measure.column, f"{measure.column}_low", f"{measure.column}_high"
     with_ci = low in data.columns
     if not with_ci:
         data = data.assign(**{low: float("nan"), high: float("nan")}, sparse=False)
+    audited = measure is NAMING and AUDITED in data.columns and bool(data[AUDITED].notna().any())
     data = data[
         [
             "period",
@@ -106,6 +120,7 @@ def index_chart(trend: pd.DataFrame, period: str, measure: IndexMeasure) -> alt.
             value,
             low,
             high,
+            *([AUDITED, AUDITED_LOW, AUDITED_HIGH] if audited else []),
             "sparse",
             measure.market,
             measure.relational,
@@ -113,6 +128,7 @@ def index_chart(trend: pd.DataFrame, period: str, measure: IndexMeasure) -> alt.
             "n_tokens",
         ]
     ]
+    flags = coverage_flags(coverage, period) if coverage is not None else pd.DataFrame()
     x = alt.X("period_start:T", title=None)
     share = alt.Scale(domain=[0, 1])
     pick = alt.selection_point(name="pick", fields=["period"], on="click", empty=False)
@@ -127,6 +143,12 @@ def index_chart(trend: pd.DataFrame, period: str, measure: IndexMeasure) -> alt.
         alt.Tooltip("n_tokens:Q", title="Tokens", format=","),
         alt.Tooltip("sparse:N", title="Too few tokens to be sure"),
     ]
+    if audited:
+        tooltip[4:4] = [
+            alt.Tooltip(f"{AUDITED}:Q", title=f"{measure.name}, audited", format=".1%"),
+            alt.Tooltip(f"{AUDITED_LOW}:Q", title="Audited 95% interval from", format=".1%"),
+            alt.Tooltip(f"{AUDITED_HIGH}:Q", title="Audited 95% interval to", format=".1%"),
+        ]
     base = alt.Chart(data).encode(x=x)
     even = (
         alt.Chart(pd.DataFrame({"y": [0.5]}))
@@ -156,6 +178,10 @@ def index_chart(trend: pd.DataFrame, period: str, measure: IndexMeasure) -> alt.
         .add_params(pick)
     )
     layers = [even, band, line, points] if with_ci else [even, line, points]
+    if audited:
+        layers[1:1] = _audited_layers(base, share)
+    if not flags.empty:
+        layers[1:1] = _coverage_layers(flags, period)
     # Temporal bars have no band to fill, so size them from the number of periods.
     bar_width = max(2, int(0.6 * 640 / max(len(data), 1)))
     documents = (
@@ -168,6 +194,19 @@ def index_chart(trend: pd.DataFrame, period: str, measure: IndexMeasure) -> alt.
         subtitle.append(
             "Band: 95% bootstrap interval (documents resampled). "
             "Hollow points: too few tokens to be sure."
+        )
+    if audited:
+        subtitle[-1] = "Orange line and band: the index as counted, " + subtitle[-1].replace(
+            "Band: 95%", "its 95%"
+        )
+        subtitle.append(
+            "Dark dashed line and grey band: the index corrected by the audited precision "
+            "of each lexicon's role words, its 95% interval also carrying the labelling sample."
+        )
+    if not flags.empty:
+        subtitle.append(
+            "Dotted rules: a source's documents jump, fall or stop in that period (hover to "
+            "see which); a change there may come from what was collected."
         )
     stacked = alt.vconcat(alt.layer(*layers), documents, spacing=8).resolve_scale(x="shared")
     return stacked.properties(
@@ -590,3 +629,50 @@ def changes_chart(changes: pd.DataFrame) -> alt.VConcatChart:
         description="Dot-and-interval plot of the slope per year of the naming index, the "
         "register index and each lexicon term, with significant changes filled.",
     )
+
+
+# The naming index corrected by the audit (analysis.audit.trend_with_audit's columns).
+AUDITED, AUDITED_LOW, AUDITED_HIGH = "audited_naming_index", "audited_low", "audited_high"
+AUDITED_COLOUR = "#222222"
+
+
+def _audited_layers(base: alt.Chart, share: alt.Scale) -> list[alt.Chart]:
+    """The corrected naming index's band and dashed line, drawn under the plain index."""
+    band = base.mark_area(color=theme.NEUTRAL, opacity=0.15).encode(
+        y=alt.Y(f"{AUDITED_LOW}:Q", scale=share), y2=f"{AUDITED_HIGH}:Q"
+    )
+    line = base.mark_line(color=AUDITED_COLOUR, strokeDash=[6, 3]).encode(
+        y=alt.Y(f"{AUDITED}:Q", scale=share)
+    )
+    return [band, line]
+
+
+def coverage_flags(coverage: pd.DataFrame, period: str = "year") -> pd.DataFrame:
+    """One row per period that analysis.coverage.coverage() flags for any source: period,
+    period_start and `flags` ('northshire: jump (12 documents, over 3 times ...); ...')."""
+    columns = ["period", "period_start", "flags"]
+    if coverage.empty or "flag" not in coverage.columns:
+        return pd.DataFrame(columns=columns)
+    rows = coverage[(coverage["flag"] != "") & coverage["period_start"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = _dated(rows, period).sort_values(["period_start", "source"])
+    text = [f"{r.source}: {r.flag} ({r.note})" for r in rows.itertuples()]
+    grouped = rows.assign(flags=text).groupby(["period", "period_start"], as_index=False)
+    return grouped["flags"].agg("; ".join)[columns]
+
+
+def _coverage_layers(flags: pd.DataFrame, period: str) -> list[alt.Chart]:
+    """A dotted rule at each flagged period, and a small mark at its top with the flags."""
+    tooltip = [
+        alt.Tooltip("period:N", title=period.title()),
+        alt.Tooltip("flags:N", title="Coverage flagged"),
+    ]
+    marks = alt.Chart(flags.assign(top=1.0)).encode(x=alt.X("period_start:T"))
+    rule = marks.mark_rule(color=theme.NEUTRAL, strokeDash=[1, 3], strokeWidth=1.5).encode(
+        tooltip=tooltip
+    )
+    top = marks.mark_point(shape="triangle-down", filled=True, color=theme.NEUTRAL, size=60).encode(
+        y=alt.Y("top:Q"), tooltip=tooltip
+    )
+    return [rule, top]

@@ -21,9 +21,8 @@ import pandas as pd
 from analysis import changes as changes_measure
 from analysis import coverage as coverage_measure
 from analysis import peers as peer_measure
-from analysis.audit import chart_audit_note, methods_table
+from analysis.audit import AUDITED_COLUMNS, chart_audit_note, methods_table, trend_with_audit
 from analysis.frequency import period_label, term_trend, trend
-from analysis.uncertainty import trend_with_ci
 from dashboards import charts, content
 from dashboards.files import (
     ChartPage,
@@ -64,6 +63,25 @@ def _index_summary(frame: pd.DataFrame, period: str, column: str) -> str:
         return text
 
     return f"Market words were {point(first)} of {INDEX_OF[column]}, and {point(last)}."
+
+
+def _audited_summary(frame: pd.DataFrame, period: str) -> str:
+    """' Corrected by the audited precision ...' when the frame has the audited columns."""
+    if "audited_naming_index" not in frame.columns:
+        return ""
+    dated = frame[frame["period_start"].notna() & frame["audited_naming_index"].notna()]
+    if dated.empty:
+        return ""
+    parts = [
+        f"{row['audited_naming_index']:.0%} in {period_label(row['period_start'], period)} "
+        f"(95% interval {row['audited_low']:.0%} to {row['audited_high']:.0%})"
+        for row in (dated.iloc[0], dated.iloc[-1])
+    ]
+    return (
+        " Corrected by the audited precision of the role words, they were "
+        + " and ".join(parts)
+        + "."
+    )
 
 
 def _rates_summary(frame: pd.DataFrame, period: str) -> str:
@@ -188,7 +206,10 @@ def build_site(
         f"marketspeak · lexicons {lexicons} · {corpus['documents']:,} documents · "
         f"last crawl {corpus['last_crawl'] or 'never'}"
     )
-    trend_frame = trend_with_ci(con, period)
+    # One bootstrap for every trend chart: with labels of both lexicons' role words it also
+    # gives the naming index corrected by their audited precision, which only its chart shows.
+    naming_frame = trend_with_audit(con, period)
+    trend_frame = naming_frame.drop(columns=list(AUDITED_COLUMNS), errors="ignore")
     terms = term_trend(con, period)
     by_kind = trend(con, period, "kind")
     per_source = trend(con, period, "source")
@@ -209,6 +230,12 @@ def build_site(
         "naming_index_low": "95% interval from",
         "naming_index_high": "95% interval to",
     }
+    if "audited_naming_index" in naming_frame.columns:
+        naming_table |= {
+            "audited_naming_index": "Naming index, audited",
+            "audited_low": "Audited 95% interval from",
+            "audited_high": "Audited 95% interval to",
+        }
     register_table = {
         "period": period.title(),
         "n_documents": "Documents",
@@ -222,10 +249,14 @@ def build_site(
     peer_frame = peer_measure.peers(con)
     coverage_frame = coverage_measure.coverage(con, period)
     changes_frame = changes_measure.changes(con, period)
+    naming_summary = _index_summary(naming_frame, period, "naming_index") + _audited_summary(
+        naming_frame, period
+    )
     plan = [
         ("naming-index", "Naming index", 520,
-         _index_summary(trend_frame, period, "naming_index"),
-         charts.naming_index_chart(trend_frame, period), trend_frame, naming_table, True),
+         naming_summary,
+         charts.naming_index_chart(naming_frame, period, coverage_frame), naming_frame,
+         naming_table, True),
         ("coverage", f"Documents per source and {period}", 230 + 24 * len(by_source),
          coverage_measure.summary(coverage_frame, period),
          charts.coverage_chart(coverage_frame, period), coverage_frame,

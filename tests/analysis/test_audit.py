@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analysis import audit
@@ -195,6 +196,19 @@ def test_round_trip_on_the_demo_sample_label_score_site(demo_db, tmp_path, capsy
     methods = (out / "methods.html").read_text(encoding="utf-8")
     assert "How good the counts are" in methods and "(role words)" in methods
     assert "Not audited" not in methods
+    # The naming-index chart and its data carry the corrected index (here, every counted
+    # hit is fair evidence, so it is the index itself) with its own interval; no other does.
+    naming = pd.read_csv(out / "data" / "naming-index.csv")
+    dated = naming.dropna(subset=["naming_index"])
+    assert not dated.empty
+    assert dated["audited_naming_index"].to_numpy() == pytest.approx(dated["naming_index"])
+    assert (dated["audited_low"] <= dated["audited_naming_index"] + 1e-12).all()
+    assert (dated["audited_naming_index"] <= dated["audited_high"] + 1e-12).all()
+    spec = (out / "charts" / "naming-index.vl.json").read_text(encoding="utf-8")
+    assert '"field": "audited_naming_index"' in spec and "corrected by the audited" in spec
+    assert "Corrected by the audited precision of the role words" in naming_page
+    for other in ("market-share-index", "lexicon-rates"):
+        assert "audited_naming_index" not in (out / "data" / f"{other}.csv").read_text()
     con.close()
 
 
@@ -392,3 +406,42 @@ def test_a_pooled_row_stands_for_the_terms_labelled_only(demo_db, tmp_path):
         # Only role words were labelled: the pooled row says nothing of the other terms.
         assert pooled["counted_hits"] == terms["counted_hits"].sum(), lexicon
         assert pooled["corrected_count"] == pytest.approx(pooled["counted_hits"])
+
+
+def test_the_site_trend_bootstraps_once_and_keeps_the_plain_intervals(
+    demo_db, tmp_path, monkeypatch
+):
+    from analysis import uncertainty
+
+    out = tmp_path / "roles.csv"
+    assert main(["audit", "sample", "--db", str(demo_db), "--per-term", "10", "--out",
+                 str(out)]) == 0  # fmt: skip
+    rows = [r for r in _read_csv(out) if r["category"] == "role"]
+    for n, row in enumerate(rows):
+        row["label"] = "OTHER" if row["lexicon"] == "market" and n % 2 else "COUNT"
+    _write_csv(out, rows)
+    con = duckdb.connect(str(demo_db))
+    plain = uncertainty.trend_with_ci(con, "year", n_boot=200, seed=4)
+    before = audit.trend_with_audit(con, "year", n_boot=200, seed=4)
+    pd.testing.assert_frame_equal(before, plain)  # no labels: trend_with_ci's frame as it is
+    audit.store_labels(con, audit.read_labels(out), out)
+    calls = []
+    real = uncertainty.resampled_sums
+    monkeypatch.setattr(
+        uncertainty, "resampled_sums", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    frame = audit.trend_with_audit(con, "year", n_boot=200, seed=4)
+    pm, pr = (p for p, _ in (audit.role_precision(con)[x] for x in ("market", "relational")))
+    con.close()
+    assert len(calls) == len(frame)  # one resample per period, for both indices
+    columns = list(audit.AUDITED_COLUMNS)
+    pd.testing.assert_frame_equal(frame.drop(columns=columns), plain)
+    dated = frame.dropna(subset=["naming_index"])
+    dated = dated[dated["market_role_hits"] > 0]
+    assert len(dated) > 3
+    m, r = dated["market_role_hits"], dated["relational_role_hits"]
+    expected = pm * m / (pm * m + pr * r)
+    assert dated["audited_naming_index"].to_numpy() == pytest.approx(expected.to_numpy())
+    assert (dated["audited_naming_index"] < dated["naming_index"]).all()
+    assert (dated["audited_low"] <= dated["audited_naming_index"]).all()
+    assert (dated["audited_naming_index"] <= dated["audited_high"]).all()

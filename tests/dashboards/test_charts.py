@@ -47,6 +47,33 @@ def small_trend_with_ci() -> pd.DataFrame:
     )
 
 
+def small_trend_audited() -> pd.DataFrame:
+    """small_trend_with_ci with the naming index corrected by an audit."""
+    return small_trend_with_ci().assign(
+        audited_naming_index=[0.2, 0.7, 0.0],
+        audited_low=[0.02, 0.4, 0.0],
+        audited_high=[0.55, 0.9, 0.0],
+    )
+
+
+def small_coverage(flags: tuple[str, str, str, str] = ("", "jump", "", "gap")) -> pd.DataFrame:
+    """analysis.coverage.coverage() rows for two sources over 2010 and 2011."""
+    notes = {"": "", "jump": "9 documents, over 3 times the median 2 of its other years",
+             "gap": "no documents, between years with them (median 3 a year)"}  # fmt: skip
+    return pd.DataFrame(
+        {
+            "source": ["northshire", "northshire", "care-regulator", "care-regulator"],
+            "source_kind": ["council", "council", "regulator", "regulator"],
+            "period_start": pd.to_datetime(["2010-01-01", "2011-01-01"] * 2),
+            "n_documents": [2, 9, 3, 0],
+            "n_tokens": [500, 2000, 700, 0],
+            "median_other": [9.0, 2.0, 3.0, 3.0],
+            "flag": list(flags),
+            "note": [notes[f] for f in flags],
+        }
+    )
+
+
 def small_terms() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -116,6 +143,10 @@ BUILDERS = {
     "market-share-index-ci": lambda: charts.market_share_index_chart(small_trend_with_ci()),
     "naming-index": lambda: charts.naming_index_chart(small_trend()),
     "naming-index-ci": lambda: charts.naming_index_chart(small_trend_with_ci()),
+    "naming-index-audited": lambda: charts.naming_index_chart(small_trend_audited()),
+    "naming-index-coverage": lambda: charts.naming_index_chart(
+        small_trend_with_ci(), coverage=small_coverage()
+    ),
     "kind-register-index": lambda: charts.kind_index_chart(
         small_by_kind(), measure=charts.REGISTER
     ),
@@ -195,3 +226,59 @@ def test_market_and_relational_keep_their_colours():
         "market": MARKET,
         "relational": RELATIONAL,
     }
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec["vconcat"][0]["layer"]
+
+
+def test_an_audit_adds_the_corrected_index_in_its_own_band_and_says_which_is_which():
+    spec = charts.naming_index_chart(small_trend_audited()).to_dict()
+    marks = [(layer["mark"]["type"], layer["encoding"]["y"]["field"]) for layer in _layers(spec)]
+    assert marks == [
+        ("rule", "y"),
+        ("area", "audited_low"),
+        ("line", "audited_naming_index"),
+        ("area", "naming_index_low"),
+        ("line", "naming_index"),
+        ("point", "naming_index"),
+    ]
+    assert _layers(spec)[1]["encoding"]["y2"]["field"] == "audited_high"
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert "Orange line and band: the index as counted, its 95% bootstrap interval" in subtitle
+    assert "corrected by the audited precision" in subtitle
+    tips = [t["field"] for t in _layers(spec)[-1]["encoding"]["tooltip"]]
+    assert {"audited_naming_index", "audited_low", "audited_high"} <= set(tips)
+    rows = next(d for d in spec["datasets"].values() if "period_start" in d[0])
+    assert [r["audited_naming_index"] for r in rows] == [0.2, 0.7]
+
+
+def test_audited_columns_without_values_or_on_the_register_index_change_nothing():
+    plain = charts.naming_index_chart(small_trend_with_ci()).to_dict()
+    empty = small_trend_with_ci().assign(
+        audited_naming_index=float("nan"), audited_low=float("nan"), audited_high=float("nan")
+    )
+    assert charts.naming_index_chart(empty).to_dict() == plain
+    register = charts.market_share_index_chart(small_trend_with_ci()).to_dict()
+    assert charts.market_share_index_chart(small_trend_audited()).to_dict() == register
+
+
+def test_flagged_coverage_is_marked_at_its_period_with_source_and_flag():
+    spec = charts.naming_index_chart(small_trend_with_ci(), coverage=small_coverage()).to_dict()
+    rule, top = _layers(spec)[1], _layers(spec)[2]
+    assert (rule["mark"]["type"], top["mark"]["type"]) == ("rule", "point")
+    flags = spec["datasets"][rule["data"]["name"]]
+    assert [f["period"] for f in flags] == ["2011"]
+    assert flags[0]["flags"] == (
+        "care-regulator: gap (no documents, between years with them (median 3 a year)); "
+        "northshire: jump (9 documents, over 3 times the median 2 of its other years)"
+    )
+    assert {t["field"] for t in rule["encoding"]["tooltip"]} == {"period", "flags"}
+    assert "Dotted rules" in " ".join(spec["title"]["subtitle"])
+
+
+def test_coverage_without_flags_leaves_the_naming_index_chart_as_it_was():
+    plain = charts.naming_index_chart(small_trend_with_ci()).to_dict()
+    unflagged = small_coverage(("", "", "", ""))
+    assert charts.naming_index_chart(small_trend_with_ci(), coverage=unflagged).to_dict() == plain
+    assert charts.coverage_flags(unflagged).empty

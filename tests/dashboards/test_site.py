@@ -179,3 +179,45 @@ def test_hostile_titles_and_urls_are_neutralised(crawled, tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index  # the KWIC sample shows it
     documents = chart_payload(tmp_path / "site", "market-share-index")["documents"]
     assert all(i["url"] != "javascript:alert(1)" for e in documents.values() for i in e["items"])
+
+
+def test_the_naming_index_chart_marks_periods_whose_coverage_is_flagged(
+    crawled, tmp_path, monkeypatch
+):
+    from analysis import coverage
+    from dashboards import site
+
+    real = coverage.coverage
+
+    def flagged(con, period="year"):
+        frame = real(con, period)
+        first = frame.index[frame["source"] == frame["source"].min()][-1]
+        frame.loc[first, ["flag", "note"]] = ["fall", "1 document, under 1/3 of the median 4"]
+        return frame
+
+    monkeypatch.setattr(site.coverage_measure, "coverage", flagged)
+    con = duckdb.connect(str(crawled.db), read_only=True)
+    expected = flagged(con)
+    build_site(con, tmp_path / "site", "year")
+    con.close()
+    row = expected[expected["flag"] != ""].iloc[0]
+    spec = json.loads((tmp_path / "site" / "charts" / "naming-index.vl.json").read_text())
+    flags = [r for d in spec["datasets"].values() for r in d if "flags" in r]
+    assert [r["period"] for r in flags] == [str(row["period_start"].year)]
+    assert flags[0]["flags"] == f"{row['source']}: fall (1 document, under 1/3 of the median 4)"
+    assert "Dotted rules" in json.dumps(spec)
+
+
+def test_without_flags_or_labels_the_naming_index_chart_is_the_plain_one(published, read_db):
+    from analysis.uncertainty import trend_with_ci
+    from dashboards import charts
+
+    out, _ = published
+    spec = json.loads((out / "charts" / "naming-index.vl.json").read_text())
+    assert "audited_naming_index" not in json.dumps(spec)
+    assert "flags" not in json.dumps(spec)
+    chart = charts.naming_index_chart(trend_with_ci(read_db, "year"), "year")
+    plain = json.loads(json.dumps(chart.to_dict(), sort_keys=True))
+    assert spec["vconcat"][0]["vconcat"] == plain["vconcat"]  # under the footer
+    data = pd.read_csv(out / "data" / "naming-index.csv")
+    assert "audited_naming_index" not in data.columns
