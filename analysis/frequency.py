@@ -1,6 +1,6 @@
 """Frequencies over time: hits, rates per million tokens, document shares, the two indices.
 
-The arithmetic lives in the database (`trend_table` and `term_trend` in corpus/schema.sql),
+The arithmetic lives in the database (`trend_groups` and `term_trend` in corpus/schema.sql),
 so researchers querying the file and this module get the same numbers. Definitions:
 - rate per million = 1,000,000 x hits / word tokens in the period;
 - document share = documents with at least one hit / documents in the period;

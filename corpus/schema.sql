@@ -1,4 +1,5 @@
--- marketspeak database schema, version 11 (versions and their migrations: corpus/db.py).
+-- marketspeak database schema: always the whole current version (the versions, their names
+-- and their migrations: MIGRATIONS in corpus/db.py).
 --
 -- This file is the data dictionary: every table and column carries a COMMENT that DuckDB
 -- stores with it (read them with `SELECT * FROM duckdb_columns()`). Tables hold what was

@@ -25,7 +25,6 @@ class Setting:
 
 DB = Setting("db", "MARKETSPEAK_DB", "data/marketspeak.duckdb", "DuckDB file to write and read")
 OUT = Setting("out", "MARKETSPEAK_OUT", "site", "folder the chart site is written to")
-SOURCES = Setting("sources", "MARKETSPEAK_SOURCES", "sources.yaml", "sources file (YAML)")
 PREFECT_HOME = Setting(
     "prefect_home", "PREFECT_HOME", ".prefect", "Prefect's state folder (kept inside the project)"
 )
@@ -53,7 +52,6 @@ PARTITIONS = Setting(
     "",
     "folder for tokenising partitions, shared by every worker (default: beside the database)",
 )
-SETTINGS = (DB, OUT, SOURCES, PREFECT_HOME, CONTACT, PARSER, SITE_URL, PARTITIONS)
 
 
 def user_agent() -> str | None:
