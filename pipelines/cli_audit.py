@@ -74,7 +74,9 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     Rows '(labelled terms)' and '(role words)' pool the labelled terms only, each weighted
     by its hits. Labels stored
     earlier are scored too; a hit labelled again keeps its last label. A bad label or an
-    unknown hit id stops with the file and line, and nothing is stored.
+    unknown hit id stops with the file and line, and nothing is stored. Storing takes the
+    database's run lock, as every writing command does: while a run holds it, the score
+    exits 3 at once with one line saying who holds it (or waits, with --wait).
 
     Example:
       marketspeak audit score audit.csv --format csv > precision.csv
@@ -89,16 +91,19 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     )
     from corpus.db import connect, reading, recorded_versions
     from pipelines.cli_measures import _emit, _print_table
+    from pipelines.lock import run_lock
 
     path = Path(args.file)
     db = DB.value(args.db)
     try:
         labels = read_labels(path)
-        con = connect(db)
-        try:
-            stored = store_labels(con, labels, path)
-        finally:
-            con.close()
+        # The labels are stored in the database: one writer at a time (pipelines/lock.py).
+        with run_lock(db, wait=args.wait, by="marketspeak audit score"):
+            con = connect(db)
+            try:
+                stored = store_labels(con, labels, path)
+            finally:
+                con.close()
     except AuditError as exc:
         print(f"marketspeak: error: {exc}", file=sys.stderr)
         return EXIT_BAD_LABELS
@@ -202,5 +207,8 @@ def add_audit_parser(sub) -> argparse.ArgumentParser:
     scored.add_argument("--format", choices=["table", "csv", "json"], default="table")
     scored.add_argument(
         "--bootstrap", type=int, default=1000, help="resamples for the naming index interval"
+    )
+    scored.add_argument(
+        "--wait", action="store_true", help="wait for a run that holds the database's lock"
     )
     return audit

@@ -445,3 +445,35 @@ def test_the_site_trend_bootstraps_once_and_keeps_the_plain_intervals(
     assert (dated["audited_naming_index"] < dated["naming_index"]).all()
     assert (dated["audited_low"] <= dated["audited_naming_index"]).all()
     assert (dated["audited_naming_index"] <= dated["audited_high"]).all()
+
+
+def test_a_score_while_a_run_holds_the_lock_is_refused_in_one_line_and_stores_nothing(
+    demo_db, tmp_path, capsys
+):
+    from pipelines.cli import EXIT_LOCKED
+    from tests.pipelines.test_lock import HOLD_LOCK, hold
+
+    rows = _read_sample(demo_db, tmp_path)
+    for row in rows:
+        row["label"] = "COUNT"
+    labelled = tmp_path / "labelled.csv"
+    _write_csv(labelled, rows)
+    capsys.readouterr()
+    child = hold(HOLD_LOCK.format(db=str(demo_db)))
+    try:
+        code = main(["audit", "score", str(labelled), "--db", str(demo_db)])
+    finally:
+        child.kill()
+        child.wait()
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert code == EXIT_LOCKED
+    assert len(err.splitlines()) == 1
+    assert "another marketspeak run holds the lock (pid" in err
+    assert captured.out == ""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit_labels").fetchone()[0] == 0
+    # Once the run is over, the same file is stored.
+    assert main(["audit", "score", str(labelled), "--db", str(demo_db), "--bootstrap", "50"]) == 0
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit_labels").fetchone()[0] == len(rows)
