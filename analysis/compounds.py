@@ -68,6 +68,8 @@ def modifier_uses(
                     }
                 )
     out = pd.DataFrame(rows, columns=["period_start", "term", "role", "compound", "hits"])
+    if out.empty:  # typed even so: a corpus with no compound still gets a (blank) chart
+        out = out.astype({"period_start": "datetime64[ns]", "hits": "int64"})
     totals = out.groupby("compound")["hits"].transform("sum")
     out = out[totals >= min_freq]
     return out.sort_values(

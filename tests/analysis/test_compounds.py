@@ -118,3 +118,12 @@ def test_gensim_does_not_join_words_across_a_sentence_end(tmp_path):
     con.close()
     assert "customer journey" in set(found["phrase"])
     assert "customer service" not in set(found["phrase"])
+
+
+def test_a_corpus_without_compounds_still_publishes_a_site(tmp_path):
+    from dashboards.site import build_site
+
+    con = tiny_corpus(tmp_path, ["The citizen spoke to the council about the park."])
+    assert modifier_uses(con, ["customer"], "year", min_freq=2).empty
+    files = build_site(con, tmp_path / "site", "year", "market@2.0.0 relational@2.0.0")
+    assert (tmp_path / "site" / "charts" / "compounds.vl.json") in files
