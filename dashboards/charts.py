@@ -17,7 +17,6 @@ from dashboards import theme
 
 theme.enable()
 
-PERIOD_FORMAT = {"year": "%Y", "quarter": "%Y-%m", "month": "%Y-%m"}
 ROLE_ORDER = ["agent", "recipient", "modifier", "other"]
 
 
@@ -75,7 +74,6 @@ REGISTER = IndexMeasure(
     relational="relational_hits",
     words="words",
 )
-INDEX_MEASURES = {m.column: m for m in (NAMING, REGISTER)}
 
 
 def naming_index_chart(
