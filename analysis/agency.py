@@ -22,10 +22,11 @@ Nothing else in marketspeak needs a parser; the model is never downloaded at run
 from __future__ import annotations
 
 from collections.abc import Iterator
-from importlib import resources
 
 import duckdb
 import pandas as pd
+
+from corpus.sql import load_sql
 
 DEFAULT_MODEL = "en_core_web_sm"
 ROLES = ("agent", "recipient", "modifier", "other")
@@ -87,7 +88,7 @@ def role_of(span) -> tuple[str, bool]:
 
 
 def _sentences(con: duckdb.DuckDBPyConnection, period: str, max_tokens: int) -> pd.DataFrame:
-    sql = (resources.files("analysis") / "sql" / "agency_sentences.sql").read_text("utf-8")
+    sql = load_sql("analysis", "sql/agency_sentences.sql")
     return con.execute(sql, {"period": period, "max_tokens": max_tokens}).df()
 
 

@@ -14,17 +14,13 @@ Undated documents form their own row with an empty period.
 
 from __future__ import annotations
 
-from importlib import resources
-
 import duckdb
 import pandas as pd
 
+from corpus.sql import load_sql
+
 PERIODS = ("year", "quarter", "month")
 GROUPINGS = ("all", "source", "kind")
-
-
-def _sql(name: str) -> str:
-    return (resources.files("analysis") / "sql" / name).read_text(encoding="utf-8")
 
 
 def _check_period(period: str) -> None:
@@ -41,7 +37,7 @@ def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by: str = "all")
     _check_period(period)
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
-    frame = con.execute(_sql("trend.sql"), [period, by]).df()
+    frame = con.execute(load_sql("analysis", "sql/trend.sql"), [period, by]).df()
     dropped = {"all": ["source", "source_kind"], "kind": ["source"], "source": []}[by]
     return frame.drop(columns=dropped)
 
@@ -49,7 +45,7 @@ def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by: str = "all")
 def term_trend(con: duckdb.DuckDBPyConnection, period: str = "year") -> pd.DataFrame:
     """One row per period and term used: lexicon, term, hits, per_million, doc_share."""
     _check_period(period)
-    return con.execute(_sql("term_trend.sql"), [period]).df()
+    return con.execute(load_sql("analysis", "sql/term_trend.sql"), [period]).df()
 
 
 def period_label(value: object, period: str) -> str:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from importlib import resources
 
 import duckdb
 import pandas as pd
+
+from corpus.sql import load_sql
 
 COLUMNS = [
     "lemma",
@@ -53,7 +54,7 @@ def keyness(
     """Every lemma used at least `min_freq` times in the two periods together, most key first.
 
     With `terms`, only those lemmas (e.g. a lexicon's single-word terms)."""
-    sql = (resources.files("analysis") / "sql" / "keyness.sql").read_text(encoding="utf-8")
+    sql = load_sql("analysis", "sql/keyness.sql")
     counts = con.execute(
         sql,
         {

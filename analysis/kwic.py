@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from importlib import resources
 
 import duckdb
 import pandas as pd
+
+from corpus.sql import load_sql
 
 COLUMNS = [
     "published",
@@ -44,7 +45,7 @@ def kwic(
     """
     if width < 0:
         raise ValueError("width must be 0 or more")
-    sql = (resources.files("analysis") / "sql" / "kwic.sql").read_text(encoding="utf-8")
+    sql = load_sql("analysis", "sql/kwic.sql")
     params = {
         "term": " ".join(term.lower().split()),
         "width": width,

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from corpus.sql import load_sql
+
 log = logging.getLogger(__name__)
 
 # Every schema version with its name. corpus/schema.sql is always the whole current
@@ -46,7 +48,7 @@ class DatabaseError(RuntimeError):
 
 def schema_sql() -> str:
     """The full DDL, as researchers read it."""
-    return (resources.files("corpus") / "schema.sql").read_text(encoding="utf-8")
+    return load_sql("corpus", "schema.sql")
 
 
 def utcnow() -> datetime:
@@ -177,9 +179,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         if version:
             for step in range(version + 1, SCHEMA_VERSION + 1):
-                migration = resources.files("corpus") / "migrations" / f"{step:03d}.sql"
-                if migration.is_file():
-                    con.execute(migration.read_text(encoding="utf-8"))
+                if (resources.files("corpus") / "migrations" / f"{step:03d}.sql").is_file():
+                    con.execute(load_sql("corpus", f"migrations/{step:03d}.sql"))
         con.execute(schema_sql())
         for step in range(version + 1, SCHEMA_VERSION + 1):
             con.execute(
