@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipelines.cli_measures import (
-    EXIT_OK,
     cmd_agency,
     cmd_collocates,
     cmd_compounds,
@@ -25,14 +24,16 @@ from pipelines.cli_measures import (
     cmd_neighbours,
     cmd_trend,
 )
+from pipelines.exit_codes import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_SOURCE_FAILED,
+    EXIT_USAGE,
+)
 from pipelines.lock import run_lock
 from pipelines.settings import DB, OUT, PARSER, configure_prefect
 
-# Exit codes a scheduler can act on; EXIT_OK (0) comes with the measure commands.
-EXIT_FAILED = 1  # the command could not do its job (see the message)
-EXIT_USAGE = 2  # bad input: a sources or lexicon file, a flag
-EXIT_LOCKED = 3  # another run holds the database's lock
-EXIT_SOURCE_FAILED = 4  # the run finished, but at least one source failed (see the summary)
 log = logging.getLogger("marketspeak")
 
 

@@ -11,10 +11,8 @@ import math
 import sys
 from pathlib import Path
 
+from pipelines.exit_codes import EXIT_BAD_LABELS, EXIT_OK
 from pipelines.settings import DB
-
-EXIT_OK = 0
-EXIT_BAD_LABELS = 2  # a labelled file that cannot be stored (one line names file and line)
 
 
 def cmd_audit_sample(args: argparse.Namespace) -> int:

@@ -7,7 +7,8 @@ import argparse
 import sys
 
 from corpus.db import reading, recorded_versions
-from pipelines.cli_measures import EXIT_OK, _emit, _print_table
+from pipelines.cli_measures import _emit, _print_table
+from pipelines.exit_codes import EXIT_OK
 from pipelines.settings import DB
 
 CAPTION = (

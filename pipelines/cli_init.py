@@ -10,7 +10,7 @@ import argparse
 from importlib import resources
 from pathlib import Path
 
-from pipelines.cli_measures import EXIT_OK
+from pipelines.exit_codes import EXIT_OK
 
 EXAMPLE = "sources.example.yaml"
 

@@ -10,10 +10,8 @@ import numbers
 import sys
 
 from corpus.db import reading, recorded_versions
+from pipelines.exit_codes import EXIT_NO_PARSER, EXIT_OK
 from pipelines.settings import DB, PARSER
-
-EXIT_OK = 0  # what every command returns when it did its job
-EXIT_NO_PARSER = 1  # agency without an installed parser model
 
 
 def cmd_trend(args: argparse.Namespace) -> int:

@@ -9,7 +9,8 @@ import argparse
 from collections.abc import Callable
 
 from corpus.db import reading, recorded_versions
-from pipelines.cli_measures import EXIT_OK, _emit, _print_table
+from pipelines.cli_measures import _emit, _print_table
+from pipelines.exit_codes import EXIT_OK
 from pipelines.settings import DB
 
 PEERS_CAPTION = (
