@@ -24,6 +24,7 @@ from pipelines.cli_measures import (
     cmd_neighbours,
     cmd_trend,
 )
+from pipelines.cli_options import add_format
 from pipelines.exit_codes import (
     EXIT_FAILED,
     EXIT_LOCKED,
@@ -296,12 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("deploy", cmd_deploy, "sources", "db", "out", "by")
     add("serve-schedules", cmd_serve_schedules, "sources", "db", "out", "by")
     status = add("status", cmd_status, "db")
-    status.add_argument("--format", choices=["table", "json"], default="table")
+    add_format(status, choices=("table", "json"))
     add("publish", cmd_publish, "db", "out", "by")
     serve = add("serve", cmd_serve, "out")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     trend = add("trend", cmd_trend, "db", "by")
-    trend.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(trend)
     grouping = trend.add_mutually_exclusive_group()
     grouping.add_argument("--by-source", action="store_true", help="a row per period and source")
     grouping.add_argument(
@@ -317,21 +318,21 @@ def build_parser() -> argparse.ArgumentParser:
     colloc.add_argument("--by", choices=["year", "quarter", "month"], help="one list per period")
     colloc.add_argument("--top", type=int, default=20, help="rows per period in the table view")
     colloc.add_argument("--no-stopwords", action="store_true", help=STOPWORDS_HELP)
-    colloc.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(colloc)
     key = add("keyness", cmd_keyness, "db")
     key.add_argument("--focus", required=True, help="years, e.g. 2015-2024")
     key.add_argument("--reference", required=True, help="years, e.g. 2005-2014")
     key.add_argument("--min-freq", type=int, default=5, help="smallest total frequency (default 5)")
     key.add_argument("--lexicons-only", action="store_true", help="only single-word lexicon terms")
     key.add_argument("--top", type=int, default=30, help="rows in the table view (default 30)")
-    key.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(key)
     lexicon = add("lexicon", cmd_lexicon)
     lexicon.add_argument("action", choices=["check"], help="check: validate and list terms")
     lexicon.add_argument("files", nargs="*", help="lexicon YAML files (default: shipped ones)")
     export = add("export", cmd_export, "db")
     export.add_argument("--parquet", required=True, metavar="DIR", help="folder to write")
     spread = add("dispersion", cmd_dispersion, "db")
-    spread.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(spread)
     drift = add("drift", cmd_drift, "db")
     drift.add_argument("term", help="lexicon term or word")
     drift.add_argument("--by", choices=["year", "quarter", "month"], default="year")
@@ -339,18 +340,18 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--window", type=int, default=5, help="word tokens each side")
     drift.add_argument("--min-freq", type=int, default=2, help="smallest O11 (default 2)")
     drift.add_argument("--no-stopwords", action="store_true", help=STOPWORDS_HELP)
-    drift.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(drift)
     comp = add("compounds", cmd_compounds, "db", "by")
     comp.add_argument("terms", nargs="*", help="words to look at (default: market words)")
     comp.add_argument("--min-freq", type=int, default=3, help="smallest total count (default 3)")
     comp.add_argument("--discover", action="store_true", help="find new compounds with gensim")
-    comp.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(comp)
     near = add("neighbours", cmd_neighbours, "db")
     near.add_argument("term", help="a word (its lemma)")
     near.add_argument("--by", choices=["year", "quarter", "month"], default="year")
     near.add_argument("--top", type=int, default=10, help="neighbours per period (default 10)")
     near.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
-    near.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(near)
     kwic = add("kwic", cmd_kwic, "db")
     kwic.add_argument("term", help="lexicon term or word")
     kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")
@@ -361,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--to", dest="date_to", metavar="DATE", help="to year or date")
     kwic.add_argument("--all", dest="every_hit", action="store_true",
                       help="every hit, with why each one not counted is set aside")  # fmt: skip
-    kwic.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(kwic)
     agency = add("agency", cmd_agency, "db", "by")
     agency.add_argument("terms", nargs="*", help="terms to look at (default: every term)")
     agency.add_argument("--by-term", action="store_true", help="a row per term, not per lexicon")
@@ -373,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     agency.add_argument(
         "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
     )
-    agency.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(agency)
     from pipelines.cli_audit import add_audit_parser
 
     add_audit_parser(sub)  # audit sample, audit score

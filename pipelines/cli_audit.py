@@ -11,6 +11,7 @@ import math
 import sys
 from pathlib import Path
 
+from pipelines.cli_options import add_format
 from pipelines.exit_codes import EXIT_BAD_LABELS, EXIT_OK
 from pipelines.settings import DB
 
@@ -202,7 +203,7 @@ def add_audit_parser(sub) -> argparse.ArgumentParser:
     )
     scored = add("score", cmd_audit_score)
     scored.add_argument("file", help="the labelled CSV")
-    scored.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(scored)
     scored.add_argument(
         "--bootstrap", type=int, default=1000, help="resamples for the naming index interval"
     )

@@ -8,6 +8,7 @@ import sys
 
 from corpus.db import reading, recorded_versions
 from pipelines.cli_measures import _emit, _print_table
+from pipelines.cli_options import add_format
 from pipelines.exit_codes import EXIT_OK
 from pipelines.settings import DB
 
@@ -99,4 +100,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="leave out periods with fewer word tokens (default 10,000; 0 keeps every period)",
     )
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(parser)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from corpus.db import reading, recorded_versions
 from pipelines.cli_measures import _emit, _print_table
+from pipelines.cli_options import add_format
 from pipelines.exit_codes import EXIT_OK
 from pipelines.settings import DB
 
@@ -107,8 +108,8 @@ def add_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
                        help="last year counted (default: the last)")  # fmt: skip
     peers.add_argument("--limits", choices=["exact", "normal"], default="exact",
                        help="exact binomial limits (default) or normal approximation")  # fmt: skip
-    peers.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(peers)
     cover = add("coverage", cmd_coverage, "db")
     cover.add_argument("--by", choices=["year", "quarter"], default="year",
                        help="period length (default year)")  # fmt: skip
-    cover.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format(cover)
