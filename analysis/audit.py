@@ -35,6 +35,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analysis.uncertainty import percentile_interval
+
 LABELS = ("COUNT", "NAME", "OTHER", "ERROR")
 COLUMNS = [
     "hit_id",
@@ -479,14 +481,14 @@ def _audited(
     with np.errstate(invalid="ignore", divide="ignore"):
         values = draws["market"] * mr / (draws["market"] * mr + draws["relational"] * rr)
         plain = mr / (mr + rr)
-    values, plain = values[~np.isnan(values)], plain[~np.isnan(plain)]
+    (plain_low, plain_high), (low, high) = percentile_interval(plain), percentile_interval(values)
     return {
         "naming_index": float(m / (m + r)),
-        "naming_index_low": float(np.percentile(plain, 2.5)),
-        "naming_index_high": float(np.percentile(plain, 97.5)),
+        "naming_index_low": plain_low,
+        "naming_index_high": plain_high,
         "audited_naming_index": float(pm * m / (pm * m + pr * r)) if pm * m + pr * r else math.nan,
-        "audited_low": float(np.percentile(values, 2.5)) if len(values) else math.nan,
-        "audited_high": float(np.percentile(values, 97.5)) if len(values) else math.nan,
+        "audited_low": low,
+        "audited_high": high,
     }
 
 
@@ -620,13 +622,6 @@ def methods_table(con: duckdb.DuckDBPyConnection) -> list[dict]:
 AUDITED_COLUMNS = ("audited_naming_index", "audited_low", "audited_high")
 
 
-def _percentiles(values: np.ndarray) -> tuple[float, float]:
-    values = values[~np.isnan(values)]
-    if not len(values):
-        return (math.nan, math.nan)
-    return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5)))
-
-
 def trend_with_audit(
     con: duckdb.DuckDBPyConnection,
     period: str = "year",
@@ -677,13 +672,13 @@ def trend_with_audit(
             }
             audited = draw_m * mr / (draw_m * mr + draw_r * rr)
         for measure, sample in values.items():
-            low, high = _percentiles(sample)
+            low, high = percentile_interval(sample)
             bounds[f"{measure}_low"].append(low)
             bounds[f"{measure}_high"].append(high)
         market, relational = float(row.market_role_hits), float(row.relational_role_hits)
         both = pm * market + pr * relational
         bounds["audited_naming_index"].append(pm * market / both if both > 0 else math.nan)
-        low, high = _percentiles(audited)
+        low, high = percentile_interval(audited)
         bounds["audited_low"].append(low)
         bounds["audited_high"].append(high)
     for name, values in bounds.items():

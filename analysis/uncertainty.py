@@ -78,15 +78,16 @@ def bootstrap_period(
             "market_share_index": np.where(m + r > 0, m / (m + r), np.nan),
             "naming_index": np.where(mr + rr > 0, mr / (mr + rr), np.nan),
         }
-    intervals = {}
-    for name, sample in values.items():
-        sample = sample[~np.isnan(sample)]
-        intervals[name] = (
-            (float(np.percentile(sample, 2.5)), float(np.percentile(sample, 97.5)))
-            if len(sample)
-            else (np.nan, np.nan)
-        )
-    return intervals
+    return {name: percentile_interval(sample) for name, sample in values.items()}
+
+
+def percentile_interval(sample: np.ndarray) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of the resampled values that are defined (NaN
+    where a resample had no denominator), or NaN twice when none is."""
+    sample = sample[~np.isnan(sample)]
+    if not len(sample):
+        return (np.nan, np.nan)
+    return (float(np.percentile(sample, 2.5)), float(np.percentile(sample, 97.5)))
 
 
 def trend_with_ci(
