@@ -640,48 +640,22 @@ def trend_with_audit(
     intervals are trend_with_ci's to the digit with the same seed. Without labels of both
     lexicons' role words it is trend_with_ci's frame, unchanged."""
     from analysis import uncertainty
-    from analysis.frequency import trend
 
     precision = role_precision(con)
     if set(precision) != {"market", "relational"}:
         return uncertainty.trend_with_ci(con, period, n_boot, seed, min_tokens)
-    frame = trend(con, period, "all")
-    docs = con.execute(uncertainty.DOCUMENT_COUNTS, [period, "all"]).df()
-    rng = np.random.default_rng(seed)
     beta_rng = np.random.default_rng([seed, 1])
     (pm, nm), (pr, nr) = precision["market"], precision["relational"]
-    columns = [f"{m}_{end}" for m in uncertainty.MEASURES for end in ("low", "high")]
-    bounds: dict[str, list[float]] = {c: [] for c in [*columns, *AUDITED_COLUMNS]}
-    for row in frame.itertuples(index=False):
-        start = row.period_start
-        rows = (
-            docs[docs["period_start"].isna()]
-            if pd.isna(start)
-            else docs[docs["period_start"] == start]
-        )
-        counts = [rows[c].to_numpy(float) for c in uncertainty.COUNTS]
-        w, m, r, mr, rr = uncertainty.resampled_sums(counts, rng, n_boot)
-        draw_m = beta_rng.beta(1 + pm * nm, 1 + (1 - pm) * nm, size=n_boot)
-        draw_r = beta_rng.beta(1 + pr * nr, 1 + (1 - pr) * nr, size=n_boot)
+
+    def audited(row, sums: list[np.ndarray]) -> dict[str, float]:
+        mr, rr = sums[3], sums[4]  # the resamples' market and relational role hits
+        draw_m = beta_rng.beta(1 + pm * nm, 1 + (1 - pm) * nm, size=len(mr))
+        draw_r = beta_rng.beta(1 + pr * nr, 1 + (1 - pr) * nr, size=len(rr))
         with np.errstate(invalid="ignore", divide="ignore"):
-            values = {
-                "market_per_million": np.where(w > 0, 1e6 * m / w, np.nan),
-                "relational_per_million": np.where(w > 0, 1e6 * r / w, np.nan),
-                "market_share_index": np.where(m + r > 0, m / (m + r), np.nan),
-                "naming_index": np.where(mr + rr > 0, mr / (mr + rr), np.nan),
-            }
-            audited = draw_m * mr / (draw_m * mr + draw_r * rr)
-        for measure, sample in values.items():
-            low, high = percentile_interval(sample)
-            bounds[f"{measure}_low"].append(low)
-            bounds[f"{measure}_high"].append(high)
+            low, high = percentile_interval(draw_m * mr / (draw_m * mr + draw_r * rr))
         market, relational = float(row.market_role_hits), float(row.relational_role_hits)
         both = pm * market + pr * relational
-        bounds["audited_naming_index"].append(pm * market / both if both > 0 else math.nan)
-        low, high = percentile_interval(audited)
-        bounds["audited_low"].append(low)
-        bounds["audited_high"].append(high)
-    for name, values in bounds.items():
-        frame[name] = values
-    frame["sparse"] = frame["n_tokens"] < min_tokens
-    return frame
+        point = pm * market / both if both > 0 else math.nan
+        return dict(zip(AUDITED_COLUMNS, (point, low, high), strict=True))
+
+    return uncertainty.trend_with_ci(con, period, n_boot, seed, min_tokens, extra=audited)

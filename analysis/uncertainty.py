@@ -13,7 +13,8 @@ documents a period has.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -33,6 +34,8 @@ GROUP_COLUMN = {"all": None, "source": "source", "kind": "source_kind"}
 MEASURES = ("market_per_million", "relational_per_million", "market_share_index", "naming_index")
 # The per-document counts each resample sums, in the order resampled_sums returns them.
 COUNTS = ("n_words", "market_hits", "relational_hits", "market_role_hits", "relational_role_hits")
+# More columns of a trend per period, from its trend row and its resamples' sums.
+PeriodColumns = Callable[[Any, list[np.ndarray]], dict[str, float]]
 # Document indexes drawn at once (8 MB): a period of 30,000 documents resampled 1,000 times
 # would otherwise hold 30 million indexes and as many gathered values.
 BATCH_DRAWS = 1_000_000
@@ -70,15 +73,21 @@ def bootstrap_period(
 ) -> dict[str, tuple[float, float]]:
     """95% percentile intervals of the MEASURES for one period's documents, from their
     per-document COUNTS (words, market, relational, market role and relational role hits)."""
-    w, m, r, mr, rr = resampled_sums(counts, rng, n_boot)
+    samples = measure_samples(resampled_sums(counts, rng, n_boot))
+    return {name: percentile_interval(sample) for name, sample in samples.items()}
+
+
+def measure_samples(sums: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
+    """Each of the MEASURES over resamples, from their sums of the COUNTS (NaN where a
+    resample has no denominator)."""
+    w, m, r, mr, rr = sums
     with np.errstate(invalid="ignore", divide="ignore"):
-        values = {
+        return {
             "market_per_million": np.where(w > 0, 1e6 * m / w, np.nan),
             "relational_per_million": np.where(w > 0, 1e6 * r / w, np.nan),
             "market_share_index": np.where(m + r > 0, m / (m + r), np.nan),
             "naming_index": np.where(mr + rr > 0, mr / (mr + rr), np.nan),
         }
-    return {name: percentile_interval(sample) for name, sample in values.items()}
 
 
 def percentile_interval(sample: np.ndarray) -> tuple[float, float]:
@@ -97,9 +106,12 @@ def trend_with_ci(
     seed: int = 0,
     min_tokens: int = 10_000,
     by: str = "all",
+    extra: PeriodColumns | None = None,
 ) -> pd.DataFrame:
     """trend() plus `<measure>_low` / `<measure>_high` (95% bootstrap) and `sparse`, for
-    all sources together or per source or kind of source (`by`, as in trend())."""
+    all sources together or per source or kind of source (`by`, as in trend()). `extra`,
+    called with each period's trend row and its resamples' sums of the COUNTS, gives more
+    columns from the same resamples (analysis.audit's corrected naming index)."""
     frame = trend(con, period, by)
     docs = con.execute(DOCUMENT_COUNTS, [period, by]).df()
     group_column = GROUP_COLUMN[by]
@@ -114,10 +126,13 @@ def trend_with_ci(
         )
         if group_column is not None:
             rows = rows[rows[group_column] == getattr(row, group_column)]
-        intervals = bootstrap_period([rows[c].to_numpy(float) for c in COUNTS], rng, n_boot)
-        for measure, (low, high) in intervals.items():
+        sums = resampled_sums([rows[c].to_numpy(float) for c in COUNTS], rng, n_boot)
+        for measure, sample in measure_samples(sums).items():
+            low, high = percentile_interval(sample)
             bounds[f"{measure}_low"].append(low)
             bounds[f"{measure}_high"].append(high)
+        for name, value in (extra(row, sums) if extra else {}).items():
+            bounds.setdefault(name, []).append(value)
     for name, values in bounds.items():
         frame[name] = values
     frame["sparse"] = frame["n_tokens"] < min_tokens
