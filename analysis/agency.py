@@ -26,7 +26,7 @@ from collections.abc import Iterator
 import duckdb
 import pandas as pd
 
-from corpus.sql import load_sql
+from marketspeak.corpus.sql import load_sql
 
 DEFAULT_MODEL = "en_core_web_sm"
 ROLES = ("agent", "recipient", "modifier", "other")
@@ -88,7 +88,7 @@ def role_of(span) -> tuple[str, bool]:
 
 
 def _sentences(con: duckdb.DuckDBPyConnection, period: str, max_tokens: int) -> pd.DataFrame:
-    sql = load_sql("analysis", "sql/agency_sentences.sql")
+    sql = load_sql("marketspeak.analysis", "sql/agency_sentences.sql")
     return con.execute(sql, {"period": period, "max_tokens": max_tokens}).df()
 
 

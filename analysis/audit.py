@@ -35,7 +35,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.uncertainty import percentile_interval
+from marketspeak.analysis.uncertainty import percentile_interval
 
 LABELS = ("COUNT", "NAME", "OTHER", "ERROR")
 COLUMNS = [
@@ -89,7 +89,7 @@ class AuditError(ValueError):
 
 def period_of(value: object, period: str | None) -> str:
     """A hit's period label from its document's trend date ('undated' without one)."""
-    from analysis.frequency import period_label
+    from marketspeak.analysis.frequency import period_label
 
     if period is None:
         return ""
@@ -228,7 +228,7 @@ CROSS JOIN (SELECT coalesce(string_agg(lexicon || '@' || version, ' ' ORDER BY l
 def store_labels(con: duckdb.DuckDBPyConnection, labels: Sequence[Label], path: Path) -> int:
     """Store the labels (replacing earlier labels of the same hits), all or none: a hit id
     not in the database raises AuditError naming the file and line, and nothing is stored."""
-    from corpus.db import transaction, utcnow
+    from marketspeak.corpus.db import transaction, utcnow
 
     frame = pd.DataFrame(
         {"hit_id": [x.hit_id for x in labels], "label": [x.label for x in labels]},
@@ -307,7 +307,7 @@ def labelled_hits(con: duckdb.DuckDBPyConnection, period: str | None = None):
                 "excluded_by",
                 "label",
                 "period",
-            ]  # fmt: skip
+            ]
         ).astype({"counted": bool})
         return counts, labelled
     labelled = con.execute(LABELLED, params).df()
@@ -407,8 +407,9 @@ def score(con: duckdb.DuckDBPyConnection, period: str | None = None) -> pd.DataF
     hits, labelled = labelled_hits(con, period)
     rows = []
     for (lexicon, term, when), group in labelled.groupby(["lexicon", "term", "period"]):
-        scope = hits[(hits["lexicon"] == lexicon) & (hits["term"] == term)
-                     & (hits["period"] == when)]  # fmt: skip
+        scope = hits[
+            (hits["lexicon"] == lexicon) & (hits["term"] == term) & (hits["period"] == when)
+        ]
         rows.append(_term_row({"lexicon": lexicon, "term": term, "period": when}, scope, group))
     for (lexicon, when), group in labelled.groupby(["lexicon", "period"]):
         scope = hits[(hits["lexicon"] == lexicon) & (hits["period"] == when)]
@@ -464,12 +465,20 @@ def _audited(
 ) -> dict:
     """The naming index of these documents' role-word counts, plain and corrected, each
     with its 95% percentile interval (see audited_naming_index)."""
-    from analysis.uncertainty import resampled_sums
+    from marketspeak.analysis.uncertainty import resampled_sums
 
     m, r = mr_all.sum(), rr_all.sum()
     nothing = dict.fromkeys(
-        ("naming_index", "naming_index_low", "naming_index_high", "audited_naming_index",
-         "audited_low", "audited_high"), math.nan)  # fmt: skip
+        (
+            "naming_index",
+            "naming_index_low",
+            "naming_index_high",
+            "audited_naming_index",
+            "audited_low",
+            "audited_high",
+        ),
+        math.nan,
+    )
     if not len(mr_all) or m + r == 0:
         return nothing
     mr, rr = resampled_sums([mr_all, rr_all], rng, n_boot)
@@ -526,10 +535,17 @@ def audited_naming_trend(
     resampled, and every period is corrected by the role words' precision over all labels
     (a period's own labels are usually too few to correct it alone). Empty unless both
     lexicons' role words are audited."""
-    from analysis.frequency import period_label
+    from marketspeak.analysis.frequency import period_label
 
-    columns = ["period", "naming_index", "naming_index_low", "naming_index_high",
-               "audited_naming_index", "audited_low", "audited_high"]  # fmt: skip
+    columns = [
+        "period",
+        "naming_index",
+        "naming_index_low",
+        "naming_index_high",
+        "audited_naming_index",
+        "audited_low",
+        "audited_high",
+    ]
     precision = role_precision(con)
     if set(precision) != {"market", "relational"}:
         return pd.DataFrame(columns=columns)
@@ -639,7 +655,7 @@ def trend_with_audit(
     corrected index. The precisions are drawn from a generator of their own, so the plain
     intervals are trend_with_ci's to the digit with the same seed. Without labels of both
     lexicons' role words it is trend_with_ci's frame, unchanged."""
-    from analysis import uncertainty
+    from marketspeak.analysis import uncertainty
 
     precision = role_precision(con)
     if set(precision) != {"market", "relational"}:

@@ -49,7 +49,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.frequency import period_label
+from marketspeak.analysis.frequency import period_label
 
 MIN_PERIODS = 3
 NAMING = "naming index"
@@ -372,8 +372,10 @@ def _series_row(x: np.ndarray, v: np.ndarray, boot: np.ndarray, is_rate: bool) -
     resamples, NaN where a resample leaves the value undefined)."""
     n = len(v)
     row = dict.fromkeys(COLUMNS, np.nan)
-    row.update(n_periods=n, change_unit="% of mean rate per year" if is_rate else
-               "percentage points per year")  # fmt: skip
+    row.update(
+        n_periods=n,
+        change_unit="% of mean rate per year" if is_rate else "percentage points per year",
+    )
     if is_rate:
         row["periods_without_hits"] = int(np.sum(v == 0))
     if n < MIN_PERIODS or (is_rate and not np.any(v > 0)):

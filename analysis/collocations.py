@@ -26,7 +26,7 @@ from collections.abc import Collection
 import duckdb
 import pandas as pd
 
-from corpus.sql import load_sql
+from marketspeak.corpus.sql import load_sql
 
 COLUMNS = ["period_start", "collocate", "o11", "e11", "r1", "c1", "n", "ll", "mi", "logdice", "t"]
 
@@ -66,7 +66,7 @@ def collocates(
         raise ValueError("window must be at least 1")
     if by not in (None, "year", "quarter", "month"):
         raise ValueError(f"by must be year, quarter or month, not {by!r}")
-    sql = load_sql("analysis", "sql/collocates.sql")
+    sql = load_sql("marketspeak.analysis", "sql/collocates.sql")
     params = {
         "term": " ".join(term.lower().split()),
         "window": window,

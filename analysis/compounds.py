@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
 
-from analysis.collocations import stop_words
-from corpus.lexicons import Lexicon
-from corpus.sql import load_sql
+from marketspeak.analysis.collocations import stop_words
+from marketspeak.corpus.lexicons import Lexicon
+from marketspeak.corpus.sql import load_sql
 
 # Tokens that join the words either side into one compound: the tokeniser splits
 # "customer-facing" into customer, -, facing. Dashes (en, em, "--") do not join.
@@ -48,7 +48,7 @@ def modifier_uses(
 ) -> pd.DataFrame:
     """Per period: each compound of a lemma with a content word, and whether the lemma is
     the `modifier` (first word) or the `head` (second word)."""
-    sql = load_sql("analysis", "sql/modifiers.sql")
+    sql = load_sql("marketspeak.analysis", "sql/modifiers.sql")
     frame = con.execute(sql, {"lemmas": list(lemmas), "period": period, "hyphens": HYPHENS}).df()
     wanted, function_words = set(lemmas), stop_words()
     rows = []

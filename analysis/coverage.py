@@ -29,7 +29,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.frequency import period_label, trend
+from marketspeak.analysis.frequency import period_label, trend
 
 FACTOR = 3.0
 MIN_OTHER = 2

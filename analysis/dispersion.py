@@ -15,7 +15,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from corpus.sql import load_sql
+from marketspeak.corpus.sql import load_sql
 
 COLUMNS = ["lexicon", "term", "hits", "documents", "doc_share", "dp", "dp_norm", "parts"]
 
@@ -33,7 +33,7 @@ def dp(part_sizes: list[float], part_hits: list[float]) -> tuple[float, float]:
 
 def dispersion(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per lexicon term found, across sources, most evenly spread first."""
-    sql = load_sql("analysis", "sql/dispersion.sql")
+    sql = load_sql("marketspeak.analysis", "sql/dispersion.sql")
     rows = con.execute(sql).df()
     out = []
     for (lexicon, term), group in rows.groupby(["lexicon", "term"], sort=True):

@@ -13,8 +13,8 @@ from collections.abc import Collection
 import duckdb
 import pandas as pd
 
-from analysis.collocations import collocates
-from analysis.frequency import period_label
+from marketspeak.analysis.collocations import collocates
+from marketspeak.analysis.frequency import period_label
 
 COLUMNS = ["period", "next_period", "jaccard", "shared", "node_freq", "next_node_freq"]
 

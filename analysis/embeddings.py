@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from gensim.models import Word2Vec
 
-from analysis.frequency import period_label
+from marketspeak.analysis.frequency import period_label
 
 PARAGRAPH_LEMMAS = """
 SELECT date_trunc(?, d.trend_date) AS period_start, t.doc_id, t.paragraph,

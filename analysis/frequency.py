@@ -17,7 +17,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from corpus.sql import load_sql
+from marketspeak.corpus.sql import load_sql
 
 PERIODS = ("year", "quarter", "month")
 GROUPINGS = ("all", "source", "kind")
@@ -37,7 +37,7 @@ def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by: str = "all")
     _check_period(period)
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
-    frame = con.execute(load_sql("analysis", "sql/trend.sql"), [period, by]).df()
+    frame = con.execute(load_sql("marketspeak.analysis", "sql/trend.sql"), [period, by]).df()
     dropped = {"all": ["source", "source_kind"], "kind": ["source"], "source": []}[by]
     return frame.drop(columns=dropped)
 
@@ -45,7 +45,7 @@ def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by: str = "all")
 def term_trend(con: duckdb.DuckDBPyConnection, period: str = "year") -> pd.DataFrame:
     """One row per period and term used: lexicon, term, hits, per_million, doc_share."""
     _check_period(period)
-    return con.execute(load_sql("analysis", "sql/term_trend.sql"), [period]).df()
+    return con.execute(load_sql("marketspeak.analysis", "sql/term_trend.sql"), [period]).df()
 
 
 def period_label(value: object, period: str) -> str:

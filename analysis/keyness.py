@@ -18,7 +18,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from corpus.sql import load_sql
+from marketspeak.corpus.sql import load_sql
 
 COLUMNS = [
     "lemma",
@@ -54,7 +54,7 @@ def keyness(
     """Every lemma used at least `min_freq` times in the two periods together, most key first.
 
     With `terms`, only those lemmas (e.g. a lexicon's single-word terms)."""
-    sql = load_sql("analysis", "sql/keyness.sql")
+    sql = load_sql("marketspeak.analysis", "sql/keyness.sql")
     counts = con.execute(
         sql,
         {

@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from corpus.sql import load_sql
+from marketspeak.corpus.sql import load_sql
 
 COLUMNS = [
     "published",
@@ -45,7 +45,7 @@ def kwic(
     """
     if width < 0:
         raise ValueError("width must be 0 or more")
-    sql = load_sql("analysis", "sql/kwic.sql")
+    sql = load_sql("marketspeak.analysis", "sql/kwic.sql")
     params = {
         "term": " ".join(term.lower().split()),
         "width": width,

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.frequency import trend
+from marketspeak.analysis.frequency import trend
 
 METHODS = ("exact", "normal")
 # (column suffix, label, z of the normal approximation, tail probability on each side for

@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.frequency import trend
+from marketspeak.analysis.frequency import trend
 
 # The documents each group of trend() counts (a text two sources carry is in both), ordered
 # so that the same seed draws the same documents whatever order a scan returns.

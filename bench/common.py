@@ -39,8 +39,11 @@ def transcripts(n: int | None = None, copies: int = 1) -> list[dict]:
     for copy in range(copies):
         for record in records:
             if copy:
-                record = {**record, "id": f"{record['id']}-c{copy}",
-                          "text": f"{record['text']}\n\nCopy {copy}."}  # fmt: skip
+                record = {
+                    **record,
+                    "id": f"{record['id']}-c{copy}",
+                    "text": f"{record['text']}\n\nCopy {copy}.",
+                }
             out.append(record)
     return out
 
@@ -140,8 +143,14 @@ def run_measured(command: list[str], log: Path | None = None, **kwargs) -> dict:
     return found
 
 
-def report(name: str, figure: float, unit: str, baseline: float | None = None,
-           baseline_name: str = "", target: str = "") -> dict:  # fmt: skip
+def report(
+    name: str,
+    figure: float,
+    unit: str,
+    baseline: float | None = None,
+    baseline_name: str = "",
+    target: str = "",
+) -> dict:
     """Print one line: the figure, the baseline measured in the same run, and the ratio."""
     line = f"{name}: {figure:,.2f} {unit}"
     ratio = None
@@ -151,5 +160,12 @@ def report(name: str, figure: float, unit: str, baseline: float | None = None,
     if target:
         line += f" | target {target}"
     print(line, flush=True)
-    return {"name": name, "figure": figure, "unit": unit, "baseline": baseline,
-            "baseline_name": baseline_name, "ratio": ratio, "target": target}  # fmt: skip
+    return {
+        "name": name,
+        "figure": figure,
+        "unit": unit,
+        "baseline": baseline,
+        "baseline_name": baseline_name,
+        "ratio": ratio,
+        "target": target,
+    }

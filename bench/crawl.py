@@ -20,14 +20,19 @@ import tempfile
 from pathlib import Path
 
 from bench.common import ROOT, pm_source, report, timed, transcripts, write_site
-from pipelines import steps
-from pipelines.demo_site.server import serve_site
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.demo_site.server import serve_site
 
 
 def scrapy_bench() -> float:
     """Pages per second `scrapy bench` reaches here (its own server on localhost)."""
-    done = subprocess.run([sys.executable, "-m", "scrapy", "bench", "-s", "LOG_LEVEL=INFO"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "bench", "-s", "LOG_LEVEL=INFO"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     log = done.stdout + done.stderr
     pages = int(re.search(r"'response_received_count': (\d+)", log).group(1))
     elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", log).group(1))
@@ -63,15 +68,32 @@ def main(argv: list[str] | None = None) -> int:
                 steps.ingest(db, files, [source])
                 recrawls[label] = (again["seconds"], served.requests[before:])
     print(f"{pages} documents; first crawl {fetched} requests")
-    report("crawl with extraction", fetched / first["seconds"], "pages/s", baseline,
-           "scrapy bench", ">= 0.5")  # fmt: skip
+    report(
+        "crawl with extraction",
+        fetched / first["seconds"],
+        "pages/s",
+        baseline,
+        "scrapy bench",
+        ">= 0.5",
+    )
     for label, (_, requests) in recrawls.items():
         answered = sum(r.status == 304 for r in requests)
         print(f"recrawl, {label}: {len(requests)} requests ({answered} answered 304)")
-    report("recrawl of the unchanged site, revisit_after 1d", recrawls["revisit_after 1d"][0], "s",
-           first["seconds"], "first crawl", "<= 0.05")  # fmt: skip
-    report("recrawl of the unchanged site, every document revalidated", recrawls["revalidated"][0],
-           "s", first["seconds"], "first crawl")  # fmt: skip
+    report(
+        "recrawl of the unchanged site, revisit_after 1d",
+        recrawls["revisit_after 1d"][0],
+        "s",
+        first["seconds"],
+        "first crawl",
+        "<= 0.05",
+    )
+    report(
+        "recrawl of the unchanged site, every document revalidated",
+        recrawls["revalidated"][0],
+        "s",
+        first["seconds"],
+        "first crawl",
+    )
     return 0
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bench.common import TRANSCRIPTS, transcripts
 from bench.partitions import load
-from corpus.db import connect
+from marketspeak.corpus.db import connect
 
 # Counted hits, as every trend counts them.
 NOW = """
@@ -68,7 +68,7 @@ def share(part: float, other: float) -> str:
 
 def build(db: Path, lexicon_paths: list[Path] | None) -> None:
     """Store the transcripts once, then tokenise (or re-match) with the lexicons given."""
-    from pipelines.steps import tokenise
+    from marketspeak.pipelines.steps import tokenise
 
     if not db.exists():
         with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as tmp:

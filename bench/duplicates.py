@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus.db import connect, schema_sql
-from corpus.duplicates import find_duplicates
+from marketspeak.corpus.db import connect, schema_sql
+from marketspeak.corpus.duplicates import find_duplicates
 
 CORPORA = ("pm-transcripts", "uk-gov-pdfs")
 SUMMARY = """
@@ -49,8 +49,10 @@ def measure(db: Path, show: int) -> None:
     second = find_duplicates(con)
     second_time = time.perf_counter() - start
     print(f"\n## {db.stem}: {documents} current documents")
-    print(f"first run {first_time:.1f} s ({first}); second run {second_time:.1f} s ({second}); "
-          f"ratio {second_time / first_time:.2f}")  # fmt: skip
+    print(
+        f"first run {first_time:.1f} s ({first}); second run {second_time:.1f} s ({second}); "
+        f"ratio {second_time / first_time:.2f}"
+    )
     print("relation, members, min jaccard, min containment:")
     for row in con.execute(SUMMARY).fetchall():
         print("  ", row)

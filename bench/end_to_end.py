@@ -20,7 +20,7 @@ import duckdb
 import yaml
 
 from bench.common import ROOT, pm_source, report, run_measured, transcripts, write_site
-from pipelines.demo_site.server import serve_site
+from marketspeak.pipelines.demo_site.server import serve_site
 
 COUNTS = "SELECT count(*), coalesce(sum(n_words), 0) FROM documents"
 
@@ -32,25 +32,45 @@ def run_twice(records: list[dict], work: Path, label: str) -> list[dict]:
     with serve_site(site) as served:
         sources = work / "sources.yaml"
         sources.write_text(yaml.safe_dump({"sources": [pm_source(served.base_url)]}))
-        command = [sys.executable, "-m", "pipelines", "run", "--sources", str(sources),
-                   "--db", str(db), "--out", str(out)]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "marketspeak.pipelines",
+            "run",
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+        ]
         env = {**os.environ, "PREFECT_HOME": str(work / "prefect")}
         first = run_measured(command, work / "first-run.log", env=env, cwd=ROOT)
         documents, tokens = duckdb.connect(str(db), read_only=True).execute(COUNTS).fetchone()
         second = run_measured(command, work / "second-run.log", env=env, cwd=ROOT)
         again, _ = duckdb.connect(str(db), read_only=True).execute(COUNTS).fetchone()
     assert first["code"] == 0 and second["code"] == 0, (first, second)
-    results.append(report(f"{label}: first run ({documents} documents, {tokens:,} words)",
-                          first["seconds"], "s"))  # fmt: skip
-    results.append(report(f"{label}: unchanged second run (added {again - documents})",
-                          second["seconds"], "s", first["seconds"], "first run",
-                          "< 0.5 of the first"))  # fmt: skip
-    results.append(report(f"{label}: peak RSS of marketspeak, first run", first["peak_rss_mb"],
-                          "MB"))  # fmt: skip
+    results.append(
+        report(
+            f"{label}: first run ({documents} documents, {tokens:,} words)", first["seconds"], "s"
+        )
+    )
+    results.append(
+        report(
+            f"{label}: unchanged second run (added {again - documents})",
+            second["seconds"],
+            "s",
+            first["seconds"],
+            "first run",
+            "< 0.5 of the first",
+        )
+    )
+    results.append(
+        report(f"{label}: peak RSS of marketspeak, first run", first["peak_rss_mb"], "MB")
+    )
     print(f"  highest just after: {first['peak_after']}")
     size = db.stat().st_size / 2**20
-    results.append(report(f"{label}: database size per million words", size / (tokens / 1e6),
-                          "MB"))  # fmt: skip
+    results.append(report(f"{label}: database size per million words", size / (tokens / 1e6), "MB"))
     return results
 
 
@@ -64,8 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         one = run_twice(transcripts(pages), Path(tmp) / "x1", f"{pages} pages")
         if not args.quick:
             four = run_twice(transcripts(pages, copies=4), Path(tmp) / "x4", f"{4 * pages} pages")
-            report("peak RSS at 4x the corpus", four[2]["figure"], "MB", one[2]["figure"],
-                   "at 1x", "about 1 (a fixed batch budget)")  # fmt: skip
+            report(
+                "peak RSS at 4x the corpus",
+                four[2]["figure"],
+                "MB",
+                one[2]["figure"],
+                "at 1x",
+                "about 1 (a fixed batch budget)",
+            )
     return 0
 
 

@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bench.common import report, timed, transcripts
-from corpus.annotate import batch_tables, write_tables
-from corpus.db import connect
-from corpus.lexicons import LexiconMatcher, load_lexicons
-from corpus.tokenise import build_nlp, tokenise_texts
+from marketspeak.corpus.annotate import batch_tables, write_tables
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicons
+from marketspeak.corpus.tokenise import build_nlp, tokenise_texts
 
 ADD_DOCUMENTS = """
 INSERT INTO documents (doc_id, source, url, content_type, content_sha256, text, n_chars,
@@ -37,8 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = transcripts(200 if args.quick else args.docs)
     matcher = LexiconMatcher(build_nlp(), load_lexicons())
-    batches = [batch_tables(b) for b in tokenise_texts(((r["id"], r["text"]) for r in records),
-                                                       matcher)]  # fmt: skip
+    batches = [
+        batch_tables(b) for b in tokenise_texts(((r["id"], r["text"]) for r in records), matcher)
+    ]
     rows = sum(b["tokens"].num_rows for b in batches)
     with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as tmp:
         ours_db = Path(tmp) / "ours.duckdb"
@@ -61,8 +62,14 @@ def main(argv: list[str] | None = None) -> int:
             bulk_db.execute("COPY tokens FROM ?", [str(parquet)])
         bulk_db.close()
     print(f"{rows:,} token rows in {len(batches)} batches")
-    report("marketspeak batch insert", rows / ours["seconds"], "rows/s", rows / bulk["seconds"],
-           "DuckDB COPY from Parquet", ">= 1,000,000 rows/s and >= 0.5")  # fmt: skip
+    report(
+        "marketspeak batch insert",
+        rows / ours["seconds"],
+        "rows/s",
+        rows / bulk["seconds"],
+        "DuckDB COPY from Parquet",
+        ">= 1,000,000 rows/s and >= 0.5",
+    )
     return 0
 
 

@@ -27,13 +27,13 @@ from collections import Counter
 from pathlib import Path
 
 from bench.common import SHARED, report, timed, transcripts
-from corpus import annotate
-from corpus.db import connect
-from corpus.ingest import ingest_files
-from corpus.language import ENGLISH, detector, identify_pending, split_paragraphs
-from corpus.lexicons import load_lexicons
-from pipelines.demo_site.welsh import bilingual
-from spiders.extract import content_hash, normalise_text
+from marketspeak.corpus import annotate
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.ingest import ingest_files
+from marketspeak.corpus.language import ENGLISH, detector, identify_pending, split_paragraphs
+from marketspeak.corpus.lexicons import load_lexicons
+from marketspeak.pipelines.demo_site.welsh import bilingual
+from marketspeak.spiders.extract import content_hash, normalise_text
 
 PDF_MANIFEST = SHARED / "corpora" / "uk-gov-pdfs" / "manifest.jsonl"
 
@@ -69,9 +69,13 @@ def english_kept(name: str, texts: list[str]) -> list[dict]:
     print(f"{name}: {len(texts):,} documents, {words:,} words; set aside: {languages}")
     return [
         report(f"{name}: share of words set aside", 100 * share, "%"),
-        report(f"{name}: share set aside in documents mostly English", 100 * scattered / words,
-               "%", target="< 0.1 %"),
-    ]  # fmt: skip
+        report(
+            f"{name}: share set aside in documents mostly English",
+            100 * scattered / words,
+            "%",
+            target="< 0.1 %",
+        ),
+    ]
 
 
 def welsh_found(documents: int = 300, seed: int = 1) -> list[dict]:
@@ -101,12 +105,22 @@ def stored(records: list[dict], folder: Path) -> list[dict]:
             text = normalise_text(record["text"])
             if not text:
                 continue
-            handle.write(json.dumps({
-                "item": "document", "source": "pm", "url": f"http://127.0.0.1/{record['id']}",
-                "text": text, "content_sha256": content_hash(text), "content_type": "html",
-                "published": record["date"], "date_source": "html-meta",
-                "fetched_at": "2024-01-01T00:00:00",
-            }) + "\n")  # fmt: skip
+            handle.write(
+                json.dumps(
+                    {
+                        "item": "document",
+                        "source": "pm",
+                        "url": f"http://127.0.0.1/{record['id']}",
+                        "text": text,
+                        "content_sha256": content_hash(text),
+                        "content_type": "html",
+                        "published": record["date"],
+                        "date_source": "html-meta",
+                        "fetched_at": "2024-01-01T00:00:00",
+                    }
+                )
+                + "\n"
+            )
     con = connect(folder / "language.duckdb")
     try:
         ingest_files(con, [items], [{"name": "pm", "kind": "government", "start_urls": []}])
@@ -120,13 +134,21 @@ def stored(records: list[dict], folder: Path) -> list[dict]:
         con.close()
     print(f"{len(records):,} documents stored, {words:,} word tokens")
     return [
-        report("stored PM transcripts: share of word tokens set aside", 100 * aside / words,
-               "%"),
-        report("stored PM transcripts: share set aside in documents mostly English",
-               100 * scattered / words, "%", target="< 0.1 %"),
-        report("identifying languages in the writer", identifying["seconds"], "s",
-               tokenising["seconds"], "tokenising the same documents (one process)"),
-    ]  # fmt: skip
+        report("stored PM transcripts: share of word tokens set aside", 100 * aside / words, "%"),
+        report(
+            "stored PM transcripts: share set aside in documents mostly English",
+            100 * scattered / words,
+            "%",
+            target="< 0.1 %",
+        ),
+        report(
+            "identifying languages in the writer",
+            identifying["seconds"],
+            "s",
+            tokenising["seconds"],
+            "tokenising the same documents (one process)",
+        ),
+    ]
 
 
 # Word tokens in all, set aside, and set aside in documents under BILINGUAL_SHARE (?).

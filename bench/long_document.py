@@ -34,9 +34,9 @@ def measure(side: str, texts_file: str) -> dict:
 
     import psutil
 
-    from corpus.annotate import batch_tables
-    from corpus.lexicons import LexiconMatcher, load_lexicons
-    from corpus.tokenise import PIECE_CHARS, build_nlp, tokenise_texts
+    from marketspeak.corpus.annotate import batch_tables
+    from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicons
+    from marketspeak.corpus.tokenise import PIECE_CHARS, build_nlp, tokenise_texts
 
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
     whole = "\n".join(texts)
@@ -65,8 +65,13 @@ def measure(side: str, texts_file: str) -> dict:
 
 
 def run_side(side: str, texts_file: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", WORKER, side, str(texts_file)], cwd=ROOT,
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER, side, str(texts_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -101,21 +106,46 @@ def main(argv: list[str] | None = None) -> int:
     low = {side: min(r["peak_rss_mb"] for r in found) for side, found in runs.items()}
     ordinary, pieces, one_pass = best["ordinary"], best["pieces"], best["one-pass"]
     length = sum(map(len, texts)) + len(texts) - 1
-    print(f"one document of {length:,} characters, or the {len(texts):,} documents it joins; "
-          f"{pieces['tokens']:,} tokens and {pieces['hits']:,} hits either way "
-          f"(ordinary: {ordinary['tokens']:,} and {ordinary['hits']:,}); "
-          f"{pieces['failed']} failed")  # fmt: skip
+    print(
+        f"one document of {length:,} characters, or the {len(texts):,} documents it joins; "
+        f"{pieces['tokens']:,} tokens and {pieces['hits']:,} hits either way "
+        f"(ordinary: {ordinary['tokens']:,} and {ordinary['hits']:,}); "
+        f"{pieces['failed']} failed"
+    )
     name = f"{len(texts):,} ordinary documents"
-    report("one long document, in pieces: tokenise", pieces["seconds"], "s",
-           ordinary["seconds"], name, "about 1")  # fmt: skip
-    report("one long document, in pieces: peak RSS", low["pieces"], "MB",
-           low["ordinary"], name, "about 1")  # fmt: skip
-    report("one long document, one spaCy pass (max_length raised): tokenise",
-           one_pass["seconds"], "s", ordinary["seconds"], name)  # fmt: skip
-    report("one long document, one spaCy pass (max_length raised): peak RSS",
-           low["one-pass"], "MB", low["ordinary"], name)  # fmt: skip
-    print(f"RSS before tokenising (libraries, lexicons, the text): "
-          f"{ordinary['start_rss_mb']:,.0f} MB")  # fmt: skip
+    report(
+        "one long document, in pieces: tokenise",
+        pieces["seconds"],
+        "s",
+        ordinary["seconds"],
+        name,
+        "about 1",
+    )
+    report(
+        "one long document, in pieces: peak RSS",
+        low["pieces"],
+        "MB",
+        low["ordinary"],
+        name,
+        "about 1",
+    )
+    report(
+        "one long document, one spaCy pass (max_length raised): tokenise",
+        one_pass["seconds"],
+        "s",
+        ordinary["seconds"],
+        name,
+    )
+    report(
+        "one long document, one spaCy pass (max_length raised): peak RSS",
+        low["one-pass"],
+        "MB",
+        low["ordinary"],
+        name,
+    )
+    print(
+        f"RSS before tokenising (libraries, lexicons, the text): {ordinary['start_rss_mb']:,.0f} MB"
+    )
     return 0
 
 

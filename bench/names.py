@@ -41,7 +41,7 @@ from bench.precision import (
     scores,
     unmatched_places,
 )
-from corpus.names import inside_name
+from marketspeak.corpus.names import inside_name
 
 # The tokens of one paragraph of one document, by the transcript or manifest id that ends
 # its URL (both corpora are stored at http://127.0.0.1/<id>), in reading order.
@@ -121,10 +121,11 @@ def report(corpus: str, rows: list[dict], totals: Counter, show: bool) -> None:
         in_part = [r for r in rows if r["heldout"] == (part == "heldout")]
         order = ("NAME", "COUNT", "OTHER", "ERROR")
         print(f"| {part} | " + " | ".join(share(in_part, k, totals) for k in order) + " |")
-    print("\nHit-weighted precision and recall, before (hits counted as term_hits counts "
-          "them, the name rule aside) and after (name-flagged hits set aside too):")  # fmt: skip
-    print("| part | lexicon | precision before | recall before | precision after | "
-          "recall after |")  # fmt: skip
+    print(
+        "\nHit-weighted precision and recall, before (hits counted as term_hits counts "
+        "them, the name rule aside) and after (name-flagged hits set aside too):"
+    )
+    print("| part | lexicon | precision before | recall before | precision after | recall after |")
     print("|---|---|---|---|---|---|")
     for part in PARTS:
         lexicons = defaultdict(list)
@@ -133,18 +134,23 @@ def report(corpus: str, rows: list[dict], totals: Counter, show: bool) -> None:
                 lexicons[row["lexicon"]].append(row)
         for lexicon, group in sorted(lexicons.items()):
             before = scores(group, totals)
-            after = scores([{**r, "counted": r["counted"] and not r["named"]} for r in group],
-                           totals)  # fmt: skip
-            print(f"| {part} | {lexicon} | {figure(before['precision'])} | "
-                  f"{figure(before['recall'])} | {figure(after['precision'])} | "
-                  f"{figure(after['recall'])} |")  # fmt: skip
+            after = scores(
+                [{**r, "counted": r["counted"] and not r["named"]} for r in group], totals
+            )
+            print(
+                f"| {part} | {lexicon} | {figure(before['precision'])} | "
+                f"{figure(before['recall'])} | {figure(after['precision'])} | "
+                f"{figure(after['recall'])} |"
+            )
     if show:
         for row in rows:
             wrong = row["named"] != (row["label"] == "NAME")
             if wrong and not row["heldout"] and row["label"] in ("NAME", "COUNT"):
                 verdict = "flagged" if row["named"] else "missed"
-                print(f"  {verdict} {row['label']}: {row['doc_ref']} {row['position']} "
-                      f"{row['matched']!r} ({row['note']})")  # fmt: skip
+                print(
+                    f"  {verdict} {row['label']}: {row['doc_ref']} {row['position']} "
+                    f"{row['matched']!r} ({row['note']})"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:

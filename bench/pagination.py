@@ -19,9 +19,9 @@ import tempfile
 from pathlib import Path
 
 from bench.common import report, timed
-from corpus.db import reading
-from pipelines import steps
-from pipelines.status import read_status
+from marketspeak.corpus.db import reading
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.status import read_status
 from tests.spiders.paginated_site import paginated_source, serve_paginated
 
 # Scrapy's own count of what its middlewares dropped, from the end-of-crawl stats in crawl.log.
@@ -64,8 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     print("crawl_runs:", json.dumps(row, default=str))
     print("status:", json.dumps(status, default=str))
     print("run summary:", *summary)
-    report("documents stored", row["new_documents"], "documents", len(plan.documents),
-           "documents on the site", "1.00")  # fmt: skip
+    report(
+        "documents stored",
+        row["new_documents"],
+        "documents",
+        len(plan.documents),
+        "documents on the site",
+        "1.00",
+    )
     print(f"(documents requested from the server: {stored})")
     return 0
 

@@ -21,14 +21,14 @@ from pathlib import Path
 import duckdb
 
 from bench.common import ROOT, report, timed, transcripts
-from corpus.db import connect
-from corpus.ingest import ingest_files
-from spiders.extract import content_hash
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.ingest import ingest_files
+from marketspeak.spiders.extract import content_hash
 
 WORKER = """
 import json, resource, sys, time
 from pathlib import Path
-from corpus.partitions import tokenise_partition
+from marketspeak.corpus.partitions import tokenise_partition
 start = time.perf_counter()
 tokenise_partition(Path(sys.argv[1]))
 print(json.dumps({"seconds": time.perf_counter() - start,
@@ -38,22 +38,30 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 
 def load(db: Path, records: list[dict], work: Path) -> None:
     rows = [
-        {"item": "document", "source": "pm", "url": f"http://127.0.0.1/{r['id']}",
-         "text": r["text"], "content_sha256": content_hash(r["text"]), "content_type": "html",
-         "published": r["date"], "date_source": "html-meta",
-         "fetched_at": "2024-01-01T00:00:00"}
+        {
+            "item": "document",
+            "source": "pm",
+            "url": f"http://127.0.0.1/{r['id']}",
+            "text": r["text"],
+            "content_sha256": content_hash(r["text"]),
+            "content_type": "html",
+            "published": r["date"],
+            "date_source": "html-meta",
+            "fetched_at": "2024-01-01T00:00:00",
+        }
         for r in records
-    ]  # fmt: skip
+    ]
     items = work / "items.jsonl"
     items.write_text("".join(json.dumps(r) + "\n" for r in rows))
     con = connect(db)
-    ingest_files(con, [items], [{"name": "pm", "kind": "government",
-                                 "start_urls": ["http://127.0.0.1/"]}])  # fmt: skip
+    ingest_files(
+        con, [items], [{"name": "pm", "kind": "government", "start_urls": ["http://127.0.0.1/"]}]
+    )
     con.close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    from corpus.partitions import PARTS, export_pending, merge_partition, output_path
+    from marketspeak.corpus.partitions import PARTS, export_pending, merge_partition, output_path
 
     parser = argparse.ArgumentParser(prog="python -m bench.partitions")
     parser.add_argument("--rows", type=int, default=2000, help="documents per partition")
@@ -68,8 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         con = connect(db)
         (source,) = export_pending(con, work / "partitions", rows)
         con.close()
-        done = subprocess.run([sys.executable, "-c", WORKER, str(source)], cwd=ROOT,
-                              capture_output=True, text=True, check=True)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", WORKER, str(source)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         worker = json.loads(done.stdout)
         size = sum(output_path(source, part).stat().st_size for part in PARTS)
         con = connect(db)
@@ -83,14 +96,22 @@ def main(argv: list[str] | None = None) -> int:
     report(f"partition of {rows} documents ({tokens:,} tokens): tokenise", worker["seconds"], "s")
     report("worker peak RSS (one partition)", worker["peak_rss_mb"], "MB")
     report("partition Parquet (tokens + hits + counts)", size / 2**20, "MB")
-    report("merge into DuckDB by the writer", merge["seconds"], "s", worker["seconds"],
-           "tokenise of the same partition", "well under 1")  # fmt: skip
+    report(
+        "merge into DuckDB by the writer",
+        merge["seconds"],
+        "s",
+        worker["seconds"],
+        "tokenise of the same partition",
+        "well under 1",
+    )
     scale = 1e9 / tokens
-    print(f"at 10^9 tokens: {scale:,.0f} partitions of {rows} documents "
-          f"({words / rows:,.0f} words a document), {size * scale / 2**30:,.1f} GiB of Parquet; "
-          f"tokenising {per_token * 1e9 / 3600:,.1f} CPU-hours, "
-          f"{per_token * 1e9 / 3600 / args.workers:,.2f} h on {args.workers} workers; "
-          f"merging {merge['seconds'] * scale / 3600:,.2f} h on the one writer")  # fmt: skip
+    print(
+        f"at 10^9 tokens: {scale:,.0f} partitions of {rows} documents "
+        f"({words / rows:,.0f} words a document), {size * scale / 2**30:,.1f} GiB of Parquet; "
+        f"tokenising {per_token * 1e9 / 3600:,.1f} CPU-hours, "
+        f"{per_token * 1e9 / 3600 / args.workers:,.2f} h on {args.workers} workers; "
+        f"merging {merge['seconds'] * scale / 3600:,.2f} h on the one writer"
+    )
     return 0
 
 

@@ -23,14 +23,14 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from bench.common import SHARED, report, timed
-from spiders.extract import (
+from marketspeak.spiders.extract import (
     drop_running_lines,
     extract_pdf,
     normalise_text,
     pdf_pages,
     running_key,
 )
-from spiders.pdf import PdfLimits, PdfPool
+from marketspeak.spiders.pdf import PdfLimits, PdfPool
 
 PDFS = SHARED / "corpora" / "uk-gov-pdfs"
 WORD = re.compile(r"\w+")
@@ -89,8 +89,10 @@ def running_lines(pages: list[list[str]]) -> Counter[str]:
 def measure(records: list[dict], show_removed: bool = False) -> dict[str, float]:
     """Print one row per PDF; return the total seconds per extractor."""
     totals: Counter[str] = Counter()
-    print(f"{'pdf':42} {'pypdf p/r':>13} {'s':>5} {'raw p/r':>13} {'ours p/r':>13} {'s':>5} "
-          f"{'removed':>7}")  # fmt: skip
+    print(
+        f"{'pdf':42} {'pypdf p/r':>13} {'s':>5} {'raw p/r':>13} {'ours p/r':>13} {'s':>5} "
+        f"{'removed':>7}"
+    )
     for record in records:
         data = (PDFS / record["pdf_path"]).read_bytes()
         with timed() as before:
@@ -107,9 +109,11 @@ def measure(records: list[dict], show_removed: bool = False) -> dict[str, float]
         for piece in SPLIT_WORDS:
             totals[f"{piece!r} in pypdf"] += old.count(piece)
             totals[f"{piece!r} in ours"] += new.count(piece)
-        print(f"{record['id'][8:50]:42} {old_p:6.4f}/{old_r:6.4f} {before['seconds']:5.2f} "
-              f"{raw_p:6.4f}/{raw_r:6.4f} {new_p:6.4f}/{new_r:6.4f} {after['seconds']:5.2f} "
-              f"{removed:7d}")  # fmt: skip
+        print(
+            f"{record['id'][8:50]:42} {old_p:6.4f}/{old_r:6.4f} {before['seconds']:5.2f} "
+            f"{raw_p:6.4f}/{raw_r:6.4f} {new_p:6.4f}/{new_r:6.4f} {after['seconds']:5.2f} "
+            f"{removed:7d}"
+        )
         if show_removed:
             for line, n in running_lines(pages).most_common():
                 print(f"    removed from {n} of {len(pages)} pages: {line[:70]!r}")
@@ -122,8 +126,9 @@ def pooled_seconds(records: list[dict]) -> float:
     try:
         with timed() as took:
             for record in records:
-                pool.extract((PDFS / record["pdf_path"]).read_bytes(), record["url"],
-                             datetime.now(UTC))  # fmt: skip
+                pool.extract(
+                    (PDFS / record["pdf_path"]).read_bytes(), record["url"], datetime.now(UTC)
+                )
     finally:
         pool.close()
     return took["seconds"]
@@ -139,10 +144,21 @@ def main(argv: list[str] | None = None) -> int:
     for name, count in sorted(totals.items()):
         if " in " in name:
             print(f"{name}: {count:.0f}")
-    report(f"pypdfium2 extraction, {len(records)} PDFs", totals["ours"], "s", totals["pypdf"],
-           "pypdf (before)", "well under pypdf")  # fmt: skip
-    report("the same through the worker pool (one worker)", pooled_seconds(records), "s",
-           totals["ours"], "in-process pypdfium2")  # fmt: skip
+    report(
+        f"pypdfium2 extraction, {len(records)} PDFs",
+        totals["ours"],
+        "s",
+        totals["pypdf"],
+        "pypdf (before)",
+        "well under pypdf",
+    )
+    report(
+        "the same through the worker pool (one worker)",
+        pooled_seconds(records),
+        "s",
+        totals["ours"],
+        "in-process pypdfium2",
+    )
     return 0
 
 

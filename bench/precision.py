@@ -52,19 +52,29 @@ import pyarrow
 from bench.common import ROOT, TRANSCRIPTS, transcripts
 from bench.partitions import load
 from bench.pdf import PDFS, manifest
-from corpus.annotate import record_lexicons, rematch, tokenise_pending
-from corpus.boilerplate import find_boilerplate
-from corpus.db import connect
-from corpus.duplicates import find_duplicates
-from corpus.ingest import ingest_files
-from corpus.language import identify_pending
-from corpus.lexicons import load_lexicons
-from spiders.extract import content_hash, extract_pdf
+from marketspeak.corpus.annotate import record_lexicons, rematch, tokenise_pending
+from marketspeak.corpus.boilerplate import find_boilerplate
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.duplicates import find_duplicates
+from marketspeak.corpus.ingest import ingest_files
+from marketspeak.corpus.language import identify_pending
+from marketspeak.corpus.lexicons import load_lexicons
+from marketspeak.spiders.extract import content_hash, extract_pdf
 
 LABELS_DIR = ROOT / "bench" / "labels"
 FETCHED = datetime(2024, 1, 1, tzinfo=UTC)  # the fetch time stored for every bench document
-COLUMNS = ("corpus", "doc_ref", "position", "term", "lexicon", "category", "matched", "label",
-           "heldout", "note")  # fmt: skip
+COLUMNS = (
+    "corpus",
+    "doc_ref",
+    "position",
+    "term",
+    "lexicon",
+    "category",
+    "matched",
+    "label",
+    "heldout",
+    "note",
+)
 KINDS = ("COUNT", "NAME", "OTHER", "ERROR")
 PARTS = ("tuning", "heldout")
 SEED = 15  # the PM transcripts sample in bench/labels was drawn with this seed
@@ -103,11 +113,18 @@ def pdf_item(record: dict) -> dict | None:
     extracted = extract_pdf((PDFS / record["pdf_path"]).read_bytes(), record["url"], FETCHED)
     if not extracted.text:
         return None
-    return {"item": "document", "source": "uk-gov-pdfs", "url": f"http://127.0.0.1/{record['id']}",
-            "title": record["title"], "text": extracted.text,
-            "content_sha256": content_hash(extracted.text), "content_type": "pdf",
-            "published": record["date"], "date_source": "manifest",
-            "fetched_at": FETCHED.isoformat()}  # fmt: skip
+    return {
+        "item": "document",
+        "source": "uk-gov-pdfs",
+        "url": f"http://127.0.0.1/{record['id']}",
+        "title": record["title"],
+        "text": extracted.text,
+        "content_sha256": content_hash(extracted.text),
+        "content_type": "pdf",
+        "published": record["date"],
+        "date_source": "manifest",
+        "fetched_at": FETCHED.isoformat(),
+    }
 
 
 def store_pdfs(db: Path, work: Path) -> None:
@@ -116,8 +133,11 @@ def store_pdfs(db: Path, work: Path) -> None:
     path = work / "items.jsonl"
     path.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
     con = connect(db)
-    ingest_files(con, [path], [{"name": "uk-gov-pdfs", "kind": "government",
-                                "start_urls": ["http://127.0.0.1/"]}])  # fmt: skip
+    ingest_files(
+        con,
+        [path],
+        [{"name": "uk-gov-pdfs", "kind": "government", "start_urls": ["http://127.0.0.1/"]}],
+    )
     con.close()
 
 
@@ -205,9 +225,10 @@ def unmatched_places(db: Path, labels: list[dict], hits: list[dict]) -> frozense
     con.close()
     squash = lambda text: "".join(text.lower().split())  # noqa: E731
     return frozenset(
-        (r["doc_ref"], r["position"]) for r in lost
+        (r["doc_ref"], r["position"])
+        for r in lost
         if squash(stored.get((r["doc_ref"], r["position"]), "")).startswith(squash(r["matched"]))
-    )  # fmt: skip
+    )
 
 
 def sample_row(hit: dict, corpus: str, heldout: bool) -> dict:
@@ -284,8 +305,14 @@ def read_labels(path: Path, corpus: str | None = None) -> list[dict]:
                 raise LabelError(f"{path}:{line}: heldout {row['heldout']!r} is not true/false")
             if not row["position"].isdigit():
                 raise LabelError(f"{path}:{line}: position {row['position']!r} is not a number")
-            rows.append({**row, "line": line, "position": int(row["position"]),
-                         "heldout": row["heldout"].lower() == "true"})  # fmt: skip
+            rows.append(
+                {
+                    **row,
+                    "line": line,
+                    "position": int(row["position"]),
+                    "heldout": row["heldout"].lower() == "true",
+                }
+            )
     if not rows:
         raise LabelError(f"{path}: no labelled hit of corpus {corpus!r}")
     return rows
@@ -306,9 +333,11 @@ def attach(
             out.append({**row, "counted": False})
             continue
         if hit is None or hit["matched"] != row["matched"]:
-            raise LabelError(f"{path}:{row['line']}: no hit {row['term']!r} "
-                             f"({row['matched']!r}) at {row['doc_ref']} position "
-                             f"{row['position']} in the corpus")  # fmt: skip
+            raise LabelError(
+                f"{path}:{row['line']}: no hit {row['term']!r} "
+                f"({row['matched']!r}) at {row['doc_ref']} position "
+                f"{row['position']} in the corpus"
+            )
         out.append({**row, "counted": bool(hit["counted"])})
     return out
 
@@ -348,16 +377,20 @@ def table(title: str, groups: dict[str, list[dict]], totals: Counter, part: str)
     for name, rows in groups.items():
         score = scores(rows, totals)
         shares = " | ".join(f"{score['shares'][k]:.2f}" for k in KINDS)
-        print(f"| {name} | {score['n']} | {score['hits']:,} | {figure(score['precision'])} | "
-              f"{figure(score['recall'])} | {shares} |")  # fmt: skip
+        print(
+            f"| {name} | {score['n']} | {score['hits']:,} | {figure(score['precision'])} | "
+            f"{figure(score['recall'])} | {shares} |"
+        )
 
 
 def report_labels(rows: list[dict], hits: list[dict], top: int) -> None:
     totals = Counter(h["term"] for h in hits)
     role_terms = {h["term"]: h["category"] == "role" for h in hits}
     raw = Counter(r["label"] for r in rows)
-    print(f"{len(rows)} labelled hits of {len(hits):,} in the corpus; labels (unweighted): "
-          + ", ".join(f"{k} {raw[k]} ({raw[k] / len(rows):.2f})" for k in KINDS))  # fmt: skip
+    print(
+        f"{len(rows)} labelled hits of {len(hits):,} in the corpus; labels (unweighted): "
+        + ", ".join(f"{k} {raw[k]} ({raw[k] / len(rows):.2f})" for k in KINDS)
+    )
     ranked = [t for t, _ in totals.most_common() if any(r["term"] == t for r in rows)]
     for part in PARTS:
         in_part = [r for r in rows if r["heldout"] == (part == "heldout")]
@@ -371,11 +404,16 @@ def report_labels(rows: list[dict], hits: list[dict], top: int) -> None:
         for row in in_part:
             if role_terms.get(row["term"]):
                 roles[row["lexicon"]].append(row)
-        table("Role words (the naming index), per lexicon", dict(sorted(roles.items())),
-              totals, part)  # fmt: skip
+        table(
+            "Role words (the naming index), per lexicon", dict(sorted(roles.items())), totals, part
+        )
         terms = {t: [r for r in in_part if r["term"] == t] for t in ranked[:top]}
-        table(f"Per term (the {top} with most corpus hits)",
-              {t: rs for t, rs in terms.items() if rs}, totals, part)  # fmt: skip
+        table(
+            f"Per term (the {top} with most corpus hits)",
+            {t: rs for t, rs in terms.items() if rs},
+            totals,
+            part,
+        )
 
 
 def score(corpus: Corpus, db: Path, labels: Path, top: int) -> None:
@@ -391,12 +429,19 @@ def score(corpus: Corpus, db: Path, labels: Path, top: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.precision")
     parser.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
-    parser.add_argument("--labels", type=Path, help="labels of the one --corpus scored "
-                        "(default bench/labels/<corpus>.csv)")  # fmt: skip
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        help="labels of the one --corpus scored (default bench/labels/<corpus>.csv)",
+    )
     parser.add_argument("--db-dir", type=Path, help="build the databases here (or reuse them)")
     parser.add_argument("--top", type=int, default=15, help="terms shown, by corpus hits")
-    parser.add_argument("--draw", type=Path, help="write the sample of one --corpus (default "
-                        f"{CORPUS}) here, as it was drawn for labelling")  # fmt: skip
+    parser.add_argument(
+        "--draw",
+        type=Path,
+        help="write the sample of one --corpus (default "
+        f"{CORPUS}) here, as it was drawn for labelling",
+    )
     parser.add_argument("--quick", action="store_true", help="(the same: the corpora are small)")
     args = parser.parse_args(argv)
     chosen = [CORPORA[CORPUS]] if args.draw else list(CORPORA.values())

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.common import report, timed
-from corpus.db import connect, reading
+from marketspeak.corpus.db import connect, reading
 
 WORDS_PER_DOCUMENT = 1500
 GENERATE = [
@@ -65,9 +65,11 @@ def pandas_trend(documents, hits):
     frame = documents.join(counts, on="doc_id").fillna({"market": 0, "relational": 0})
     frame["year"] = frame["published"].dt.year
     grouped = frame.groupby("year").agg(
-        n_documents=("doc_id", "size"), n_tokens=("n_words", "sum"),
-        market=("market", "sum"), relational=("relational", "sum"),
-    )  # fmt: skip
+        n_documents=("doc_id", "size"),
+        n_tokens=("n_words", "sum"),
+        market=("market", "sum"),
+        relational=("relational", "sum"),
+    )
     grouped["market_per_million"] = 1e6 * grouped["market"] / grouped["n_tokens"]
     grouped["index"] = grouped["market"] / (grouped["market"] + grouped["relational"])
     return grouped
@@ -116,24 +118,38 @@ def bench_size(millions: int, folder: Path) -> None:
             con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
     con.execute("CHECKPOINT")
     tokens = con.execute("SELECT count(*) FROM tokens").fetchone()[0]
-    print(f"{millions}M: {documents:,} documents, {tokens:,} tokens generated in "
-          f"{built['seconds']:.0f} s; file {db.stat().st_size / 2**20:,.0f} MB")  # fmt: skip
+    print(
+        f"{millions}M: {documents:,} documents, {tokens:,} tokens generated in "
+        f"{built['seconds']:.0f} s; file {db.stat().st_size / 2**20:,.0f} MB"
+    )
     con.execute(TREND).fetchall()  # warm
     duck = best_of(5, lambda: con.execute(TREND).fetchall())
     docs = con.execute("SELECT doc_id, published, n_words FROM documents").df()
     docs["published"] = pd.to_datetime(docs["published"])
     hits = con.execute("SELECT doc_id, lexicon FROM term_hits").df()
     panda = best_of(3, lambda: pandas_trend(docs, hits))
-    report(f"trend('year') at {millions}M tokens", duck, "s", panda, "pandas, data in memory",
-           "< 0.3 s at 50M; >= 10x faster (ratio <= 0.1)")  # fmt: skip
+    report(
+        f"trend('year') at {millions}M tokens",
+        duck,
+        "s",
+        panda,
+        "pandas, data in memory",
+        "< 0.3 s at 50M; >= 10x faster (ratio <= 0.1)",
+    )
     parquet = {name: folder / f"{name}.parquet" for name in EXPORTS}
     for name, query in EXPORTS.items():
         con.execute(f"COPY ({query}) TO ? (FORMAT parquet)", [str(parquet[name])])  # noqa: S608
     con.close()
     cold = best_of(3, lambda: trend_from_file(db))
     loaded = best_of(3, lambda: pandas_from_parquet(parquet))
-    report(f"trend('year') at {millions}M tokens, opening the file", cold, "s", loaded,
-           "pandas reading the Parquet export", "ratio <= 0.1")  # fmt: skip
+    report(
+        f"trend('year') at {millions}M tokens, opening the file",
+        cold,
+        "s",
+        loaded,
+        "pandas reading the Parquet export",
+        "ratio <= 0.1",
+    )
     con = connect(db, read_only=True)
     lemma = best_of(3, lambda: con.execute(LEMMA).fetchall())
     if millions > PANDAS_TOKENS_LIMIT:
@@ -143,8 +159,14 @@ def bench_size(millions: int, folder: Path) -> None:
         tokens = tokens.to_pandas(types_mapper=pd.ArrowDtype)
         panda = best_of(3, lambda: pandas_lemma(tokens, docs))
         del tokens
-        report(f"ad-hoc lemma query at {millions}M tokens", lemma, "s", panda,
-               "pandas, tokens in memory", "ratio <= 0.1")  # fmt: skip
+        report(
+            f"ad-hoc lemma query at {millions}M tokens",
+            lemma,
+            "s",
+            panda,
+            "pandas, tokens in memory",
+            "ratio <= 0.1",
+        )
     con.close()
     db.unlink()
 

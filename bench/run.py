@@ -19,9 +19,18 @@ from bench import (
 )
 
 BENCHMARKS = (
-    tokenise, long_document, ingest, query, crawl, pagination, end_to_end, partitions, pdf,
-    language, precision,
-)  # fmt: skip
+    tokenise,
+    long_document,
+    ingest,
+    query,
+    crawl,
+    pagination,
+    end_to_end,
+    partitions,
+    pdf,
+    language,
+    precision,
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,8 +11,8 @@ import argparse
 import sys
 
 from bench.common import report, timed, transcripts
-from corpus.lexicons import LexiconMatcher, load_lexicons
-from corpus.tokenise import build_nlp, tokenise_texts
+from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicons
+from marketspeak.corpus.tokenise import build_nlp, tokenise_texts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,8 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         our_times.append(ours["seconds"])
     bare, ours = {"seconds": min(bare_times)}, {"seconds": min(our_times)}
     print(f"{len(texts)} documents; {tokens:,} spaCy tokens, {stored:,} stored (no whitespace)")
-    report("marketspeak tokenise + lemmas + lexicon match", tokens / ours["seconds"], "tokens/s",
-           tokens / bare["seconds"], "bare nlp.pipe", ">= 0.9")  # fmt: skip
+    report(
+        "marketspeak tokenise + lemmas + lexicon match",
+        tokens / ours["seconds"],
+        "tokens/s",
+        tokens / bare["seconds"],
+        "bare nlp.pipe",
+        ">= 0.9",
+    )
     return 0
 
 

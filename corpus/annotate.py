@@ -21,10 +21,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from corpus.db import transaction, utcnow
-from corpus.lexicons import Lexicon, LexiconMatcher, signature
-from corpus.runs import crash_point
-from corpus.tokenise import (
+from marketspeak.corpus.db import transaction, utcnow
+from marketspeak.corpus.lexicons import Lexicon, LexiconMatcher, signature
+from marketspeak.corpus.runs import crash_point
+from marketspeak.corpus.tokenise import (
     BATCH_TOKENS,
     FAILED,
     Batch,

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from corpus.db import transaction, utcnow
-from corpus.language import split_paragraphs
+from marketspeak.corpus.db import transaction, utcnow
+from marketspeak.corpus.language import split_paragraphs
 
 MIN_SOURCE_DOCUMENTS = 10
 MIN_DOCUMENTS = 5

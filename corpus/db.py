@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from corpus.sql import load_sql
+from marketspeak.corpus.sql import load_sql
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class DatabaseError(RuntimeError):
 
 def schema_sql() -> str:
     """The full DDL, as researchers read it."""
-    return load_sql("corpus", "schema.sql")
+    return load_sql("marketspeak.corpus", "schema.sql")
 
 
 def utcnow() -> datetime:
@@ -179,8 +179,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         if version:
             for step in range(version + 1, SCHEMA_VERSION + 1):
-                if (resources.files("corpus") / "migrations" / f"{step:03d}.sql").is_file():
-                    con.execute(load_sql("corpus", f"migrations/{step:03d}.sql"))
+                if (
+                    resources.files("marketspeak.corpus") / "migrations" / f"{step:03d}.sql"
+                ).is_file():
+                    con.execute(load_sql("marketspeak.corpus", f"migrations/{step:03d}.sql"))
         con.execute(schema_sql())
         for step in range(version + 1, SCHEMA_VERSION + 1):
             con.execute(
@@ -190,12 +192,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     if version and version < 6:
         # Version 6's language tables are filled by code, not SQL: the documents of an older
         # file are identified once here, so its first reader already gets English-only rates.
-        from corpus.language import identify_pending
+        from marketspeak.corpus.language import identify_pending
 
         log.info("identifying the language of the stored documents once (schema version 6)")
         done = identify_pending(con)
-        log.info("identified %d document(s); %d word(s) set aside", done.documents,
-                 done.words_set_aside)  # fmt: skip
+        log.info(
+            "identified %d document(s); %d word(s) set aside", done.documents, done.words_set_aside
+        )
 
 
 @contextmanager

@@ -39,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 from datasketch import LeanMinHash, MinHash, MinHashLSHEnsemble
 
-from corpus.db import transaction, utcnow
+from marketspeak.corpus.db import transaction, utcnow
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -107,9 +107,13 @@ def sign_pending(con: duckdb.DuckDBPyConnection, batch: int = 500) -> int:
             ids.append(doc_id)
             sizes.append(len(grams))
             blobs.append(signature_bytes(minhash(grams)) if len(grams) >= MIN_SHINGLES else None)
-        signed = pa.table({"doc_id": pa.array(ids, pa.string()),
-                           "n_shingles": pa.array(sizes, pa.int32()),
-                           "signature": pa.array(blobs, pa.binary())})  # fmt: skip
+        signed = pa.table(
+            {
+                "doc_id": pa.array(ids, pa.string()),
+                "n_shingles": pa.array(sizes, pa.int32()),
+                "signature": pa.array(blobs, pa.binary()),
+            }
+        )
         with transaction(con, signed=signed):
             con.execute(INSERT_SIGNATURES, {"method": method(), "at": utcnow()})
         done += len(rows)
@@ -179,8 +183,9 @@ def candidate_pairs(rows: Sequence[tuple]) -> set[tuple[str, str]]:
     if len(rows) < 2:  # nothing to compare (and the index refuses to be empty)
         return set()
     sketches = {doc_id: from_bytes(blob) for doc_id, _, blob, _ in rows}
-    index = MinHashLSHEnsemble(threshold=CANDIDATE_CONTAINMENT, num_perm=NUM_PERM,
-                               num_part=NUM_PART)  # fmt: skip
+    index = MinHashLSHEnsemble(
+        threshold=CANDIDATE_CONTAINMENT, num_perm=NUM_PERM, num_part=NUM_PART
+    )
     index.index((doc_id, sketches[doc_id], size) for doc_id, size, _, _ in rows)
     return {
         (doc_id, other)
@@ -209,7 +214,9 @@ def components(pairs: Iterable[tuple[str, str]]) -> list[set[str]]:
 
 
 def choose(
-    group: set[str], contained: set[tuple[str, str]], dated: dict[str, date | None],
+    group: set[str],
+    contained: set[tuple[str, str]],
+    dated: dict[str, date | None],
     sizes: dict[str, int],
 ) -> tuple[str, str]:
     """(representative, why): a member no other contains, the earliest reliably dated,
@@ -220,8 +227,12 @@ def choose(
     dates = {dated[d] for d in eligible if dated[d] is not None}
     if inside and len(eligible) == 1:
         return best, "contains the others"
-    if dated[best] is not None and len(dates) > 1 and min(dates) == dated[best] and \
-            sum(dated[d] == dated[best] for d in eligible) == 1:
+    if (
+        dated[best] is not None
+        and len(dates) > 1
+        and min(dates) == dated[best]
+        and sum(dated[d] == dated[best] for d in eligible) == 1
+    ):
         return best, "earliest reliable date"
     if len({sizes[d] for d in eligible}) > 1:
         return best, "longest of the earliest dated" if dated[best] else "longest (undated)"
@@ -250,8 +261,11 @@ def clusters(con: duckdb.DuckDBPyConnection) -> list[Member]:
 
 
 def split(
-    group: set[str], contained: set[tuple[str, str]], dated: dict[str, date | None],
-    sizes: dict[str, int], texts: Shingles,
+    group: set[str],
+    contained: set[tuple[str, str]],
+    dated: dict[str, date | None],
+    sizes: dict[str, int],
+    texts: Shingles,
 ) -> list[Member]:
     """Clusters of one connected group: the representative and the members like it, then
     the same again over those that are not (a pack holding two different reports)."""
@@ -273,8 +287,15 @@ def split(
     return members
 
 
-MEMBER_COLUMNS = ["cluster_id", "doc_id", "is_representative", "relation", "jaccard",
-                  "containment", "reason"]  # fmt: skip
+MEMBER_COLUMNS = [
+    "cluster_id",
+    "doc_id",
+    "is_representative",
+    "relation",
+    "jaccard",
+    "containment",
+    "reason",
+]
 STORE_CLUSTERS = """
 INSERT INTO duplicate_clusters SELECT *, $at AS clustered_at FROM found
 """
@@ -282,12 +303,23 @@ INSERT INTO duplicate_clusters SELECT *, $at AS clustered_at FROM found
 
 def store_clusters(con: duckdb.DuckDBPyConnection, members: list[Member]) -> None:
     """Replace the stored clusters with `members`, in one transaction."""
-    columns = list(zip(*[[getattr(m, c) for c in MEMBER_COLUMNS] for m in members],
-                       strict=True)) if members else [[]] * len(MEMBER_COLUMNS)  # fmt: skip
-    types = [pa.string(), pa.string(), pa.bool_(), pa.string(), pa.float64(), pa.float64(),
-             pa.string()]  # fmt: skip
-    found = pa.table([pa.array(c, t) for c, t in zip(columns, types, strict=True)],
-                     names=MEMBER_COLUMNS)  # fmt: skip
+    columns = (
+        list(zip(*[[getattr(m, c) for c in MEMBER_COLUMNS] for m in members], strict=True))
+        if members
+        else [[]] * len(MEMBER_COLUMNS)
+    )
+    types = [
+        pa.string(),
+        pa.string(),
+        pa.bool_(),
+        pa.string(),
+        pa.float64(),
+        pa.float64(),
+        pa.string(),
+    ]
+    found = pa.table(
+        [pa.array(c, t) for c, t in zip(columns, types, strict=True)], names=MEMBER_COLUMNS
+    )
     with transaction(con, found=found):
         con.execute("DELETE FROM duplicate_clusters")
         con.execute(STORE_CLUSTERS, {"at": utcnow()})

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from corpus.db import transaction, utcnow
-from corpus.items import (
+from marketspeak.corpus.db import transaction, utcnow
+from marketspeak.corpus.items import (
     DOCUMENT,
     FETCH,
     FIELDS,
@@ -29,7 +29,7 @@ from corpus.items import (
     TRUNCATING,
     item_schema,
 )
-from corpus.runs import crash_point
+from marketspeak.corpus.runs import crash_point
 
 
 class IngestError(ValueError):

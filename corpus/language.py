@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from corpus.db import transaction, utcnow
+from marketspeak.corpus.db import transaction, utcnow
 
 ENGLISH = "en"
 # English-lexified creole: English OCR text is labelled with it (see the module docstring).
@@ -337,18 +337,19 @@ def identify_partition(source: Path) -> Path:
     languages-NNNNN.parquet beside it; returns the input's path. Never opens the database."""
     import pyarrow.parquet as pq
 
-    from corpus.partitions import output_path
+    from marketspeak.corpus.partitions import output_path
 
     source = Path(source)
     documents = pq.read_table(source, columns=["doc_id", "text"])
     spans = [
         (doc_id, s.language, s.first, s.last)
         for doc_id, text in zip(
-            documents.column("doc_id").to_pylist(), documents.column("text").to_pylist(),
+            documents.column("doc_id").to_pylist(),
+            documents.column("text").to_pylist(),
             strict=True,
         )
         for s in text_spans(text)
-    ]  # fmt: skip
+    ]
     target = output_path(source, PARTITION_PART)
     temporary = target.with_suffix(".tmp")  # renamed when whole: never merged half-written
     pq.write_table(span_table(spans), temporary)
@@ -361,7 +362,7 @@ def merge_partition_languages(con: duckdb.DuckDBPyConnection, source: Path) -> L
     (nothing when it found nothing yet; identify_pending then does it here)."""
     import pyarrow.parquet as pq
 
-    from corpus.partitions import output_path
+    from marketspeak.corpus.partitions import output_path
 
     result = LanguageResult()
     path = output_path(Path(source), PARTITION_PART)

@@ -25,8 +25,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from corpus.names import inside_name
-from corpus.yamlfile import ConfigError, line_of, load_yaml
+from marketspeak.corpus.names import inside_name
+from marketspeak.corpus.yamlfile import ConfigError, line_of, load_yaml
 
 CATEGORIES = {
     "role": "names the people served",
@@ -139,7 +139,7 @@ class Hit:
 
 def default_lexicon_paths() -> list[Path]:
     """The market and relational lexicons shipped with marketspeak."""
-    folder = resources.files("corpus") / "lexicons"
+    folder = resources.files("marketspeak.corpus") / "lexicons"
     return [Path(str(folder / "market.yaml")), Path(str(folder / "relational.yaml"))]
 
 
@@ -226,12 +226,16 @@ def _parse_exclude(path: Path | str, rule: object, line: int | None, term: str) 
             raise ConfigError(path, line_of(rule, key) or line, f"unknown key {key!r} in exclude")
     pattern, reason = rule.get("pattern"), rule.get("reason")
     if not isinstance(reason, str) or not _REASON.match(reason):
-        raise ConfigError(path, line_of(rule, "reason") or line,
-                          f"reason: {reason!r} for {term!r} is not formula:NAME or sense:NAME "
-                          "(lower-case letters, digits and hyphens)")  # fmt: skip
+        raise ConfigError(
+            path,
+            line_of(rule, "reason") or line,
+            f"reason: {reason!r} for {term!r} is not formula:NAME or sense:NAME "
+            "(lower-case letters, digits and hyphens)",
+        )
     if not isinstance(pattern, str):
-        raise ConfigError(path, line_of(rule, "pattern") or line,
-                          f"pattern: for {term!r} must be a string")  # fmt: skip
+        raise ConfigError(
+            path, line_of(rule, "pattern") or line, f"pattern: for {term!r} must be a string"
+        )
     unless = rule.get("unless") or []
     where = line_of(rule, "unless") or line
     if not isinstance(unless, list) or not all(isinstance(u, str) for u in unless):
@@ -245,8 +249,9 @@ def _parse_exclude(path: Path | str, rule: object, line: int | None, term: str) 
     try:
         return compile_pattern(pattern, reason, tuple(exceptions))
     except ValueError as exc:
-        raise ConfigError(path, line_of(rule, "pattern") or line,
-                          f"pattern: {pattern!r} for {term!r}: {exc}") from None  # fmt: skip
+        raise ConfigError(
+            path, line_of(rule, "pattern") or line, f"pattern: {pattern!r} for {term!r}: {exc}"
+        ) from None
 
 
 def _is_place(item: str) -> bool:
@@ -306,7 +311,9 @@ def load_lexicons(paths: Iterable[Path | str] | None = None) -> list[Lexicon]:
 def signature(lexicons: Sequence[Lexicon]) -> str:
     """A stable label of the lexicon versions and the name rule in use, e.g. 'market@1.0.0
     relational@1.0.0 names@2': documents matched under another label are matched again."""
-    from corpus.names import NAME_RULE_VERSION  # read at each call: a test may change it
+    from marketspeak.corpus.names import (
+        NAME_RULE_VERSION,  # read at each call: a test may change it
+    )
 
     versions = [f"{lx.name}@{lx.version}" for lx in sorted(lexicons, key=lambda x: x.name)]
     return " ".join([*versions, NAME_RULE_VERSION])
@@ -395,9 +402,7 @@ def judge(term: Term, words: Sequence[str], lowered: Sequence[str], start: int, 
     """Why the match words[start:end] of `term` is set aside, or '' when it counts, from
     the words of its paragraph as written and lower-cased: the term's own exclude patterns
     first, then the name rule (inside a proper name or title)."""
-    return term.excluded_by(lowered, start, end) or (
-        NAME if inside_name(words, start, end) else ""
-    )
+    return term.excluded_by(lowered, start, end) or (NAME if inside_name(words, start, end) else "")
 
 
 def longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -36,8 +36,7 @@ CONNECTORS = frozenset({"of", "and", "for", "the", "&", "-", "on", "in"})
 
 # Tokens after which the next word's capital is the sentence's (or a list item's), not a
 # name's.
-SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•", "-", "–", "—", "*", "·", "▪", "●",
-                           "…"})  # fmt: skip
+SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";", "•", "-", "–", "—", "*", "·", "▪", "●", "…"})
 # Tokens between a sentence end and its first word ("(Customers ...", "'Friends ...").
 OPENERS = frozenset({"(", "[", '"', "'", "“", "‘"})
 
@@ -97,8 +96,9 @@ BODY_AFTER = frozenset({"board", "boards", "court", "courts", "tribunal", "tribu
 # Lexicon words that are themselves a body when a capitalised word ("NHS trusts",
 # "Probation trust") or a kind of such body ("foundation trusts") comes before them.
 BODY_ITSELF = frozenset({"trust", "trusts"})
-BODY_KINDS = frozenset({"acute", "ambulance", "charitable", "foundation", "health",
-                        "hospital", "housing", "probation"})  # fmt: skip
+BODY_KINDS = frozenset(
+    {"acute", "ambulance", "charitable", "foundation", "health", "hospital", "housing", "probation"}
+)
 # Place nouns that make "<Name> <hit> <place>" a place name ("Westgate shopping centre").
 PLACES = frozenset({"arcade", "centre", "center", "mall", "plaza", "precinct"})
 
@@ -109,18 +109,38 @@ PLACES = frozenset({"arcade", "centre", "center", "mall", "plaza", "precinct"})
 # among them. A hit that opens a sentence has only the sentence's capital, so there the
 # name must also end as a heading or a label does: at the paragraph's end or before one of
 # HEADING_ENDS ("Community safety partnership: minutes").
-SENTENCE_CASE_HEADS = frozenset({
-    "agency", "alliance", "association", "authority", "board", "bureau", "commission",
-    "committee", "council", "federation", "forum", "foundation", "fund", "grant", "panel",
-    "partnership", "tribunal",
-})  # fmt: skip
+SENTENCE_CASE_HEADS = frozenset(
+    {
+        "agency",
+        "alliance",
+        "association",
+        "authority",
+        "board",
+        "bureau",
+        "commission",
+        "committee",
+        "council",
+        "federation",
+        "forum",
+        "foundation",
+        "fund",
+        "grant",
+        "panel",
+        "partnership",
+        "tribunal",
+    }
+)
 SENTENCE_CASE_WORDS = 2
 HEADING_ENDS = frozenset({":", "–", "—", "(", "|"})
 # Names written in lower case whatever the text does, "_" standing for the hit: statutory
 # bodies and documents of a kind ("health and wellbeing strategies").
-FIXED_NAMES = tuple(tuple(name.split()) for name in (
-    "health and _ strategy", "health and _ strategies",
-))  # fmt: skip
+FIXED_NAMES = tuple(
+    tuple(name.split())
+    for name in (
+        "health and _ strategy",
+        "health and _ strategies",
+    )
+)
 
 
 def is_capitalised(token: str) -> bool:
@@ -169,8 +189,9 @@ def capital_run(tokens: Sequence[str], start: int, end: int) -> tuple[int, int]:
     while left > 0:
         if is_capitalised(tokens[left - 1]):
             left -= 1
-        elif (left > 1 and tokens[left - 1].lower() in CONNECTORS
-              and is_capitalised(tokens[left - 2])):  # fmt: skip
+        elif (
+            left > 1 and tokens[left - 1].lower() in CONNECTORS and is_capitalised(tokens[left - 2])
+        ):
             left -= 2
         else:
             break
@@ -178,8 +199,11 @@ def capital_run(tokens: Sequence[str], start: int, end: int) -> tuple[int, int]:
     while right < len(tokens):
         if is_capitalised(tokens[right]):
             right += 1
-        elif (right + 1 < len(tokens) and tokens[right].lower() in CONNECTORS
-              and is_capitalised(tokens[right + 1])):  # fmt: skip
+        elif (
+            right + 1 < len(tokens)
+            and tokens[right].lower() in CONNECTORS
+            and is_capitalised(tokens[right + 1])
+        ):
             right += 2
         else:
             break
@@ -200,8 +224,9 @@ def has_head(tokens: Sequence[str], heads: frozenset[str] = NAME_HEADS | COMMON_
     return any(is_head(t, heads) for t in tokens)
 
 
-def named_nearby(tokens: Sequence[str], start: int, end: int, heads: frozenset[str],
-                 near: int) -> bool:  # fmt: skip
+def named_nearby(
+    tokens: Sequence[str], start: int, end: int, heads: frozenset[str], near: int
+) -> bool:
     """A head noun of `heads` among the `near` words right after the hit ("HEALTH AND
     WELLBEING BOARD"), or such a title with "of"/"for" just before it ("AUSTRALIAN
     FEDERATION OF BLIND CITIZENS"): what makes a name in a heading, where every word has
@@ -216,8 +241,10 @@ def named_nearby(tokens: Sequence[str], start: int, end: int, heads: frozenset[s
     if has_head(following, heads):
         return True
     before = [t.lower() for t in tokens[max(0, start - TITLE_BEFORE) : start]]
-    return any(is_head(word, heads) and link in TITLE_LINKS
-               for word, link in zip(before, before[1:], strict=False))  # fmt: skip
+    return any(
+        is_head(word, heads) and link in TITLE_LINKS
+        for word, link in zip(before, before[1:], strict=False)
+    )
 
 
 def by_capitals(tokens: Sequence[str], start: int, end: int) -> bool:
@@ -255,9 +282,12 @@ def by_heads(tokens: Sequence[str], start: int, end: int) -> bool:
     if after in BODY_AFTER:
         return True
     # A shouted hit ("DO NOT TRUST") says nothing by the capitals before it.
-    named_before = (start > 0 and is_capitalised(tokens[start - 1])
-                    and not sentence_initial(tokens, start - 1)
-                    and not is_shouted(tokens[start:end]))  # fmt: skip
+    named_before = (
+        start > 0
+        and is_capitalised(tokens[start - 1])
+        and not sentence_initial(tokens, start - 1)
+        and not is_shouted(tokens[start:end])
+    )
     body = tokens[end - 1].lower() in BODY_ITSELF
     if body and start > 0 and tokens[start - 1].lower() in BODY_KINDS:
         return True

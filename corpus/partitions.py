@@ -20,9 +20,21 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.annotate import PENDING, PENDING_PARAMS, AnnotateResult, batch_tables, write_tables
-from corpus.lexicons import LexiconMatcher, load_lexicons, signature
-from corpus.tokenise import FAILURE_SCHEMA, HIT_SCHEMA, TOKEN_SCHEMA, build_nlp, tokenise_texts
+from marketspeak.corpus.annotate import (
+    PENDING,
+    PENDING_PARAMS,
+    AnnotateResult,
+    batch_tables,
+    write_tables,
+)
+from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicons, signature
+from marketspeak.corpus.tokenise import (
+    FAILURE_SCHEMA,
+    HIT_SCHEMA,
+    TOKEN_SCHEMA,
+    build_nlp,
+    tokenise_texts,
+)
 
 PENDING_IDS = "SELECT d.doc_id" + PENDING + "ORDER BY d.doc_id"
 PARTITION_INPUT = """

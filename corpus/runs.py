@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-from corpus.db import utcnow
+from marketspeak.corpus.db import utcnow
 
 START = "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', NULL)"
 FINISH = "UPDATE runs SET finished_at = ?, status = ?, detail = ? WHERE run_id = ?"

@@ -14,5 +14,5 @@ from importlib import resources
 @cache
 def load_sql(package: str, name: str) -> str:
     """The text of `name` (a path with `/` separators) inside `package`, e.g.
-    `load_sql("analysis", "sql/kwic.sql")`."""
+    `load_sql("marketspeak.analysis", "sql/kwic.sql")`."""
     return resources.files(package).joinpath(*name.split("/")).read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ from spacy.lookups import load_lookups
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
-from corpus.lexicons import Hit, LexiconMatcher, judge
+from marketspeak.corpus.lexicons import Hit, LexiconMatcher, judge
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,9 @@ FAILURE_SCHEMA = pa.schema(
 
 def lemma_exceptions() -> dict[str, str]:
     """Project overrides of the lookup table, from `corpus/lemma_exceptions.yaml`."""
-    text = (resources.files("corpus") / "lemma_exceptions.yaml").read_text(encoding="utf-8")
+    text = (resources.files("marketspeak.corpus") / "lemma_exceptions.yaml").read_text(
+        encoding="utf-8"
+    )
     return {str(k).lower(): str(v).lower() for k, v in (yaml.safe_load(text) or {}).items()}
 
 

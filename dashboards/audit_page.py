@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from analysis.audit import COLUMNS
-from dashboards.files import script_json, templates
+from marketspeak.analysis.audit import COLUMNS
+from marketspeak.dashboards.files import script_json, templates
 
 
 def label_page(frame: pd.DataFrame, csv_name: str = "audit-labelled.csv", sampled: str = "") -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analysis.frequency import period_label
-from dashboards import theme
+from marketspeak.analysis.frequency import period_label
+from marketspeak.dashboards import theme
 
 theme.enable()
 
@@ -436,10 +436,18 @@ def peers_chart(peers: pd.DataFrame, method: str = "exact") -> alt.LayerChart:
     words it rests on, with the 95% (dashed) and 99.8% (solid) control limits around all
     sources pooled as lines, and the pooled index as a dotted rule. Points are coloured by
     the source's flag."""
-    from analysis.peers import funnel_curves
+    from marketspeak.analysis.peers import funnel_curves
 
-    columns = ["source", "source_kind", "role_hits", "market_role_hits", "naming_index",
-               "pooled_index", "p_value", "flag"]  # fmt: skip
+    columns = [
+        "source",
+        "source_kind",
+        "role_hits",
+        "market_role_hits",
+        "naming_index",
+        "pooled_index",
+        "p_value",
+        "flag",
+    ]
     data = peers[columns].dropna(subset=["naming_index"])
     pooled = float(peers["pooled_index"].iloc[0]) if len(peers) else float("nan")
     n_max = int(data["role_hits"].max() * 1.1) if len(data) else 0
@@ -566,8 +574,19 @@ def changes_chart(changes: pd.DataFrame) -> alt.VConcatChart:
     as a share of its mean rate per year, and the two indices' in percentage points per
     year, above; filled points are significant at the false discovery rate used, hollow
     ones are not. Series not tested (too few periods) are not drawn."""
-    columns = ["term", "lexicon", "change", "change_low", "change_high", "change_unit",
-               "slope", "p", "q", "significant", "n_periods"]  # fmt: skip
+    columns = [
+        "term",
+        "lexicon",
+        "change",
+        "change_low",
+        "change_high",
+        "change_unit",
+        "slope",
+        "p",
+        "q",
+        "significant",
+        "n_periods",
+    ]
     data = changes[changes["change"].notna()][columns].copy()
     data["status"] = ["changed" if s else "no clear change" for s in data["significant"]]
     status = alt.Scale(domain=["changed", "no clear change"], range=[theme.MARKET, theme.NEUTRAL])

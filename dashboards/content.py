@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pandas as pd
 
-from analysis.frequency import period_label
+from marketspeak.analysis.frequency import period_label
 
 CORPUS_SUMMARY = """
 SELECT count(*) AS documents,
@@ -187,7 +187,7 @@ def corpus_by_source(trend_by_source: pd.DataFrame, period: str) -> list[dict]:
 
 def kwic_sample(con: duckdb.DuckDBPyConnection, term: str, size: int = 20) -> list[dict]:
     """A reproducible random sample of concordance lines (seed 0), links made safe."""
-    from analysis.kwic import kwic
+    from marketspeak.analysis.kwic import kwic
 
     frame = kwic(con, term, width=8, sample=size, seed=0)
     rows = frame.to_dict("records")
@@ -199,7 +199,7 @@ def kwic_sample(con: duckdb.DuckDBPyConnection, term: str, size: int = 20) -> li
 
 def top_collocates(con: duckdb.DuckDBPyConnection, term: str, period: str, top: int = 8):
     """Per period, the `top` content-word collocates of `term` by logDice (O11 >= 2)."""
-    from analysis.collocations import collocates, stop_words
+    from marketspeak.analysis.collocations import collocates, stop_words
 
     frame = collocates(con, term, 5, 2, period, stop_words()).dropna(subset=["period_start"])
     rows = []

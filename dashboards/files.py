@@ -27,7 +27,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from corpus.runs import crash_point
+from marketspeak.corpus.runs import crash_point
 
 ASSETS = ("chart.js", "site.css")
 
@@ -52,7 +52,7 @@ class ChartPage:
 @functools.cache
 def templates() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("dashboards", "templates"),
+        loader=jinja2.PackageLoader("marketspeak.dashboards", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         keep_trailing_newline=True,
     )
@@ -67,7 +67,7 @@ def vega_runtime() -> str:
 
 
 def asset(name: str) -> str:
-    return (resources.files("dashboards") / "assets" / name).read_text(encoding="utf-8")
+    return (resources.files("marketspeak.dashboards") / "assets" / name).read_text(encoding="utf-8")
 
 
 def script_json(value: object) -> str:

@@ -18,13 +18,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analysis import changes as changes_measure
-from analysis import coverage as coverage_measure
-from analysis import peers as peer_measure
-from analysis.audit import AUDITED_COLUMNS, chart_audit_note, methods_table, trend_with_audit
-from analysis.frequency import period_label, term_trend, trend
-from dashboards import charts, content
-from dashboards.files import (
+from marketspeak.analysis import changes as changes_measure
+from marketspeak.analysis import coverage as coverage_measure
+from marketspeak.analysis import peers as peer_measure
+from marketspeak.analysis.audit import (
+    AUDITED_COLUMNS,
+    chart_audit_note,
+    methods_table,
+    trend_with_audit,
+)
+from marketspeak.analysis.frequency import period_label, term_trend, trend
+from marketspeak.dashboards import charts, content
+from marketspeak.dashboards.files import (
     ChartPage,
     replace_file,
     table_of,
@@ -155,9 +160,7 @@ def source_totals(by_source: pd.DataFrame) -> pd.DataFrame:
     trend(..., by="source") at any period length: the dated periods sum to the same)."""
     dated = by_source.dropna(subset=["period_start"])
     hits = ["market_hits", "relational_hits", "market_role_hits", "relational_role_hits"]
-    totals = dated.groupby(["source", "source_kind"], as_index=False)[
-        ["n_documents", *hits]
-    ].sum()
+    totals = dated.groupby(["source", "source_kind"], as_index=False)[["n_documents", *hits]].sum()
     for index, market, relational in (
         ("market_share_index", "market_hits", "relational_hits"),
         ("naming_index", "market_role_hits", "relational_role_hits"),
@@ -178,7 +181,7 @@ def naming_words(terms: list[dict]) -> dict[str, list[str]]:
 
 def _agency(con: duckdb.DuckDBPyConnection, period: str, model: str | None):
     """Agency shares when a parser model is installed, else (None, why not)."""
-    from analysis.agency import ParserMissing, agency_shares, hit_roles, load_parser
+    from marketspeak.analysis.agency import ParserMissing, agency_shares, hit_roles, load_parser
 
     try:
         nlp = load_parser(model) if model else load_parser()
@@ -196,7 +199,7 @@ def build_site(
     parser_model: str | None = None,
 ) -> list[Path]:
     """Write the whole site into `out_dir`; return every file written."""
-    from analysis.compounds import modifier_uses
+    from marketspeak.analysis.compounds import modifier_uses
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -253,65 +256,190 @@ def build_site(
         naming_frame, period
     )
     plan = [
-        ("naming-index", "Naming index", 520,
-         naming_summary,
-         charts.naming_index_chart(naming_frame, period, coverage_frame), naming_frame,
-         naming_table, True),
-        ("coverage", f"Documents per source and {period}", 230 + 24 * len(by_source),
-         coverage_measure.summary(coverage_frame, period),
-         charts.coverage_chart(coverage_frame, period), coverage_frame,
-         {"period": period.title(), "source": "Source", "n_documents": "Documents",
-          "n_tokens": "Tokens", "median_other": "Median of its other periods",
-          "flag": "Flag", "note": "Coverage"}, False),
-        ("market-share-index", "Register index", 520,
-         _index_summary(trend_frame, period, "market_share_index"),
-         charts.market_share_index_chart(trend_frame, period), trend_frame, register_table,
-         True),
-        ("changes", "What changed", 240 + 18 * len(changes_frame),
-         changes_measure.summary(changes_frame), charts.changes_chart(changes_frame),
-         changes_frame, {"term": "Term", "lexicon": "Lexicon", "slope": "Slope per year",
-                         "slope_low": "95% interval from", "slope_high": "95% interval to",
-                         "p": "p", "q": "q", "significant": "Changed",
-                         "n_periods": "Periods", "left_out": "Left out"}, False),
-        ("lexicon-rates", "Market and relational words per million tokens", 470,
-         _rates_summary(trend_frame, period), charts.lexicon_rates_chart(trend_frame, period),
-         trend_frame, {"period": period.title(), "market_per_million": "Market per million",
-                       "relational_per_million": "Relational per million"}, True),
-        ("term-rates", "Each term per million tokens", 1500, _terms_summary(terms),
-         charts.term_rates_chart(terms, period), terms,
-         {"period": period.title(), "lexicon": "Lexicon", "term": "Term", "hits": "Hits",
-          "per_million": "Per million"}, False),
-        ("kind-index", "Naming index by kind of source", 470,
-         _kinds_summary(by_kind, period), charts.kind_index_chart(by_kind, period), by_kind,
-         {"period": period.title(), "source_kind": "Kind", "n_documents": "Documents",
-          "naming_index": "Naming index", "market_share_index": "Register index"}, False),
-        ("source-index", "Naming index by source", 140 + 24 * len(by_source),
-         _sources_summary(by_source), charts.source_index_chart(by_source), by_source,
-         {"source": "Source", "source_kind": "Kind", "n_documents": "Documents",
-          "market_role_hits": "Market role words",
-          "relational_role_hits": "Relational role words", "naming_index": "Naming index",
-          "market_hits": "Market hits", "relational_hits": "Relational hits",
-          "market_share_index": "Register index"}, False),
-        ("peers", "Naming index against peers", 470, peer_measure.summary(peer_frame),
-         charts.peers_chart(peer_frame), peer_frame,
-         {"source": "Source", "source_kind": "Kind", "role_hits": "Role words",
-          "market_role_hits": "Market role words", "naming_index": "Naming index",
-          "pooled_index": "All sources", "low_998": "99.8% limit from",
-          "high_998": "99.8% limit to", "p_value": "p", "flag": "Against its peers"}, False),
-        ("compounds", "Market words in compounds", 520, _compounds_summary(compounds),
-         charts.compounds_chart(compounds, period), compounds,
-         {"period": period.title(), "compound": "Compound", "role": "Market word is the",
-          "hits": "Uses"}, False),
-    ]  # fmt: skip
+        (
+            "naming-index",
+            "Naming index",
+            520,
+            naming_summary,
+            charts.naming_index_chart(naming_frame, period, coverage_frame),
+            naming_frame,
+            naming_table,
+            True,
+        ),
+        (
+            "coverage",
+            f"Documents per source and {period}",
+            230 + 24 * len(by_source),
+            coverage_measure.summary(coverage_frame, period),
+            charts.coverage_chart(coverage_frame, period),
+            coverage_frame,
+            {
+                "period": period.title(),
+                "source": "Source",
+                "n_documents": "Documents",
+                "n_tokens": "Tokens",
+                "median_other": "Median of its other periods",
+                "flag": "Flag",
+                "note": "Coverage",
+            },
+            False,
+        ),
+        (
+            "market-share-index",
+            "Register index",
+            520,
+            _index_summary(trend_frame, period, "market_share_index"),
+            charts.market_share_index_chart(trend_frame, period),
+            trend_frame,
+            register_table,
+            True,
+        ),
+        (
+            "changes",
+            "What changed",
+            240 + 18 * len(changes_frame),
+            changes_measure.summary(changes_frame),
+            charts.changes_chart(changes_frame),
+            changes_frame,
+            {
+                "term": "Term",
+                "lexicon": "Lexicon",
+                "slope": "Slope per year",
+                "slope_low": "95% interval from",
+                "slope_high": "95% interval to",
+                "p": "p",
+                "q": "q",
+                "significant": "Changed",
+                "n_periods": "Periods",
+                "left_out": "Left out",
+            },
+            False,
+        ),
+        (
+            "lexicon-rates",
+            "Market and relational words per million tokens",
+            470,
+            _rates_summary(trend_frame, period),
+            charts.lexicon_rates_chart(trend_frame, period),
+            trend_frame,
+            {
+                "period": period.title(),
+                "market_per_million": "Market per million",
+                "relational_per_million": "Relational per million",
+            },
+            True,
+        ),
+        (
+            "term-rates",
+            "Each term per million tokens",
+            1500,
+            _terms_summary(terms),
+            charts.term_rates_chart(terms, period),
+            terms,
+            {
+                "period": period.title(),
+                "lexicon": "Lexicon",
+                "term": "Term",
+                "hits": "Hits",
+                "per_million": "Per million",
+            },
+            False,
+        ),
+        (
+            "kind-index",
+            "Naming index by kind of source",
+            470,
+            _kinds_summary(by_kind, period),
+            charts.kind_index_chart(by_kind, period),
+            by_kind,
+            {
+                "period": period.title(),
+                "source_kind": "Kind",
+                "n_documents": "Documents",
+                "naming_index": "Naming index",
+                "market_share_index": "Register index",
+            },
+            False,
+        ),
+        (
+            "source-index",
+            "Naming index by source",
+            140 + 24 * len(by_source),
+            _sources_summary(by_source),
+            charts.source_index_chart(by_source),
+            by_source,
+            {
+                "source": "Source",
+                "source_kind": "Kind",
+                "n_documents": "Documents",
+                "market_role_hits": "Market role words",
+                "relational_role_hits": "Relational role words",
+                "naming_index": "Naming index",
+                "market_hits": "Market hits",
+                "relational_hits": "Relational hits",
+                "market_share_index": "Register index",
+            },
+            False,
+        ),
+        (
+            "peers",
+            "Naming index against peers",
+            470,
+            peer_measure.summary(peer_frame),
+            charts.peers_chart(peer_frame),
+            peer_frame,
+            {
+                "source": "Source",
+                "source_kind": "Kind",
+                "role_hits": "Role words",
+                "market_role_hits": "Market role words",
+                "naming_index": "Naming index",
+                "pooled_index": "All sources",
+                "low_998": "99.8% limit from",
+                "high_998": "99.8% limit to",
+                "p_value": "p",
+                "flag": "Against its peers",
+            },
+            False,
+        ),
+        (
+            "compounds",
+            "Market words in compounds",
+            520,
+            _compounds_summary(compounds),
+            charts.compounds_chart(compounds, period),
+            compounds,
+            {
+                "period": period.title(),
+                "compound": "Compound",
+                "role": "Market word is the",
+                "hits": "Uses",
+            },
+            False,
+        ),
+    ]
     if agency is not None:
         plan.append(
-            ("agency", "Agent, recipient or modifier", 420, _agency_summary(agency, period),
-             charts.agency_chart(agency, period), agency,
-             {"period": period.title(), "lexicon": "Lexicon", "hits": "Hits parsed",
-              "agent_share": "Agent", "recipient_share": "Recipient",
-              "modifier_share": "Modifier", "other_share": "Other",
-              "possessed_share": "Possessed"}, False)
-        )  # fmt: skip
+            (
+                "agency",
+                "Agent, recipient or modifier",
+                420,
+                _agency_summary(agency, period),
+                charts.agency_chart(agency, period),
+                agency,
+                {
+                    "period": period.title(),
+                    "lexicon": "Lexicon",
+                    "hits": "Hits parsed",
+                    "agent_share": "Agent",
+                    "recipient_share": "Recipient",
+                    "modifier_share": "Modifier",
+                    "other_share": "Other",
+                    "possessed_share": "Possessed",
+                },
+                False,
+            )
+        )
 
     written = write_assets(out_dir)
     pages: list[ChartPage] = []

@@ -2,6 +2,6 @@
 
 import sys
 
-from pipelines.cli import main
+from marketspeak.pipelines.cli import main
 
 sys.exit(main())

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipelines.cli_measures import (
+from marketspeak.pipelines.cli_measures import (
     cmd_agency,
     cmd_collocates,
     cmd_compounds,
@@ -24,22 +24,22 @@ from pipelines.cli_measures import (
     cmd_neighbours,
     cmd_trend,
 )
-from pipelines.cli_options import add_format
-from pipelines.exit_codes import (
+from marketspeak.pipelines.cli_options import add_format
+from marketspeak.pipelines.exit_codes import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_SOURCE_FAILED,
     EXIT_USAGE,
 )
-from pipelines.lock import run_lock
-from pipelines.settings import DB, OUT, PARSER, configure_prefect
+from marketspeak.pipelines.lock import run_lock
+from marketspeak.pipelines.settings import DB, OUT, PARSER, configure_prefect
 
 log = logging.getLogger("marketspeak")
 
 
 def _load_sources(path: str) -> list[dict]:
-    from pipelines.sources import load_sources
+    from marketspeak.pipelines.sources import load_sources
 
     configure_prefect()  # checking a schedule imports Prefect, which reads these on import
     return load_sources(path)
@@ -57,12 +57,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     # run is refused at once, and cannot take the lock while this one is still starting.
     with run_lock(db, wait=args.wait, by="marketspeak run"):
         configure_prefect()
-        from pipelines.flows import run_flow
+        from marketspeak.pipelines.flows import run_flow
 
         result = run_flow(
-            sources, db, OUT.value(args.out), args.by, wait=args.wait,
+            sources,
+            db,
+            OUT.value(args.out),
+            args.by,
+            wait=args.wait,
             dask_address=args.dask_address,
-        )  # fmt: skip
+        )
     for line in result["summary"]:
         print(line)
     _report(result["db"], result["out"], result["snapshot"])
@@ -79,7 +83,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     sources = _load_sources(args.sources)
     db = Path(DB.value(args.db))
     with run_lock(db, wait=args.wait, by="marketspeak crawl"):
-        from pipelines import steps  # after the lock: importing the steps takes a while
+        from marketspeak.pipelines import steps  # after the lock: importing the steps takes a while
 
         files = steps.crawl(sources, db)
         steps.ingest(db, files, sources)
@@ -99,14 +103,19 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     Example:
       marketspeak deploy --sources sources.yaml --db data/marketspeak.duckdb --out site
     """
-    from pipelines.schedules import deploy, deployment_name
+    from marketspeak.pipelines.schedules import deploy, deployment_name
 
     sources = _load_sources(args.sources)
     configure_prefect()
-    names = deploy(sources, str(Path(DB.value(args.db)).resolve()),
-                   str(Path(OUT.value(args.out)).resolve()), args.by)  # fmt: skip
-    scheduled = {f"marketspeak-run/{deployment_name(s)}": s["schedule"] for s in sources
-                 if s.get("schedule")}  # fmt: skip
+    names = deploy(
+        sources,
+        str(Path(DB.value(args.db)).resolve()),
+        str(Path(OUT.value(args.out)).resolve()),
+        args.by,
+    )
+    scheduled = {
+        f"marketspeak-run/{deployment_name(s)}": s["schedule"] for s in sources if s.get("schedule")
+    }
     for name in names:
         print(f"deployed {name} (cron {scheduled[name]})")
     unscheduled = [s["name"] for s in sources if not s.get("schedule")]
@@ -121,12 +130,16 @@ def cmd_serve_schedules(args: argparse.Namespace) -> int:
     Example:
       marketspeak serve-schedules --sources sources.yaml --db data/marketspeak.duckdb
     """
-    from pipelines.schedules import serve_schedules
+    from marketspeak.pipelines.schedules import serve_schedules
 
     sources = _load_sources(args.sources)
     configure_prefect()
-    serve_schedules(sources, str(Path(DB.value(args.db)).resolve()),
-                    str(Path(OUT.value(args.out)).resolve()), args.by)  # fmt: skip
+    serve_schedules(
+        sources,
+        str(Path(DB.value(args.db)).resolve()),
+        str(Path(OUT.value(args.out)).resolve()),
+        args.by,
+    )
     return EXIT_OK
 
 
@@ -138,7 +151,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     Example:
       marketspeak status --db data/marketspeak.duckdb
     """
-    from pipelines.status import print_status, read_status
+    from marketspeak.pipelines.status import print_status, read_status
 
     status = read_status(Path(DB.value(args.db)))
     print_status(status, args.format)
@@ -151,7 +164,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     Example:
       marketspeak publish --db data/marketspeak.duckdb --out site
     """
-    from pipelines import steps
+    from marketspeak.pipelines import steps
 
     db, out = Path(DB.value(args.db)), Path(OUT.value(args.out))
     steps.publish(db, out, args.by)
@@ -165,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Example:
       marketspeak serve --out site --port 8000
     """
-    from pipelines.preview import serve_folder
+    from marketspeak.pipelines.preview import serve_folder
 
     out = Path(OUT.value(args.out))
     if not (out / "index.html").is_file():
@@ -186,7 +199,7 @@ def cmd_lexicon(args: argparse.Namespace) -> int:
       marketspeak lexicon check
       marketspeak lexicon check my-market.yaml corpus/lexicons/relational.yaml
     """
-    from corpus.lexicons import load_lexicons, signature
+    from marketspeak.corpus.lexicons import load_lexicons, signature
 
     lexicons = load_lexicons([Path(p) for p in args.files] or None)
     for lexicon in lexicons:
@@ -204,8 +217,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     Example:
       marketspeak export --parquet exports/ --db data/marketspeak.duckdb
     """
-    from corpus.db import reading
-    from corpus.export import export_parquet
+    from marketspeak.corpus.db import reading
+    from marketspeak.corpus.export import export_parquet
 
     with reading(DB.value(args.db)) as con:
         written = export_parquet(con, Path(args.parquet))
@@ -220,7 +233,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     Example:
       marketspeak demo --db data/demo.duckdb --out site
     """
-    from pipelines.demo import run_demo
+    from marketspeak.pipelines.demo import run_demo
 
     configure_prefect()
     db, out = Path(args.db), Path(OUT.value(args.out))
@@ -360,8 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--source", help="only this source")
     kwic.add_argument("--from", dest="date_from", metavar="DATE", help="from year or date")
     kwic.add_argument("--to", dest="date_to", metavar="DATE", help="to year or date")
-    kwic.add_argument("--all", dest="every_hit", action="store_true",
-                      help="every hit, with why each one not counted is set aside")  # fmt: skip
+    kwic.add_argument(
+        "--all",
+        dest="every_hit",
+        action="store_true",
+        help="every hit, with why each one not counted is set aside",
+    )
     add_format(kwic)
     agency = add("agency", cmd_agency, "db", "by")
     agency.add_argument("terms", nargs="*", help="terms to look at (default: every term)")
@@ -375,18 +392,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
     )
     add_format(agency)
-    from pipelines.cli_audit import add_audit_parser
+    from marketspeak.pipelines.cli_audit import add_audit_parser
 
     add_audit_parser(sub)  # audit sample, audit score
-    from pipelines.cli_peers import add_commands as add_peer_commands
+    from marketspeak.pipelines.cli_peers import add_commands as add_peer_commands
 
     add_peer_commands(add)  # peers and coverage
-    from pipelines.cli_changes import add_arguments as add_changes_arguments
-    from pipelines.cli_changes import cmd_changes
+    from marketspeak.pipelines.cli_changes import add_arguments as add_changes_arguments
+    from marketspeak.pipelines.cli_changes import cmd_changes
 
     add_changes_arguments(add("changes", cmd_changes, "db"))  # which changes are real
-    from pipelines.cli_init import add_arguments as add_init_arguments
-    from pipelines.cli_init import cmd_init
+    from marketspeak.pipelines.cli_init import add_arguments as add_init_arguments
+    from marketspeak.pipelines.cli_init import cmd_init
 
     add_init_arguments(add("init", cmd_init))  # a starter sources file
     demo = add("demo", cmd_demo, "out")
@@ -400,11 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from corpus.db import DatabaseError
-    from corpus.ingest import IngestError
-    from corpus.yamlfile import ConfigError
-    from pipelines.lock import RunLocked
-    from spiders.launch import CrawlError
+    from marketspeak.corpus.db import DatabaseError
+    from marketspeak.corpus.ingest import IngestError
+    from marketspeak.corpus.yamlfile import ConfigError
+    from marketspeak.pipelines.lock import RunLocked
+    from marketspeak.spiders.launch import CrawlError
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(

@@ -11,9 +11,9 @@ import math
 import sys
 from pathlib import Path
 
-from pipelines.cli_options import add_format
-from pipelines.exit_codes import EXIT_BAD_LABELS, EXIT_OK
-from pipelines.settings import DB
+from marketspeak.pipelines.cli_options import add_format
+from marketspeak.pipelines.exit_codes import EXIT_BAD_LABELS, EXIT_OK
+from marketspeak.pipelines.settings import DB
 
 
 def cmd_audit_sample(args: argparse.Namespace) -> int:
@@ -29,10 +29,10 @@ def cmd_audit_sample(args: argparse.Namespace) -> int:
       marketspeak audit sample --per-term 20 --seed 1 --out audit.csv
       marketspeak audit sample --by year --per-term 5 --out audit.csv --html audit.html
     """
-    from analysis.audit import sample, write_sample_csv
-    from corpus.db import reading
-    from dashboards.audit_page import label_page
-    from dashboards.files import replace_file
+    from marketspeak.analysis.audit import sample, write_sample_csv
+    from marketspeak.corpus.db import reading
+    from marketspeak.dashboards.audit_page import label_page
+    from marketspeak.dashboards.files import replace_file
 
     with reading(DB.value(args.db)) as con:
         frame = sample(con, args.per_term, args.by, args.seed)
@@ -80,7 +80,7 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     Example:
       marketspeak audit score audit.csv --format csv > precision.csv
     """
-    from analysis.audit import (
+    from marketspeak.analysis.audit import (
         AuditError,
         audited_naming_index,
         audited_naming_trend,
@@ -88,9 +88,9 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
         score,
         store_labels,
     )
-    from corpus.db import connect, reading, recorded_versions
-    from pipelines.cli_measures import _emit, _print_table
-    from pipelines.lock import run_lock
+    from marketspeak.corpus.db import connect, reading, recorded_versions
+    from marketspeak.pipelines.cli_measures import _emit, _print_table
+    from marketspeak.pipelines.lock import run_lock
 
     path = Path(args.file)
     db = DB.value(args.db)
@@ -134,12 +134,16 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     if naming is not None:
         print(naming_line(naming), file=sys.stderr)
         if by_period is not None and args.format == "table":
-            _print_table(by_period.round(3), columns=list(by_period.columns),
-                         caption="naming index per period, and corrected by the audited "
-                         "precision of the role words (95% intervals)")  # fmt: skip
+            _print_table(
+                by_period.round(3),
+                columns=list(by_period.columns),
+                caption="naming index per period, and corrected by the audited "
+                "precision of the role words (95% intervals)",
+            )
     else:
-        print("naming index: not corrected (both lexicons' role words need labels)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "naming index: not corrected (both lexicons' role words need labels)", file=sys.stderr
+        )
     return EXIT_OK
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from corpus.db import reading, recorded_versions
-from pipelines.cli_measures import _emit, _print_table
-from pipelines.cli_options import add_format
-from pipelines.exit_codes import EXIT_OK
-from pipelines.settings import DB
+from marketspeak.corpus.db import reading, recorded_versions
+from marketspeak.pipelines.cli_measures import _emit, _print_table
+from marketspeak.pipelines.cli_options import add_format
+from marketspeak.pipelines.exit_codes import EXIT_OK
+from marketspeak.pipelines.settings import DB
 
 CAPTION = (
     "slope: Theil-Sen, per year (terms: per million words; indices: share); interval: 95%, "
@@ -51,7 +51,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     Example:
       marketspeak changes --by quarter --fdr 0.05 --format csv > changes.csv
     """
-    from analysis.changes import NAMING, changes
+    from marketspeak.analysis.changes import NAMING, changes
 
     if not 0 < args.fdr < 1:
         raise ValueError(f"--fdr must be between 0 and 1, not {args.fdr}")

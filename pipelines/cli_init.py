@@ -10,14 +10,14 @@ import argparse
 from importlib import resources
 from pathlib import Path
 
-from pipelines.exit_codes import EXIT_OK
+from marketspeak.pipelines.exit_codes import EXIT_OK
 
 EXAMPLE = "sources.example.yaml"
 
 
 def example_text() -> str:
     """The starter sources file, as shipped with the package."""
-    return resources.files("pipelines").joinpath(EXAMPLE).read_text(encoding="utf-8")
+    return resources.files("marketspeak.pipelines").joinpath(EXAMPLE).read_text(encoding="utf-8")
 
 
 def write_example(path: Path, force: bool = False) -> Path:

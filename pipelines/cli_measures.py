@@ -9,9 +9,9 @@ import argparse
 import numbers
 import sys
 
-from corpus.db import reading, recorded_versions
-from pipelines.exit_codes import EXIT_NO_PARSER, EXIT_OK
-from pipelines.settings import DB, PARSER
+from marketspeak.corpus.db import reading, recorded_versions
+from marketspeak.pipelines.exit_codes import EXIT_NO_PARSER, EXIT_OK
+from marketspeak.pipelines.settings import DB, PARSER
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
@@ -28,8 +28,8 @@ def cmd_trend(args: argparse.Namespace) -> int:
     Example:
       marketspeak trend --by quarter --ci --format csv > trend.csv
     """
-    from analysis.frequency import period_label, trend
-    from analysis.uncertainty import trend_with_ci
+    from marketspeak.analysis.frequency import period_label, trend
+    from marketspeak.analysis.uncertainty import trend_with_ci
 
     with reading(DB.value(args.db)) as con:
         group = "source" if args.by_source else "kind" if args.by_kind else "all"
@@ -55,7 +55,7 @@ def cmd_kwic(args: argparse.Namespace) -> int:
       marketspeak kwic customer --width 6 --sample 20 --seed 1 --from 2015 --format csv
       marketspeak kwic person --all
     """
-    from analysis.kwic import kwic
+    from marketspeak.analysis.kwic import kwic
 
     with reading(DB.value(args.db)) as con:
         frame = kwic(
@@ -85,8 +85,8 @@ def cmd_collocates(args: argparse.Namespace) -> int:
     Example:
       marketspeak collocates customer --window 5 --min-freq 3 --by year --format csv
     """
-    from analysis.collocations import collocates, stop_words
-    from analysis.frequency import period_label
+    from marketspeak.analysis.collocations import collocates, stop_words
+    from marketspeak.analysis.frequency import period_label
 
     exclude = stop_words() if args.no_stopwords else ()
     with reading(DB.value(args.db)) as con:
@@ -115,8 +115,8 @@ def cmd_keyness(args: argparse.Namespace) -> int:
     Example:
       marketspeak keyness --focus 2015-2024 --reference 2005-2014 --lexicons-only
     """
-    from analysis.keyness import keyness
-    from corpus.lexicons import load_lexicons
+    from marketspeak.analysis.keyness import keyness
+    from marketspeak.corpus.lexicons import load_lexicons
 
     terms = None
     if args.lexicons_only:
@@ -163,7 +163,7 @@ def cmd_dispersion(args: argparse.Namespace) -> int:
     Example:
       marketspeak dispersion --format csv
     """
-    from analysis.dispersion import dispersion
+    from marketspeak.analysis.dispersion import dispersion
 
     with reading(DB.value(args.db)) as con:
         frame = dispersion(con)
@@ -179,8 +179,8 @@ def cmd_drift(args: argparse.Namespace) -> int:
     Example:
       marketspeak drift customer --by year --top 20
     """
-    from analysis.collocations import stop_words
-    from analysis.drift import collocate_drift
+    from marketspeak.analysis.collocations import stop_words
+    from marketspeak.analysis.drift import collocate_drift
 
     exclude = stop_words() if args.no_stopwords else ()
     with reading(DB.value(args.db)) as con:
@@ -199,7 +199,7 @@ def cmd_neighbours(args: argparse.Namespace) -> int:
     Example:
       marketspeak neighbours customer --by year --top 10
     """
-    from analysis.embeddings import neighbour_drift
+    from marketspeak.analysis.embeddings import neighbour_drift
 
     with reading(DB.value(args.db)) as con:
         frame = neighbour_drift(con, args.term, args.by, args.top, seed=args.seed)
@@ -217,9 +217,9 @@ def cmd_compounds(args: argparse.Namespace) -> int:
       marketspeak compounds --by year --min-freq 3
       marketspeak compounds --discover
     """
-    from analysis.compounds import discover_compounds, modifier_uses, single_word_terms
-    from analysis.frequency import period_label
-    from corpus.lexicons import load_lexicons
+    from marketspeak.analysis.compounds import discover_compounds, modifier_uses, single_word_terms
+    from marketspeak.analysis.frequency import period_label
+    from marketspeak.corpus.lexicons import load_lexicons
 
     lexicons = load_lexicons()
     words = args.terms or single_word_terms(lexicons)
@@ -248,8 +248,8 @@ def cmd_agency(args: argparse.Namespace) -> int:
       marketspeak agency --by year --format csv
       marketspeak agency customer citizen --by-term --model en_core_web_sm
     """
-    from analysis.agency import ParserMissing, agency_shares, hit_roles, load_parser
-    from analysis.frequency import period_label
+    from marketspeak.analysis.agency import ParserMissing, agency_shares, hit_roles, load_parser
+    from marketspeak.analysis.frequency import period_label
 
     try:
         nlp = load_parser(PARSER.value(args.model))

@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from corpus.db import reading, recorded_versions
-from pipelines.cli_measures import _emit, _print_table
-from pipelines.cli_options import add_format
-from pipelines.exit_codes import EXIT_OK
-from pipelines.settings import DB
+from marketspeak.corpus.db import reading, recorded_versions
+from marketspeak.pipelines.cli_measures import _emit, _print_table
+from marketspeak.pipelines.cli_options import add_format
+from marketspeak.pipelines.exit_codes import EXIT_OK
+from marketspeak.pipelines.settings import DB
 
 PEERS_CAPTION = (
     "naming: market role words / role words; pooled: all sources together; a source outside"
@@ -56,7 +56,7 @@ def cmd_peers(args: argparse.Namespace) -> int:
     Example:
       marketspeak peers --from 2015 --to 2024 --format csv > peers.csv
     """
-    from analysis.peers import peers
+    from marketspeak.analysis.peers import peers
 
     with reading(DB.value(args.db)) as con:
         frame = peers(con, args.year_from, args.year_to, args.limits)
@@ -76,8 +76,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     Example:
       marketspeak coverage --by quarter --format csv > coverage.csv
     """
-    from analysis.coverage import coverage
-    from analysis.frequency import period_label
+    from marketspeak.analysis.coverage import coverage
+    from marketspeak.analysis.frequency import period_label
 
     with reading(DB.value(args.db)) as con:
         frame = coverage(con, args.by)
@@ -102,14 +102,29 @@ def _year(value: str) -> int:
 def add_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Register peers and coverage with build_parser's `add`."""
     peers = add("peers", cmd_peers, "db")
-    peers.add_argument("--from", dest="year_from", type=_year, metavar="YEAR",
-                       help="first year counted (default: the first)")  # fmt: skip
-    peers.add_argument("--to", dest="year_to", type=_year, metavar="YEAR",
-                       help="last year counted (default: the last)")  # fmt: skip
-    peers.add_argument("--limits", choices=["exact", "normal"], default="exact",
-                       help="exact binomial limits (default) or normal approximation")  # fmt: skip
+    peers.add_argument(
+        "--from",
+        dest="year_from",
+        type=_year,
+        metavar="YEAR",
+        help="first year counted (default: the first)",
+    )
+    peers.add_argument(
+        "--to",
+        dest="year_to",
+        type=_year,
+        metavar="YEAR",
+        help="last year counted (default: the last)",
+    )
+    peers.add_argument(
+        "--limits",
+        choices=["exact", "normal"],
+        default="exact",
+        help="exact binomial limits (default) or normal approximation",
+    )
     add_format(peers)
     cover = add("coverage", cmd_coverage, "db")
-    cover.add_argument("--by", choices=["year", "quarter"], default="year",
-                       help="period length (default year)")  # fmt: skip
+    cover.add_argument(
+        "--by", choices=["year", "quarter"], default="year", help="period length (default year)"
+    )
     add_format(cover)

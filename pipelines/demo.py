@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.demo_site.generate import sources_yaml, write_site
-from pipelines.demo_site.server import serve_site
+from marketspeak.pipelines.demo_site.generate import sources_yaml, write_site
+from marketspeak.pipelines.demo_site.server import serve_site
 
 log = logging.getLogger("marketspeak")
 
@@ -24,7 +24,7 @@ def demo_sources(manifest: dict, base_url: str) -> list[dict]:
 
 def run_demo(db: Path, out: Path) -> dict:
     """Run the Prefect flow against the sample site; the demo database starts empty."""
-    from pipelines.flows import run_flow
+    from marketspeak.pipelines.flows import run_flow
 
     site_dir = Path(db).parent / "sample-site"
     manifest = write_site(site_dir)

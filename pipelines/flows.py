@@ -26,8 +26,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipelines import steps
-from pipelines.lock import run_lock
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.lock import run_lock
 
 log = logging.getLogger("marketspeak")
 
@@ -50,8 +50,8 @@ def ingest_task(db: str, item_files: list[str], sources: list[dict[str, Any]]) -
 
 @task(name="tokenise-partition", task_run_name="tokenise-{source}", cache_policy=NO_CACHE)
 def tokenise_partition_task(source: str) -> str:
-    from corpus.language import identify_partition
-    from corpus.partitions import tokenise_partition
+    from marketspeak.corpus.language import identify_partition
+    from marketspeak.corpus.partitions import tokenise_partition
 
     # Languages are identified here too, so the single writer only stores what was found.
     return str(identify_partition(tokenise_partition(Path(source))))

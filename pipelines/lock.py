@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from corpus.db import utcnow
+from marketspeak.corpus.db import utcnow
 
 log = logging.getLogger("marketspeak")
 

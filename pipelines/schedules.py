@@ -19,7 +19,7 @@ def deployment_name(source: dict[str, Any]) -> str:
 
 def deployments(sources: list[dict[str, Any]], db: str, out: str, period: str = "year") -> list:
     """A RunnerDeployment of the run flow for each scheduled source."""
-    from pipelines.flows import run_flow
+    from marketspeak.pipelines.flows import run_flow
 
     return [
         run_flow.to_deployment(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from corpus.yamlfile import ConfigError, line_of, load_yaml
+from marketspeak.corpus.yamlfile import ConfigError, line_of, load_yaml
 
 KINDS = ("council", "regulator", "government", "other")
 PLATFORMS = ("site", "sitemap", "feed", "govuk", "moderngov")

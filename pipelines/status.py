@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.db import reading, snapshot_path, utcnow
-from corpus.items import TRUNCATING
-from pipelines.lock import holder, is_locked
+from marketspeak.corpus.db import reading, snapshot_path, utcnow
+from marketspeak.corpus.items import TRUNCATING
+from marketspeak.pipelines.lock import holder, is_locked
 
 # What each crawl_runs.not_fetched reason means, in the words of the run summary and status.
 NOT_FETCHED_LABELS = {
@@ -77,13 +77,29 @@ def read_status(db: Path) -> dict:
     """Sources' last runs, totals, the snapshot's age and who holds the lock."""
     with reading(db) as con:
         sources = [
-            dict(zip(
-                ["source", "kind", "run_id", "finished_at", "fetched", "not_modified", "not_due",
-                 "failed", "failures", "new_documents", "not_fetched", "truncated", "documents"],
-                row, strict=True,
-            ))
+            dict(
+                zip(
+                    [
+                        "source",
+                        "kind",
+                        "run_id",
+                        "finished_at",
+                        "fetched",
+                        "not_modified",
+                        "not_due",
+                        "failed",
+                        "failures",
+                        "new_documents",
+                        "not_fetched",
+                        "truncated",
+                        "documents",
+                    ],
+                    row,
+                    strict=True,
+                )
+            )
             for row in con.execute(LAST_RUNS).fetchall()
-        ]  # fmt: skip
+        ]
         documents, tokens, untokenised, last_step = con.execute(TOTALS).fetchone()
     snapshot = snapshot_path(db)
     snapshot_time = (
@@ -119,16 +135,37 @@ def print_status(status: dict, fmt: str = "table") -> None:
 
     console = Console()
     table = Table(title=f"{status['database']}: {status['documents']:,} documents")
-    for column in ("source", "kind", "last crawl", "fetched", "304", "not due", "failed",
-                   "not fetched", "new", "stored"):  # fmt: skip
+    for column in (
+        "source",
+        "kind",
+        "last crawl",
+        "fetched",
+        "304",
+        "not due",
+        "failed",
+        "not fetched",
+        "new",
+        "stored",
+    ):
         table.add_column(column, justify="left" if column in ("source", "kind") else "right")
     for s in status["sources"]:
         finished = f"{s['finished_at']:%Y-%m-%d %H:%M}" if s["finished_at"] else "never"
         left = sum((s["not_fetched"] or {}).values())
-        cells = (s["source"], s["kind"], finished, s["fetched"], s["not_modified"], s["not_due"],
-                 s["failed"], f"{left} (truncated)" if s["truncated"] else left)  # fmt: skip
-        table.add_row(*(escape(str(c if c is not None else "")) for c in cells),
-                      str(s["new_documents"] or 0), str(s["documents"]))  # fmt: skip
+        cells = (
+            s["source"],
+            s["kind"],
+            finished,
+            s["fetched"],
+            s["not_modified"],
+            s["not_due"],
+            s["failed"],
+            f"{left} (truncated)" if s["truncated"] else left,
+        )
+        table.add_row(
+            *(escape(str(c if c is not None else "")) for c in cells),
+            str(s["new_documents"] or 0),
+            str(s["documents"]),
+        )
     console.print(table)
     console.print(
         f"tokens: {status['tokens']:,}; not yet tokenised: {status['untokenised']}; "

@@ -18,20 +18,20 @@ from typing import Any
 import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from corpus import annotate
-from corpus.boilerplate import BoilerplateResult, find_boilerplate
-from corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
-from corpus.duplicates import DuplicateResult, find_duplicates
-from corpus.ingest import checked_since, ingest_files, validators
-from corpus.language import LanguageResult, identify_pending, merge_partition_languages
-from corpus.lexicons import load_lexicons, signature
-from corpus.runs import recorded
-from dashboards.site import build_site
-from pipelines import settings
-from pipelines.settings import PARSER, SITE_URL
-from pipelines.sources import SOURCE_NAME
-from pipelines.status import describe_not_fetched
-from spiders.launch import run_crawl
+from marketspeak.corpus import annotate
+from marketspeak.corpus.boilerplate import BoilerplateResult, find_boilerplate
+from marketspeak.corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
+from marketspeak.corpus.duplicates import DuplicateResult, find_duplicates
+from marketspeak.corpus.ingest import checked_since, ingest_files, validators
+from marketspeak.corpus.language import LanguageResult, identify_pending, merge_partition_languages
+from marketspeak.corpus.lexicons import load_lexicons, signature
+from marketspeak.corpus.runs import recorded
+from marketspeak.dashboards.site import build_site
+from marketspeak.pipelines import settings
+from marketspeak.pipelines.settings import PARSER, SITE_URL
+from marketspeak.pipelines.sources import SOURCE_NAME
+from marketspeak.pipelines.status import describe_not_fetched
+from marketspeak.spiders.launch import run_crawl
 
 log = logging.getLogger("marketspeak")
 
@@ -183,7 +183,9 @@ def tokenise(
             detail.update(boilerplate=asdict(boilerplate))
             duplicates = cluster_duplicates(con)
             detail.update(
-                tokenised=asdict(new), rematched=asdict(rematched), languages=asdict(languages),
+                tokenised=asdict(new),
+                rematched=asdict(rematched),
+                languages=asdict(languages),
                 duplicates=asdict(duplicates),
             )
     finally:
@@ -276,7 +278,7 @@ def partition_dir(db: Path) -> Path:
 
 def export_pending(db: Path, rows: int = 2000) -> list[Path]:
     """Record the lexicons in use and write the untokenised documents as partition inputs."""
-    from corpus.partitions import export_pending as export
+    from marketspeak.corpus.partitions import export_pending as export
 
     folder = partition_dir(db)
     if folder.exists():
@@ -293,7 +295,7 @@ def export_pending(db: Path, rows: int = 2000) -> list[Path]:
 
 def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
     """Insert the tokenised partitions (the single writer), then re-match stale hits."""
-    from corpus.partitions import merge_partition
+    from marketspeak.corpus.partitions import merge_partition
 
     lexicons = load_lexicons()
     total = annotate.AnnotateResult()
@@ -314,7 +316,9 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
             detail.update(boilerplate=asdict(boilerplate))
             duplicates = cluster_duplicates(con)
             detail.update(
-                tokenised=asdict(total), rematched=asdict(rematched), languages=asdict(languages),
+                tokenised=asdict(total),
+                rematched=asdict(rematched),
+                languages=asdict(languages),
                 duplicates=asdict(duplicates),
             )
     finally:
@@ -352,8 +356,8 @@ def analyse(db: Path, period: str = "year") -> list[dict]:
     lexicon hits), each with its 95% interval, read from `db` (the snapshot)."""
     import pandas as pd
 
-    from analysis.frequency import period_label
-    from analysis.uncertainty import trend_with_ci
+    from marketspeak.analysis.frequency import period_label
+    from marketspeak.analysis.uncertainty import trend_with_ci
 
     with reading(db) as con:
         frame = trend_with_ci(con, period).dropna(subset=["period_start", "market_share_index"])

@@ -263,8 +263,9 @@ def pdf_datetime(value: str | None) -> datetime | None:
     match = PDF_DATE.match(value.strip()) if value else None
     if not match:
         return None
-    year, month, day, hour, minute, second = (int(g) if g else d for g, d in zip(
-        match.groups()[:6], (0, 1, 1, 0, 0, 0), strict=True))  # fmt: skip
+    year, month, day, hour, minute, second = (
+        int(g) if g else d for g, d in zip(match.groups()[:6], (0, 1, 1, 0, 0, 0), strict=True)
+    )
     zone = UTC
     if match[7] in ("+", "-") and match[8]:
         offset = timedelta(hours=int(match[8]), minutes=int(match[9] or 0))

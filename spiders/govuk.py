@@ -20,9 +20,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import lxml.html
 from scrapy.http import Response
 
-from spiders.extract import Extracted, fragment_text, parse_date
-from spiders.source_spider import SourceSpider
-from spiders.urls import canonical_url, host_of
+from marketspeak.spiders.extract import Extracted, fragment_text, parse_date
+from marketspeak.spiders.source_spider import SourceSpider
+from marketspeak.spiders.urls import canonical_url, host_of
 
 PAGE_SIZE = 100  # the API allows up to 1500; smaller pages keep each response modest
 FIELDS = ("title", "link", "public_timestamp", "first_published_at", "format")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corpus.items import FIELDS, NOT_DUE, now_iso
-from spiders.progress import CrawlProgress, ItemTail
+from marketspeak.corpus.items import FIELDS, NOT_DUE, now_iso
+from marketspeak.spiders.progress import CrawlProgress, ItemTail
 
 
 class CrawlError(RuntimeError):
@@ -64,7 +64,7 @@ def run_crawl(
     command = [
         sys.executable,
         "-m",
-        "spiders.run",
+        "marketspeak.spiders.run",
         "--spec",
         str(spec),
         "--out",
@@ -72,10 +72,8 @@ def run_crawl(
         "--log-level",
         log_level,
     ]
-    env = dict(os.environ)
-    # The child must import this checkout's packages however the parent was started.
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    # The crawl process can import whatever this one can (a test's PDF extractor, say).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, sys.path))}
     tail = ItemTail(out_dir, [s["name"] for s in sources])
     with log_file.open("w", encoding="utf-8") as log, CrawlProgress(tail) as progress:
         child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)

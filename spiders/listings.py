@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from spiders.extract import parse_date
+from marketspeak.spiders.extract import parse_date
 
 MAX_XML_BYTES = 50 * 1024 * 1024  # a sitemap may hold 50,000 URLs; bigger is hostile
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)

@@ -14,7 +14,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from spiders.urls import host_of
+from marketspeak.spiders.urls import host_of
 
 
 class SourceHostsMiddleware:

@@ -20,10 +20,10 @@ from urllib.parse import urlencode, urljoin
 from lxml import etree
 from scrapy.http import Response
 
-from spiders.extract import Extracted, fragment_text, normalise_text
-from spiders.listings import read_xml
-from spiders.source_spider import SourceSpider
-from spiders.urls import canonical_url, host_of
+from marketspeak.spiders.extract import Extracted, fragment_text, normalise_text
+from marketspeak.spiders.listings import read_xml
+from marketspeak.spiders.source_spider import SourceSpider
+from marketspeak.spiders.urls import canonical_url, host_of
 
 SINCE = date(2000, 1, 1)
 

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from scrapy.http import TextResponse
 
-from spiders.urls import canonical_url
+from marketspeak.spiders.urls import canonical_url
 
 REL_WORDS = frozenset({"next", "prev", "previous"})
 PAGER_MARK = "paginat|pager|paging"

@@ -1,9 +1,10 @@
 """PDF extraction in worker processes, off the crawl's event loop.
 
-A crawl hands each PDF to a pool of worker processes (`python -m spiders.pdf`), each started
-with an address-space limit (RLIMIT_AS) and given a time limit per PDF. A worker that runs
-out of time is killed; one that dies (a crash or abort in pdfium, a memory limit reached) is
-noticed when its pipe closes. Either way it is replaced and the PDF comes back as an issue
+A crawl hands each PDF to a pool of worker processes (`python -m marketspeak.spiders.pdf`),
+each started with an address-space limit (RLIMIT_AS) and given a time limit per PDF.
+A worker that runs out of time is killed; one that dies (a crash or abort in pdfium, a
+memory limit reached) is noticed when its pipe closes.
+Either way it is replaced and the PDF comes back as an issue
 (`pdf-timeout`, `pdf-crashed`, `pdf-out-of-memory`) while the crawl goes on.
 
 On the pipes, a frame is an 8-byte length and that many bytes. To a worker: a JSON header
@@ -28,12 +29,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import IO, Any
 
-from spiders.extract import Extracted
+from marketspeak.spiders.extract import Extracted
 
-DEFAULT_EXTRACTOR = "spiders.extract:extract_pdf"
+DEFAULT_EXTRACTOR = "marketspeak.spiders.extract:extract_pdf"
 # A worker also stops itself (SIGALRM) this long after its own time limit, so that one left
 # hanging when the crawl process was killed does not outlive it by more.
 ALARM_GRACE = 5
@@ -41,7 +41,6 @@ LENGTH_BYTES = 8
 # An answer is the text of one PDF of at most DOWNLOAD_MAXSIZE (50 MB): a worker that
 # announces more is not ours any more.
 MAX_ANSWER_BYTES = 512 * 2**20
-ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,9 @@ def issue_answer(reason: str, detail: str) -> dict[str, Any]:
     return answer_for(Extracted(None, "", None, None, reason, detail))
 
 
-def serve(extractor: Callable[[bytes, str, datetime], Extracted], inp: IO[bytes],
-          out: IO[bytes]) -> None:  # fmt: skip
+def serve(
+    extractor: Callable[[bytes, str, datetime], Extracted], inp: IO[bytes], out: IO[bytes]
+) -> None:
     """Answer jobs until the crawl closes the pipe (or memory runs out)."""
     while (header := read_frame(inp)) is not None and (data := read_frame(inp)) is not None:
         job = json.loads(header)
@@ -137,7 +137,7 @@ def serve(extractor: Callable[[bytes, str, datetime], Extracted], inp: IO[bytes]
 
 
 def worker_main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spiders.pdf")
+    parser = argparse.ArgumentParser(prog="python -m marketspeak.spiders.pdf")
     parser.add_argument("--extractor", default=DEFAULT_EXTRACTOR)
     parser.add_argument("--memory-mb", type=int, default=PdfLimits.memory_mb)
     args = parser.parse_args(argv)
@@ -173,9 +173,18 @@ class Worker:
     def __init__(self, limits: PdfLimits) -> None:
         self.limits = limits
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
-        command = [sys.executable, "-m", "spiders.pdf", "--extractor", limits.extractor,
-                   "--memory-mb", str(limits.memory_mb)]  # fmt: skip
+        # The extractor may be named from the caller's own modules (a test's, a benchmark's):
+        # the worker can import whatever this process can.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, sys.path))
+        command = [
+            sys.executable,
+            "-m",
+            "marketspeak.spiders.pdf",
+            "--extractor",
+            limits.extractor,
+            "--memory-mb",
+            str(limits.memory_mb),
+        ]
         # stderr is the crawl's: a worker's dying words land in crawl.log.
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env

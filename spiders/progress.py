@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from corpus.items import LIMIT_ERRORS
+from marketspeak.corpus.items import LIMIT_ERRORS
 
 log = logging.getLogger("marketspeak")
 
@@ -92,8 +92,14 @@ class CrawlProgress:
         for column in ("source", "pages", "failed", "not fetched", "documents", "no text"):
             table.add_column(column, justify="left" if column == "source" else "right")
         for name, c in self.tail.counts.items():
-            table.add_row(name, str(c.pages), str(c.failed), str(c.not_fetched), str(c.documents),
-                          str(c.issues))  # fmt: skip
+            table.add_row(
+                name,
+                str(c.pages),
+                str(c.failed),
+                str(c.not_fetched),
+                str(c.documents),
+                str(c.issues),
+            )
         return table
 
     def __enter__(self) -> CrawlProgress:

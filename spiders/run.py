@@ -1,4 +1,4 @@
-"""Entry point of the crawl process: `python -m spiders.run --spec SPEC.json --out DIR`.
+"""Entry point of the crawl process: `python -m marketspeak.spiders.run --spec SPEC.json --out DIR`.
 
 Scrapy's Twisted reactor cannot be restarted inside one process, so every crawl runs in a
 fresh process started by `spiders.launch`. The spec is JSON written by the caller:
@@ -21,10 +21,10 @@ import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from spiders import settings as default_settings
-from spiders.govuk import GovukSpider
-from spiders.moderngov import ModernGovSpider
-from spiders.source_spider import SourceSpider
+from marketspeak.spiders import settings as default_settings
+from marketspeak.spiders.govuk import GovukSpider
+from marketspeak.spiders.moderngov import ModernGovSpider
+from marketspeak.spiders.source_spider import SourceSpider
 
 
 def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def spider_for(source: dict[str, Any], out_dir: Path) -> type[SourceSpider]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spiders.run")
+    parser = argparse.ArgumentParser(prog="python -m marketspeak.spiders.run")
     parser.add_argument("--spec", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--log-level", default="INFO")

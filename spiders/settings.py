@@ -38,9 +38,9 @@ LINK_DEPTH_LIMIT = 20
 REDIRECT_MAX_TIMES = 10
 
 # --- Stay on each source's hosts, redirects included (before robots.txt is even asked) ----
-DOWNLOADER_MIDDLEWARES = {"spiders.middlewares.SourceHostsMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {"marketspeak.spiders.middlewares.SourceHostsMiddleware": 50}
 # Links the spider chose not to request (a limit) become items in the feed.
-SPIDER_MIDDLEWARES = {"spiders.middlewares.NotFetchedMiddleware": 950}
+SPIDER_MIDDLEWARES = {"marketspeak.spiders.middlewares.NotFetchedMiddleware": 950}
 
 # --- No remote control of a running crawl -------------------------------------------------
 TELNETCONSOLE_ENABLED = False

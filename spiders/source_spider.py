@@ -34,14 +34,14 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import default_settings as scrapy_defaults
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_FETCHED, now_iso
-from spiders import settings as defaults
-from spiders.errors import classify_failure
-from spiders.extract import Extracted, content_hash, extract_html, listing_date
-from spiders.listings import read_feed, read_sitemap
-from spiders.pagination import PageLinks
-from spiders.pdf import PdfLimits, extract_deferred, shared_pool
-from spiders.urls import canonical_url, host_of
+from marketspeak.corpus.items import DOCUMENT, FETCH, FIELDS, ISSUE, NOT_FETCHED, now_iso
+from marketspeak.spiders import settings as defaults
+from marketspeak.spiders.errors import classify_failure
+from marketspeak.spiders.extract import Extracted, content_hash, extract_html, listing_date
+from marketspeak.spiders.listings import read_feed, read_sitemap
+from marketspeak.spiders.pagination import PageLinks
+from marketspeak.spiders.pdf import PdfLimits, extract_deferred, shared_pool
+from marketspeak.spiders.urls import canonical_url, host_of
 
 
 class SourceSpider(scrapy.Spider):
@@ -101,9 +101,12 @@ class SourceSpider(scrapy.Spider):
         self.not_fetched[url] = reason
         row = dict.fromkeys(FIELDS)
         row.update(
-            item=NOT_FETCHED, source=self.source["name"], url=url, reason=reason,
+            item=NOT_FETCHED,
+            source=self.source["name"],
+            url=url,
+            reason=reason,
             fetched_at=now_iso(),
-        )  # fmt: skip
+        )
         self.pending_not_fetched.append(row)
 
     def request(

@@ -11,15 +11,21 @@ from w3lib.url import canonicalize_url
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",  # Facebook
-        "gclid", "gclsrc", "dclid", "_ga", "_gl",  # Google Ads and Analytics
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "_ga",
+        "_gl",  # Google Ads and Analytics
         "msclkid",  # Microsoft Ads
-        "mc_cid", "mc_eid",  # Mailchimp
-        "_hsenc", "_hsmi",  # HubSpot
+        "mc_cid",
+        "mc_eid",  # Mailchimp
+        "_hsenc",
+        "_hsmi",  # HubSpot
         "mkt_tok",  # Marketo
         "yclid",  # Yandex
         "igshid",  # Instagram
     }
-)  # fmt: skip
+)
 # ...and Google Analytics' campaign parameters, which are all named utm_*.
 TRACKING_PREFIX = "utm_"
 DEFAULT_PORTS = {"http": 80, "https": 443}

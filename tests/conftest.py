@@ -18,10 +18,10 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="marketspeak-prefe
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
-from pipelines import steps  # noqa: E402
-from pipelines.demo import demo_sources  # noqa: E402
-from pipelines.demo_site.generate import write_site  # noqa: E402
-from pipelines.demo_site.server import SampleSite, serve_site  # noqa: E402
+from marketspeak.pipelines import steps  # noqa: E402
+from marketspeak.pipelines.demo import demo_sources  # noqa: E402
+from marketspeak.pipelines.demo_site.generate import write_site  # noqa: E402
+from marketspeak.pipelines.demo_site.server import SampleSite, serve_site  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -78,11 +78,11 @@ def tiny_corpus(tmp_path: Path, texts: list[str], dates: list[tuple[str, str]] |
     (published, date_source) pairs."""
     import json
 
-    from corpus import annotate
-    from corpus.db import connect
-    from corpus.ingest import ingest_files
-    from corpus.lexicons import load_lexicons
-    from spiders.extract import content_hash
+    from marketspeak.corpus import annotate
+    from marketspeak.corpus.db import connect
+    from marketspeak.corpus.ingest import ingest_files
+    from marketspeak.corpus.lexicons import load_lexicons
+    from marketspeak.spiders.extract import content_hash
 
     dates = dates or [(f"{2010 + n}-06-01", "html-meta") for n in range(len(texts))]
     rows = [
@@ -115,7 +115,7 @@ def published(crawled, tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     import duckdb
 
-    from dashboards.site import build_site
+    from marketspeak.dashboards.site import build_site
 
     con = duckdb.connect(str(crawled.db), read_only=True)
     files = build_site(con, out, "year", "market@1.0.0 relational@1.0.0")

@@ -22,14 +22,23 @@ ALLOWED = {
 }
 
 
-def imported_packages(path: Path) -> set[str]:
+def imported_modules(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
+            found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module.split(".")[0])
-    return found & set(PACKAGES)
+            found.add(node.module)
+    return found
+
+
+def imported_packages(path: Path) -> set[str]:
+    """Our subpackages a file imports, as `corpus` for `marketspeak.corpus.db`."""
+    return {
+        name.split(".")[1]
+        for name in imported_modules(path)
+        if name.startswith("marketspeak.") and name.split(".")[1] in PACKAGES
+    }
 
 
 @pytest.mark.parametrize("package", PACKAGES)
@@ -44,10 +53,23 @@ def test_imports_run_one_way(package):
 
 def test_spiders_use_corpus_only_for_the_item_schema():
     for path in (ROOT / "spiders").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("corpus"):
-                assert node.module == "corpus.items", path
+        for name in imported_modules(path):
+            if name.startswith("marketspeak.corpus"):
+                assert name == "marketspeak.corpus.items", path
+
+
+def test_code_imports_our_packages_only_by_their_installed_names():
+    """`import corpus` would work from a checkout but not from a wheel, and would load a
+    second copy of the module beside `marketspeak.corpus`."""
+    folders = [ROOT / name for name in (*PACKAGES, "tests", "bench")]
+    bare = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for folder in folders
+        for path in folder.rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] in PACKAGES
+    }
+    assert bare == set()
 
 
 def test_ruff_finds_nothing():
@@ -56,5 +78,14 @@ def test_ruff_finds_nothing():
     assert command, "ruff is installed with the test extras"
     done = subprocess.run(
         [command, "check", str(ROOT)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_ruff_format_leaves_every_file_as_it_is():
+    ruff = Path(sys.executable).parent / "ruff"
+    command = str(ruff) if ruff.exists() else shutil.which("ruff")
+    done = subprocess.run(
+        [command, "format", "--check", str(ROOT)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout

@@ -10,9 +10,9 @@ import shutil
 import duckdb
 import pytest
 
-from dashboards.site import build_site
-from pipelines import steps
-from pipelines.cli import main
+from marketspeak.dashboards.site import build_site
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.cli import main
 
 HOSTILE = "x'); DROP TABLE documents; --"
 STATE = """

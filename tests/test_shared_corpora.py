@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import steps
-from pipelines.demo_site.server import serve_site
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.demo_site.server import serve_site
 from tests.conftest import SHARED
 
 PDFS = SHARED / "corpora" / "uk-gov-pdfs"

@@ -29,8 +29,8 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from pipelines.demo_site.pdf import build_pdf
-from pipelines.demo_site.text import (
+from marketspeak.pipelines.demo_site.pdf import build_pdf
+from marketspeak.pipelines.demo_site.text import (
     FILLER,
     FRAMES,
     NOTICE,
@@ -190,9 +190,16 @@ def build_documents() -> list[Document]:
                     for lexicon, term in NOTICE_HITS:
                         doc.set_aside_hit(BOILERPLATE, lexicon, term)
                 docs.append(
-                    placed(doc, source=name, path=path, title=title, published=published,
-                           date_source=source[style], content_type="html")
-                )  # fmt: skip
+                    placed(
+                        doc,
+                        source=name,
+                        path=path,
+                        title=title,
+                        published=published,
+                        date_source=source[style],
+                        content_type="html",
+                    )
+                )
                 if (name, year, n) == DUPLICATED_PAGE:
                     duplicated[year] = doc
     for year in PDF_YEARS:
@@ -202,17 +209,28 @@ def build_documents() -> list[Document]:
             doc = compose(rng, *plant_counts(rng, year))
             doc.published = random_day(rng, year)
         docs.append(
-            placed(doc, source="southvale", path=f"/southvale/reports/annual-review-{year}.pdf",
-                   title=f"Southvale annual review {year}", date_source="pdf-metadata",
-                   content_type="pdf")
-        )  # fmt: skip
+            placed(
+                doc,
+                source="southvale",
+                path=f"/southvale/reports/annual-review-{year}.pdf",
+                title=f"Southvale annual review {year}",
+                date_source="pdf-metadata",
+                content_type="pdf",
+            )
+        )
     for n in range(1, UNDATED_GUIDES + 1):
         doc = compose(rng, *plant_counts(rng, None))
         docs.append(
-            placed(doc, source="care-regulator", path=f"/care-regulator/guidance/guide-{n}.html",
-                   title=f"Guidance note {n}", published=None, date_source=None,
-                   content_type="html")
-        )  # fmt: skip
+            placed(
+                doc,
+                source="care-regulator",
+                path=f"/care-regulator/guidance/guide-{n}.html",
+                title=f"Guidance note {n}",
+                published=None,
+                date_source=None,
+                content_type="html",
+            )
+        )
     return docs
 
 

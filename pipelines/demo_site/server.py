@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipelines.demo_site.generate import OFFSITE
+from marketspeak.pipelines.demo_site.generate import OFFSITE
 
 TYPES = {
     ".html": "text/html",

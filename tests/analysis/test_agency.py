@@ -13,8 +13,14 @@ import random
 
 import pytest
 
-from analysis.agency import ParserMissing, agency_shares, hit_roles, load_parser, role_of
-from pipelines.cli import main
+from marketspeak.analysis.agency import (
+    ParserMissing,
+    agency_shares,
+    hit_roles,
+    load_parser,
+    role_of,
+)
+from marketspeak.pipelines.cli import main
 from tests.conftest import tiny_corpus
 
 # (words, heads, dependency labels) in spaCy's English (ClearNLP) label set.

@@ -14,9 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analysis import audit
-from dashboards.audit_page import label_page
-from pipelines.cli import main
+from marketspeak.analysis import audit
+from marketspeak.dashboards.audit_page import label_page
+from marketspeak.pipelines.cli import main
 from tests.conftest import tiny_corpus
 
 TEXTS = [
@@ -126,8 +126,17 @@ def test_sample_cells_are_formula_safe(tmp_path):
 def test_wilson_matches_statsmodels():
     from statsmodels.stats.proportion import proportion_confint
 
-    for successes, n in [(0, 1), (1, 1), (0, 20), (20, 20), (7, 20), (93, 100), (1, 3),
-                         (224, 240), (5, 1000)]:  # fmt: skip
+    for successes, n in [
+        (0, 1),
+        (1, 1),
+        (0, 20),
+        (20, 20),
+        (7, 20),
+        (93, 100),
+        (1, 3),
+        (224, 240),
+        (5, 1000),
+    ]:
         low, high = proportion_confint(successes, n, alpha=0.05, method="wilson")
         ours = audit.wilson(successes, n)
         assert ours == pytest.approx((low, high), abs=1e-12)
@@ -136,8 +145,20 @@ def test_wilson_matches_statsmodels():
 
 def test_round_trip_on_the_demo_sample_label_score_site(demo_db, tmp_path, capsys):
     sample_csv = tmp_path / "audit.csv"
-    code = main(["audit", "sample", "--db", str(demo_db), "--per-term", "4", "--seed", "3",
-                 "--out", str(sample_csv)])  # fmt: skip
+    code = main(
+        [
+            "audit",
+            "sample",
+            "--db",
+            str(demo_db),
+            "--per-term",
+            "4",
+            "--seed",
+            "3",
+            "--out",
+            str(sample_csv),
+        ]
+    )
     assert code == 0
     page = sample_csv.with_suffix(".html")
     assert page.is_file()
@@ -148,8 +169,22 @@ def test_round_trip_on_the_demo_sample_label_score_site(demo_db, tmp_path, capsy
     labelled = tmp_path / "labelled.csv"
     _write_csv(labelled, rows)
     capsys.readouterr()
-    assert main(["audit", "score", str(labelled), "--db", str(demo_db), "--format", "json",
-                 "--bootstrap", "200"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "audit",
+                "score",
+                str(labelled),
+                "--db",
+                str(demo_db),
+                "--format",
+                "json",
+                "--bootstrap",
+                "200",
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     scores = result["scores"]
     terms = [s for s in scores if not s["term"].startswith("(")]
@@ -161,8 +196,11 @@ def test_round_trip_on_the_demo_sample_label_score_site(demo_db, tmp_path, capsy
             assert s["corrected_count"] == pytest.approx(s["counted_hits"])
             assert s["precision_low"] < 1.0 and s["precision_high"] == 1.0
     for s in terms:
-        aside = [r for r in rows if r["term"] == s["term"] and r["lexicon"] == s["lexicon"]
-                 and r["counted"] == "false"]  # fmt: skip
+        aside = [
+            r
+            for r in rows
+            if r["term"] == s["term"] and r["lexicon"] == s["lexicon"] and r["counted"] == "false"
+        ]
         if aside:
             should = sum(r["label"] == "COUNT" for r in aside) / len(aside)
             assert s["missed_share"] == pytest.approx(should)
@@ -181,7 +219,7 @@ def test_round_trip_on_the_demo_sample_label_score_site(demo_db, tmp_path, capsy
     assert stored[2] == signature and "names@" in signature
     assert stored[3] == "labelled.csv"
 
-    from dashboards.site import build_site
+    from marketspeak.dashboards.site import build_site
 
     out = tmp_path / "site"
     build_site(con, out, "year", "market@2.0.0 relational@2.0.0")
@@ -299,10 +337,15 @@ def test_the_labelling_page_labels_by_key_and_saves_the_csv(tmp_path):
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(accept_downloads=True)
         requests, errors, dialogs = [], [], []
-        context.route("**/*", lambda route: (requests.append(route.request.url),
-                                             route.continue_() if route.request.url.startswith(
-                                                 ("file:", "blob:", "data:"))
-                                             else route.abort()))  # fmt: skip
+        context.route(
+            "**/*",
+            lambda route: (
+                requests.append(route.request.url),
+                route.continue_()
+                if route.request.url.startswith(("file:", "blob:", "data:"))
+                else route.abort(),
+            ),
+        )
         page = context.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -331,8 +374,23 @@ def test_the_labelling_page_labels_by_key_and_saves_the_csv(tmp_path):
 
 def test_scores_per_period_add_up_to_the_labels_and_hits_of_each_term(demo_db, tmp_path):
     out = tmp_path / "by-year.csv"
-    assert main(["audit", "sample", "--db", str(demo_db), "--per-term", "2", "--by", "year",
-                 "--out", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "audit",
+                "sample",
+                "--db",
+                str(demo_db),
+                "--per-term",
+                "2",
+                "--by",
+                "year",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     rows = _read_csv(out)
     for n, row in enumerate(rows):
         row["label"] = "COUNT" if n % 3 else "OTHER"
@@ -345,8 +403,9 @@ def test_scores_per_period_add_up_to_the_labels_and_hits_of_each_term(demo_db, t
     con.close()
     terms = by_year[~by_year["term"].str.startswith("(")]
     assert terms["n_labelled"].sum() == len(rows)
-    assert set(terms["period"]) == set(hits["period"][hits["hit_id"].isin(
-        {r["hit_id"] for r in rows})])  # fmt: skip
+    assert set(terms["period"]) == set(
+        hits["period"][hits["hit_id"].isin({r["hit_id"] for r in rows})]
+    )
     per_term = terms.groupby(["lexicon", "term"])[["n_labelled", "counted_hits"]].sum()
     overall = whole[~whole["term"].str.startswith("(")].set_index(["lexicon", "term"])
     assert (per_term["n_labelled"] == overall["n_labelled"]).all()
@@ -357,8 +416,9 @@ def test_scores_per_period_add_up_to_the_labels_and_hits_of_each_term(demo_db, t
 
 def test_the_naming_index_carries_the_role_words_precision_and_its_uncertainty(demo_db, tmp_path):
     out = tmp_path / "roles.csv"
-    assert main(["audit", "sample", "--db", str(demo_db), "--per-term", "10", "--out",
-                 str(out)]) == 0  # fmt: skip
+    assert (
+        main(["audit", "sample", "--db", str(demo_db), "--per-term", "10", "--out", str(out)]) == 0
+    )
     rows = [r for r in _read_csv(out) if r["category"] == "role"]
     for n, row in enumerate(rows):
         # Half the market role words are not fair evidence; every relational one is.
@@ -411,11 +471,12 @@ def test_a_pooled_row_stands_for_the_terms_labelled_only(demo_db, tmp_path):
 def test_the_site_trend_bootstraps_once_and_keeps_the_plain_intervals(
     demo_db, tmp_path, monkeypatch
 ):
-    from analysis import uncertainty
+    from marketspeak.analysis import uncertainty
 
     out = tmp_path / "roles.csv"
-    assert main(["audit", "sample", "--db", str(demo_db), "--per-term", "10", "--out",
-                 str(out)]) == 0  # fmt: skip
+    assert (
+        main(["audit", "sample", "--db", str(demo_db), "--per-term", "10", "--out", str(out)]) == 0
+    )
     rows = [r for r in _read_csv(out) if r["category"] == "role"]
     for n, row in enumerate(rows):
         row["label"] = "OTHER" if row["lexicon"] == "market" and n % 2 else "COUNT"
@@ -450,7 +511,7 @@ def test_the_site_trend_bootstraps_once_and_keeps_the_plain_intervals(
 def test_a_score_while_a_run_holds_the_lock_is_refused_in_one_line_and_stores_nothing(
     demo_db, tmp_path, capsys
 ):
-    from pipelines.cli import EXIT_LOCKED
+    from marketspeak.pipelines.cli import EXIT_LOCKED
     from tests.pipelines.test_lock import HOLD_LOCK, hold
 
     rows = _read_sample(demo_db, tmp_path)

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from analysis import changes as ch
-from analysis.frequency import term_trend, trend
-from pipelines.cli import main
+from marketspeak.analysis import changes as ch
+from marketspeak.analysis.frequency import term_trend, trend
+from marketspeak.pipelines.cli import main
 
 series = st.lists(st.integers(0, 6), min_size=3, max_size=25)
 
@@ -232,10 +232,14 @@ def test_one_long_document_in_the_last_period_makes_no_trend():
         ignore_index=True,
     )
     hits = pd.concat(
-        [hits, pd.DataFrame({"doc_id": [long_doc], "lexicon": ["market"], "term": ["customer"],
-                             "hits": [2000]})],
+        [
+            hits,
+            pd.DataFrame(
+                {"doc_id": [long_doc], "lexicon": ["market"], "term": ["customer"], "hits": [2000]}
+            ),
+        ],
         ignore_index=True,
-    )  # fmt: skip
+    )
     frame = ch.changes_from_counts(documents, hits, n_boot=300, min_tokens=0).set_index("term")
     before = flat.set_index("term")
     # The document is a tenth of the last year's words at ten times the usual rate:
@@ -299,8 +303,19 @@ def test_the_command_prints_the_rows_in_every_format(crawled, capsys):
         == 0
     )
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    for column in ("term", "slope", "slope_low", "slope_high", "p", "q", "significant",
-                   "n_periods", "left_out", "change_point", "lexicon_versions"):  # fmt: skip
+    for column in (
+        "term",
+        "slope",
+        "slope_low",
+        "slope_high",
+        "p",
+        "q",
+        "significant",
+        "n_periods",
+        "left_out",
+        "change_point",
+        "lexicon_versions",
+    ):
         assert column in frame.columns, column
     assert {"naming index", "register index"} <= set(frame["term"])
     assert (frame["slope_low"] <= frame["slope"] + 1e-9).all()
@@ -315,8 +330,24 @@ def test_the_command_prints_the_rows_in_every_format(crawled, capsys):
     assert rows[0].keys() >= {"term", "slope", "q", "significant", "n_periods", "left_out"}
     assert all(r["n_periods"] == 0 and r["p"] is None for r in rows)
     assert "20 sparse period(s) under 10,000 tokens: 2005, 2006" in rows[0]["left_out"]
-    assert main(["changes", "--db", db, "--by", "quarter", "--bootstrap", "20",
-                 "--min-tokens", "0", "--fdr", "0.1"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "changes",
+                "--db",
+                db,
+                "--by",
+                "quarter",
+                "--bootstrap",
+                "20",
+                "--min-tokens",
+                "0",
+                "--fdr",
+                "0.1",
+            ]
+        )
+        == 0
+    )
     out, err = capsys.readouterr()
     assert "naming index" in out and "left out: 2 undated document(s)" in err
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.metrics import BigramAssocMeasures
 
-from analysis.collocations import collocates, scores, stop_words
+from marketspeak.analysis.collocations import collocates, scores, stop_words
 from tests.conftest import tiny_corpus
 
 
@@ -94,7 +94,7 @@ def test_the_cli_lists_collocates_per_period_as_csv(crawled, capsys):
     import csv
     import io
 
-    from pipelines.cli import main
+    from marketspeak.pipelines.cli import main
 
     assert (
         main(["collocates", "customer", "--db", str(crawled.db), "--by", "year", "--format", "csv"])

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.compounds import discover_compounds, modifier_uses
-from pipelines.demo_site.generate import counted_documents, hit_totals
+from marketspeak.analysis.compounds import discover_compounds, modifier_uses
+from marketspeak.pipelines.demo_site.generate import counted_documents, hit_totals
 from tests.conftest import tiny_corpus
 
 
@@ -92,8 +92,10 @@ JOINS = {" ": True, "-": True, ", ": False, ". ": False, "; ": False, "\n": Fals
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(sorted(JOINS)), st.sampled_from(WORDS)), max_size=12),
-       st.sampled_from(WORDS))  # fmt: skip
+@given(
+    st.lists(st.tuples(st.sampled_from(sorted(JOINS)), st.sampled_from(WORDS)), max_size=12),
+    st.sampled_from(WORDS),
+)
 def test_compounds_are_the_words_with_only_a_space_or_hyphen_between(rest, first):
     expected: Counter = Counter()
     words = [first] + [word for _, word in rest]
@@ -110,9 +112,12 @@ def test_gensim_does_not_join_words_across_a_sentence_end(tmp_path):
     # "customer journey" is written as a compound; "customer" and "service" only ever meet
     # across a full stop, so they are no phrase.
     text = "\n".join(
-        ["We thanked the customer. Service improved later.",
-         "The customer journey matters to staff."] * 8
-    )  # fmt: skip
+        [
+            "We thanked the customer. Service improved later.",
+            "The customer journey matters to staff.",
+        ]
+        * 8
+    )
     con = tiny_corpus(tmp_path, [text])
     found = discover_compounds(con, ["customer"], min_count=2, threshold=0.5)
     con.close()
@@ -121,7 +126,7 @@ def test_gensim_does_not_join_words_across_a_sentence_end(tmp_path):
 
 
 def test_a_corpus_without_compounds_still_publishes_a_site(tmp_path):
-    from dashboards.site import build_site
+    from marketspeak.dashboards.site import build_site
 
     con = tiny_corpus(tmp_path, ["The citizen spoke to the council about the park."])
     assert modifier_uses(con, ["customer"], "year", min_freq=2).empty

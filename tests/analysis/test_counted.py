@@ -10,14 +10,14 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.collocations import collocates
-from analysis.dispersion import dispersion
-from analysis.frequency import term_trend, trend
-from analysis.keyness import keyness
-from analysis.kwic import kwic
-from corpus import annotate
-from corpus.lexicons import load_lexicon, load_lexicons
-from pipelines.cli import main
+from marketspeak.analysis.collocations import collocates
+from marketspeak.analysis.dispersion import dispersion
+from marketspeak.analysis.frequency import term_trend, trend
+from marketspeak.analysis.keyness import keyness
+from marketspeak.analysis.kwic import kwic
+from marketspeak.corpus import annotate
+from marketspeak.corpus.lexicons import load_lexicon, load_lexicons
+from marketspeak.pipelines.cli import main
 from tests.conftest import tiny_corpus
 
 TRAPS = [
@@ -63,8 +63,9 @@ def test_every_hit_is_stored_and_those_set_aside_say_why(tmp_path):
 def test_a_hit_inside_a_proper_name_is_set_aside_as_name(tmp_path):
     con = tiny_corpus(tmp_path, ["Ask the Director of Community Services. The community agreed."])
     assert con.execute("SELECT excluded_by FROM term_hits ORDER BY position").fetchall() == [
-        ("name",), ("",)
-    ]  # fmt: skip
+        ("name",),
+        ("",),
+    ]
 
 
 def test_trends_and_term_rates_count_only_counted_hits(tmp_path):
@@ -74,8 +75,12 @@ def test_trends_and_term_rates_count_only_counted_hits(tmp_path):
     assert yearly["relational_hits"].tolist() == [0, 4]
     rates = term_trend(con, "year")
     assert sorted(zip(rates["term"], rates["hits"], strict=True)) == [
-        ("consumer", 1), ("family", 1), ("person", 1), ("trust", 1), ("wellbeing", 1)
-    ]  # fmt: skip
+        ("consumer", 1),
+        ("family", 1),
+        ("person", 1),
+        ("trust", 1),
+        ("wellbeing", 1),
+    ]
 
 
 def test_kwic_shows_counted_hits_and_with_every_hit_the_others_and_why(tmp_path):
@@ -141,8 +146,9 @@ def test_a_changed_rule_reclassifies_stored_hits_without_tokenising_again(tmp_pa
     annotate.rematch(con, [load_lexicon(path), relational])
     assert count(con, "SELECT count(*) FROM tokens") == tokens
     assert con.execute("SELECT excluded_by FROM term_hits ORDER BY position").fetchall() == [
-        ("sense:corner-shop",), ("",)
-    ]  # fmt: skip
+        ("sense:corner-shop",),
+        ("",),
+    ]
 
 
 def test_an_upgraded_file_keeps_its_hits_counted_until_they_are_matched_again(tmp_path):
@@ -151,7 +157,7 @@ def test_an_upgraded_file_keeps_its_hits_counted_until_they_are_matched_again(tm
     con.execute("ALTER TABLE term_hits DROP COLUMN excluded_by")
     con.execute("DELETE FROM schema_migrations WHERE version > 7")
     con.close()
-    from corpus.db import connect
+    from marketspeak.corpus.db import connect
 
     con = connect(tmp_path / "tiny.duckdb")
     assert con.execute("SELECT counted, excluded_by FROM term_hits").fetchall() == [(True, "")]
@@ -165,8 +171,11 @@ def test_an_upgraded_file_keeps_its_hits_counted_until_they_are_matched_again(tm
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(st.lists(st.sampled_from(TRAPS + CLEAN), min_size=1, max_size=6), min_size=1,
-                max_size=3))  # fmt: skip
+@given(
+    st.lists(
+        st.lists(st.sampled_from(TRAPS + CLEAN), min_size=1, max_size=6), min_size=1, max_size=3
+    )
+)
 def test_counted_and_set_aside_hits_always_add_up_to_all_hits(tmp_path_factory, texts):
     folder = tmp_path_factory.mktemp("split")
     con = tiny_corpus(folder, [" ".join(sentences) for sentences in texts])

@@ -13,19 +13,24 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analysis.coverage import coverage, coverage_flag, coverage_of, flagged, summary
-from analysis.frequency import trend
-from dashboards import charts
+from marketspeak.analysis.coverage import coverage, coverage_flag, coverage_of, flagged, summary
+from marketspeak.analysis.frequency import trend
+from marketspeak.dashboards import charts
 
 GOLDEN = Path(__file__).resolve().parent.parent / "dashboards" / "golden"
 
 
 def rows(source: str, per_year: dict[int, int], kind: str = "council") -> list[dict]:
     return [
-        {"period_start": pd.Timestamp(f"{year}-01-01"), "source": source, "source_kind": kind,
-         "n_documents": n, "n_tokens": 300 * n}
+        {
+            "period_start": pd.Timestamp(f"{year}-01-01"),
+            "source": source,
+            "source_kind": kind,
+            "n_documents": n,
+            "n_tokens": 300 * n,
+        }
         for year, n in per_year.items()
-    ]  # fmt: skip
+    ]
 
 
 def planted() -> pd.DataFrame:
@@ -35,9 +40,12 @@ def planted() -> pd.DataFrame:
     fall = {**steady, 2012: 1}
     sparse = {2010: 1, 2012: 1, 2013: 2, 2015: 1}  # one a year, with years missing
     frame = pd.DataFrame(
-        rows("steady", steady) + rows("gap", gap) + rows("jump", jump) + rows("fall", fall)
+        rows("steady", steady)
+        + rows("gap", gap)
+        + rows("jump", jump)
+        + rows("fall", fall)
         + rows("sparse", sparse, "regulator")
-    )  # fmt: skip
+    )
     return coverage_of(frame, "year")
 
 
@@ -58,8 +66,9 @@ def test_every_period_of_a_sources_span_is_listed_with_its_counts():
     frame = planted()
     gap = frame[frame["source"] == "gap"]
     assert gap["period_start"].dt.year.tolist() == list(range(2010, 2018))
-    assert gap.set_index(gap["period_start"].dt.year).loc[2013, ["n_documents", "n_tokens"]]\
-        .tolist() == [0, 0]  # fmt: skip
+    assert gap.set_index(gap["period_start"].dt.year).loc[
+        2013, ["n_documents", "n_tokens"]
+    ].tolist() == [0, 0]
     sparse = frame[frame["source"] == "sparse"]
     assert sparse["period_start"].dt.year.tolist() == list(range(2010, 2016))
     assert set(sparse["source_kind"]) == {"regulator"}
@@ -109,7 +118,7 @@ def test_coverage_of_the_demo_counts_each_sources_documents_and_flags_no_year(re
 
 
 def test_the_coverage_command(crawled, capsys):
-    from pipelines.cli import main
+    from marketspeak.pipelines.cli import main
 
     assert main(["coverage", "--db", str(crawled.db), "--format", "csv"]) == 0
     frame = pd.read_csv(StringIO(capsys.readouterr().out))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.dispersion import dispersion, dp
+from marketspeak.analysis.dispersion import dispersion, dp
 
 
 def test_a_term_spread_like_the_text_has_dp_zero():

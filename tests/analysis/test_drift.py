@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analysis.drift import collocate_drift, jaccard
+from marketspeak.analysis.drift import collocate_drift, jaccard
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.embeddings import neighbour_drift, procrustes
+from marketspeak.analysis.embeddings import neighbour_drift, procrustes
 
 
 def test_procrustes_undoes_a_rotation():

@@ -7,8 +7,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis.frequency import period_label, term_trend, trend
-from pipelines.demo_site.generate import counted_documents, planted_totals
+from marketspeak.analysis.frequency import period_label, term_trend, trend
+from marketspeak.pipelines.demo_site.generate import counted_documents, planted_totals
 
 
 def test_hits_per_term_and_year_equal_the_planted_counts(crawled, read_db):
@@ -178,7 +178,7 @@ def test_the_totals_count_a_text_two_sources_publish_once(two_publishers):
 def test_dispersion_puts_a_shared_text_in_both_sources_and_counts_it_once(two_publishers):
     import duckdb
 
-    from analysis.dispersion import dispersion, dp
+    from marketspeak.analysis.dispersion import dispersion, dp
     from tests.corpus.publisher_site import REPEAT as R
 
     frames = []
@@ -203,7 +203,7 @@ def test_dispersion_puts_a_shared_text_in_both_sources_and_counts_it_once(two_pu
 def test_a_sources_concordance_includes_the_text_it_shares(two_publishers):
     import duckdb
 
-    from analysis.kwic import kwic
+    from marketspeak.analysis.kwic import kwic
     from tests.corpus.publisher_site import REPEAT as R
 
     for db in two_publishers.values():
@@ -216,7 +216,7 @@ def test_a_sources_concordance_includes_the_text_it_shares(two_publishers):
 def test_a_sources_intervals_resample_the_documents_it_serves(two_publishers):
     import duckdb
 
-    from analysis.uncertainty import trend_with_ci
+    from marketspeak.analysis.uncertainty import trend_with_ci
 
     for db in two_publishers.values():
         with duckdb.connect(str(db), read_only=True) as con:
@@ -230,7 +230,7 @@ def test_a_sources_intervals_resample_the_documents_it_serves(two_publishers):
 def test_status_counts_a_shared_text_for_each_source_that_serves_it(two_publishers, capsys):
     import json
 
-    from pipelines.cli import main
+    from marketspeak.pipelines.cli import main
 
     for db in two_publishers.values():
         assert main(["status", "--db", str(db), "--format", "json"]) == 0

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from analysis.keyness import keyness, keyness_scores
-from pipelines.cli import main
+from marketspeak.analysis.keyness import keyness, keyness_scores
+from marketspeak.pipelines.cli import main
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import io
 from collections import Counter
 from datetime import date
 
-from analysis.kwic import kwic
-from pipelines.cli import main
-from pipelines.demo_site.generate import planted_totals, set_aside_totals
+from marketspeak.analysis.kwic import kwic
+from marketspeak.pipelines.cli import main
+from marketspeak.pipelines.demo_site.generate import planted_totals, set_aside_totals
 
 
 def test_every_planted_use_of_a_term_has_a_line(crawled, read_db):

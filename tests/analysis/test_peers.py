@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.frequency import trend
-from analysis.peers import FLAGS, control_limits, flag, funnel, funnel_curves, peers
-from dashboards import charts
+from marketspeak.analysis.frequency import trend
+from marketspeak.analysis.peers import FLAGS, control_limits, flag, funnel, funnel_curves, peers
+from marketspeak.dashboards import charts
 from tests.conftest import tiny_corpus
 
 GOLDEN = Path(__file__).resolve().parent.parent / "dashboards" / "golden"
@@ -73,10 +73,16 @@ def test_each_flag_by_where_the_count_lies():
 
 def sources(**counts: tuple[int, int]) -> pd.DataFrame:
     rows = [
-        {"source": name, "source_kind": "council", "n_documents": 10, "n_tokens": 5000,
-         "market_role_hits": market, "relational_role_hits": relational}
+        {
+            "source": name,
+            "source_kind": "council",
+            "n_documents": 10,
+            "n_tokens": 5000,
+            "market_role_hits": market,
+            "relational_role_hits": relational,
+        }
         for name, (market, relational) in counts.items()
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows)
 
 
@@ -140,7 +146,7 @@ def test_peers_equal_the_trend_by_source_and_keep_the_years_asked(read_db):
 
 
 def test_the_peers_command_prints_every_source(crawled, capsys):
-    from pipelines.cli import main
+    from marketspeak.pipelines.cli import main
 
     assert main(["peers", "--db", str(crawled.db), "--format", "csv"]) == 0
     from io import StringIO

@@ -9,9 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.uncertainty import bootstrap_period, resampled_sums, trend_with_ci
-from corpus.lexicons import load_lexicons
-from pipelines.cli import main
+from marketspeak.analysis.uncertainty import bootstrap_period, resampled_sums, trend_with_ci
+from marketspeak.corpus.lexicons import load_lexicons
+from marketspeak.pipelines.cli import main
 
 # Per document: words, market hits, relational hits, and of those the role-word hits.
 documents = st.lists(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
+from marketspeak.pipelines.demo_site.text import FILLER, FRAMES, PLANTS
 
 # More than spaCy's max_length of characters with no whitespace: no piece boundary can
 # split it, so tokenising it really fails ([E088]), as it would on an inlined data blob.

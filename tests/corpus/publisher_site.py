@@ -68,7 +68,7 @@ def source_for(name: str, base: str) -> dict:
 
 def crawl_and_store(db: Path, sources: list[dict]) -> None:
     """Crawl the sources (in the order given), store what came back and tokenise it."""
-    from pipelines import steps
+    from marketspeak.pipelines import steps
 
     steps.ingest(db, steps.crawl(sources, db), sources)
     steps.tokenise(db, show_progress=False)

@@ -9,13 +9,13 @@ import shutil
 
 import duckdb
 
-from corpus import annotate
-from corpus.db import connect
-from corpus.lexicons import load_lexicons
-from corpus.names import NAME_RULE_VERSION
-from corpus.partitions import tokenise_partition
-from pipelines import steps
-from pipelines.demo_site.text import FILLER, PLANTS
+from marketspeak.corpus import annotate
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.lexicons import load_lexicons
+from marketspeak.corpus.names import NAME_RULE_VERSION
+from marketspeak.corpus.partitions import tokenise_partition
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.demo_site.text import FILLER, PLANTS
 from tests.conftest import tiny_corpus
 from tests.corpus.long_documents import FINE, UNSPLITTABLE, UNTOKENISE
 
@@ -36,7 +36,7 @@ def test_a_new_lexicon_version_rematches_without_retokenising(crawled, tmp_path)
     lexicon.write_text(
         "lexicon: market\nversion: 9.0.0\nterms:\n  - {term: customer, category: role}\n"
     )
-    from corpus.lexicons import load_lexicon
+    from marketspeak.corpus.lexicons import load_lexicon
 
     new = [load_lexicon(lexicon), relational]
     con = connect(db)

@@ -11,13 +11,13 @@ import duckdb
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.annotate import tokenise_pending
-from corpus.boilerplate import find_boilerplate, normalise, runs, threshold
-from corpus.db import connect
-from corpus.ingest import ingest_files
-from corpus.lexicons import load_lexicons
-from pipelines.demo_site.text import FILLER
-from spiders.extract import content_hash
+from marketspeak.corpus.annotate import tokenise_pending
+from marketspeak.corpus.boilerplate import find_boilerplate, normalise, runs, threshold
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.ingest import ingest_files
+from marketspeak.corpus.lexicons import load_lexicons
+from marketspeak.pipelines.demo_site.text import FILLER
+from marketspeak.spiders.extract import content_hash
 
 # Written for these tests: a footer and a legal formula, each quoting a lexicon term, and
 # a paragraph two reports quote.
@@ -67,8 +67,9 @@ def store(db, source: str, pages: dict[str, str]) -> None:
     items = db.parent / f"items-{source}-{len(rows)}.jsonl"
     items.write_text("".join(json.dumps(r) + "\n" for r in rows))
     con = connect(db)
-    ingest_files(con, [items], [{"name": source, "kind": "council",
-                                 "start_urls": ["http://127.0.0.1/"]}])  # fmt: skip
+    ingest_files(
+        con, [items], [{"name": source, "kind": "council", "start_urls": ["http://127.0.0.1/"]}]
+    )
     tokenise_pending(con, load_lexicons())
     con.close()
 

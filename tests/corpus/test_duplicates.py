@@ -9,12 +9,14 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus.duplicates import find_duplicates
-from pipelines.demo_site.text import FILLER
+from marketspeak.corpus.duplicates import find_duplicates
+from marketspeak.pipelines.demo_site.text import FILLER
 from tests.conftest import tiny_corpus
 
-WORDS = ("council budget customer citizen resident service plan road school library park "
-         "housing grant meeting report officer member public consultation year").split()
+WORDS = (
+    "council budget customer citizen resident service plan road school library park "
+    "housing grant meeting report officer member public consultation year"
+).split()
 
 
 def report(seed: int, sentences: int = 40) -> str:
@@ -83,8 +85,10 @@ def test_a_report_inside_the_pack_that_holds_it_counts_once_through_the_pack(tmp
     find_duplicates(con)
     rows = clusters(con)
     pack_id = con.execute("SELECT doc_id FROM documents WHERE url LIKE '%/1'").fetchone()[0]
-    assert [(r[1] == pack_id, r[3]) for r in rows] == [(True, "representative"),
-                                                       (False, "contained")]  # fmt: skip
+    assert [(r[1] == pack_id, r[3]) for r in rows] == [
+        (True, "representative"),
+        (False, "contained"),
+    ]
     assert rows[0][0] == pack_id
 
 
@@ -141,5 +145,6 @@ def test_counted_hits_of_clustered_documents_plus_duplicates_set_aside_are_all_h
         "SELECT count(*) FROM hit_status WHERE NOT counted AND excluded_by <> 'duplicate'"
     ).fetchone()[0]
     assert counted + duplicate + other == total
-    assert con.execute("SELECT count(DISTINCT cluster_id) FROM duplicate_clusters").fetchone()[0] \
-        == len(set(copies)) - sum(copies.count(c) == 1 for c in set(copies))
+    assert con.execute("SELECT count(DISTINCT cluster_id) FROM duplicate_clusters").fetchone()[
+        0
+    ] == len(set(copies)) - sum(copies.count(c) == 1 for c in set(copies))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.lexicons import LexiconMatcher, compile_pattern, load_lexicon, load_lexicons
-from corpus.tokenise import build_nlp
-from corpus.yamlfile import ConfigError
+from marketspeak.corpus.lexicons import LexiconMatcher, compile_pattern, load_lexicon, load_lexicons
+from marketspeak.corpus.tokenise import build_nlp
+from marketspeak.corpus.yamlfile import ConfigError
 
 HEAD = "lexicon: market\nversion: 1.1.0\nterms:\n"
 
@@ -90,8 +90,10 @@ def test_a_rule_with_unless_sets_aside_every_match_but_those_contexts(tmp_path):
     )
     matcher = LexiconMatcher(build_nlp(), [load_lexicon(path)])
     assert judged(matcher, "Our shop on the corner, a shop, the shop.") == [
-        ("shop", ""), ("shop", "sense:shop-other"), ("shop", "")
-    ]  # fmt: skip
+        ("shop", ""),
+        ("shop", "sense:shop-other"),
+        ("shop", ""),
+    ]
     assert judged(matcher, "Shop on Main Street.") == [("shop", "")]
 
 
@@ -132,8 +134,9 @@ def test_people_in_general_and_particular_groups_are_not_the_public_served(shipp
     assert judged(shipped, "The mine employs 2000 people.") == [("people", employees)]
     assert judged(shipped, "We met dedicated people.") == [("people", "sense:people-particular")]
     assert judged(shipped, "The people of the valley voted, and young people spoke.") == [
-        ("people", ""), ("people", "")
-    ]  # fmt: skip
+        ("people", ""),
+        ("people", ""),
+    ]
 
 
 def test_shipped_rules_leave_ordinary_uses_counted(shipped):
@@ -145,8 +148,10 @@ def test_a_term_matched_as_written_is_not_found_in_other_words_with_its_lemmas(s
     assert judged(shipped, "It may well be so, and the goods are sold.") == [("sell", "")]
     assert judged(shipped, "Where goods live on.") == []
     assert judged(shipped, "Their well being, their Well-being and wellbeing.") == [
-        ("wellbeing", ""), ("wellbeing", ""), ("wellbeing", "")
-    ]  # fmt: skip
+        ("wellbeing", ""),
+        ("wellbeing", ""),
+        ("wellbeing", ""),
+    ]
     assert judged(shipped, "A good life, and good lives.") == [("good life", "")] * 2
 
 

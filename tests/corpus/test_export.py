@@ -6,8 +6,8 @@ from datetime import date
 
 import duckdb
 
-from corpus.lexicons import load_lexicons, signature
-from pipelines.cli import main
+from marketspeak.corpus.lexicons import load_lexicons, signature
+from marketspeak.pipelines.cli import main
 
 
 def test_export_writes_tables_and_yearly_partitions(crawled, tmp_path, capsys):
@@ -48,17 +48,25 @@ def test_lexicon_check_lists_terms_and_rejects_bad_files(tmp_path, capsys):
 def test_hits_and_documents_say_whether_they_are_current_and_which_date_trends_use(tmp_path):
     import json
 
-    from corpus import annotate
-    from corpus.db import connect
-    from corpus.export import export_parquet
-    from corpus.ingest import ingest_files
-    from corpus.lexicons import load_lexicons
-    from spiders.extract import content_hash
+    from marketspeak.corpus import annotate
+    from marketspeak.corpus.db import connect
+    from marketspeak.corpus.export import export_parquet
+    from marketspeak.corpus.ingest import ingest_files
+    from marketspeak.corpus.lexicons import load_lexicons
+    from marketspeak.spiders.extract import content_hash
 
     def item(url, text, fetched, day, date_source):
-        return {"item": "document", "source": "s", "url": url, "text": text,
-                "content_sha256": content_hash(text), "content_type": "html",
-                "published": day, "date_source": date_source, "fetched_at": fetched}  # fmt: skip
+        return {
+            "item": "document",
+            "source": "s",
+            "url": url,
+            "text": text,
+            "content_sha256": content_hash(text),
+            "content_type": "html",
+            "published": day,
+            "date_source": date_source,
+            "fetched_at": fetched,
+        }
 
     batches = [
         [

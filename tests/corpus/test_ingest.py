@@ -7,14 +7,14 @@ import json
 import duckdb
 import pytest
 
-from corpus.db import connect
-from corpus.ingest import IngestError, ingest_files
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.ingest import IngestError, ingest_files
 from tests.corpus.publisher_site import Site, crawl_and_store, page, source_for
 from tests.spiders.fixture_http import running
 
 
 def item(url, text, **extra):
-    from spiders.extract import content_hash
+    from marketspeak.spiders.extract import content_hash
 
     row = {
         "item": "document",
@@ -127,10 +127,16 @@ def test_a_page_removed_on_a_recrawl_leaves_the_current_documents_and_the_trend(
 def test_a_timeout_or_server_error_does_not_mark_a_url_gone(tmp_path):
     first = write_items(tmp_path / "a.jsonl", [item("http://127.0.0.1/a", "still here")])
     failed = [
-        {"item": "fetch", "source": "s", "url": "http://127.0.0.1/a", "status": status,
-         "error": error, "fetched_at": "2024-02-01T00:00:00"}
+        {
+            "item": "fetch",
+            "source": "s",
+            "url": "http://127.0.0.1/a",
+            "status": status,
+            "error": error,
+            "fetched_at": "2024-02-01T00:00:00",
+        }
         for status, error in ((None, "timeout"), (500, "http-500"), (None, "connection-lost"))
-    ]  # fmt: skip
+    ]
     later = write_items(tmp_path / "b.jsonl", failed)
     con = connect(tmp_path / "db.duckdb")
     ingest_files(con, [first], SOURCES)
@@ -141,10 +147,16 @@ def test_a_timeout_or_server_error_does_not_mark_a_url_gone(tmp_path):
 
 def test_a_404_older_than_the_last_good_answer_does_not_mark_a_url_gone(tmp_path):
     rows = [
-        {"item": "fetch", "source": "s", "url": "http://127.0.0.1/a", "status": 404,
-         "error": "http-404", "fetched_at": "2023-12-31T00:00:00"},
+        {
+            "item": "fetch",
+            "source": "s",
+            "url": "http://127.0.0.1/a",
+            "status": 404,
+            "error": "http-404",
+            "fetched_at": "2023-12-31T00:00:00",
+        },
         item("http://127.0.0.1/a", "back again", fetched_at="2024-01-01T00:00:00"),
-    ]  # fmt: skip
+    ]
     con = connect(tmp_path / "db.duckdb")
     ingest_files(con, [write_items(tmp_path / "a.jsonl", rows)], SOURCES)
     assert con.execute("SELECT count(*) FROM current_documents").fetchone()[0] == 1

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.db import connect
-from corpus.ingest import ingest_files
-from corpus.language import (
+from marketspeak.corpus.db import connect
+from marketspeak.corpus.ingest import ingest_files
+from marketspeak.corpus.language import (
     ENGLISH,
     Span,
     detector,
@@ -24,12 +24,12 @@ from corpus.language import (
     other_language_spans,
     split_paragraphs,
 )
-from corpus.lexicons import LexiconMatcher, load_lexicons
-from corpus.partitions import tokenise_partition
-from corpus.tokenise import build_nlp, tokenise_texts
-from pipelines.demo_site.text import FILLER
-from pipelines.demo_site.welsh import bilingual
-from spiders.extract import content_hash, normalise_text
+from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicons
+from marketspeak.corpus.partitions import tokenise_partition
+from marketspeak.corpus.tokenise import build_nlp, tokenise_texts
+from marketspeak.pipelines.demo_site.text import FILLER
+from marketspeak.pipelines.demo_site.welsh import bilingual
+from marketspeak.spiders.extract import content_hash, normalise_text
 from tests.conftest import SHARED
 
 TRANSCRIPTS = SHARED / "corpora" / "pm-transcripts" / "documents.jsonl.gz"
@@ -182,7 +182,7 @@ def english_words(db, name: str) -> int:
 
 @pytest.mark.parametrize("by_workers", [True, False], ids=["by-workers", "by-the-writer"])
 def test_a_partitioned_tokenise_sets_the_welsh_words_and_hits_aside(tmp_path, by_workers):
-    from pipelines import steps
+    from marketspeak.pipelines import steps
 
     db = store(tmp_path, {"report": report("alternate"), "news": " ".join(FILLER)})
     inputs = [tokenise_partition(p) for p in steps.export_pending(db, 1)]
@@ -200,9 +200,9 @@ def test_a_partitioned_tokenise_sets_the_welsh_words_and_hits_aside(tmp_path, by
 
 
 def test_what_a_partition_worker_found_is_stored_by_the_merge_once(tmp_path):
-    from corpus.language import merge_partition_languages
-    from corpus.partitions import merge_partition
-    from pipelines import steps
+    from marketspeak.corpus.language import merge_partition_languages
+    from marketspeak.corpus.partitions import merge_partition
+    from marketspeak.pipelines import steps
 
     db = store(tmp_path, {"report": report("alternate"), "news": " ".join(FILLER)})
     (source,) = [identify_partition(tokenise_partition(p)) for p in steps.export_pending(db)]
@@ -218,8 +218,8 @@ def test_what_a_partition_worker_found_is_stored_by_the_merge_once(tmp_path):
 
 
 def test_a_long_report_tokenised_in_pieces_has_its_welsh_half_set_aside(tmp_path):
-    from corpus import annotate
-    from corpus.tokenise import PIECE_CHARS
+    from marketspeak.corpus import annotate
+    from marketspeak.corpus.tokenise import PIECE_CHARS
 
     document = bilingual(random.Random(5), 1200, "halves")
     text = "\n".join(p for p, _ in document)
@@ -245,7 +245,7 @@ def test_a_long_report_tokenised_in_pieces_has_its_welsh_half_set_aside(tmp_path
 
 
 def test_a_file_from_before_version_6_has_its_documents_identified_once_on_opening(tmp_path):
-    from corpus import annotate
+    from marketspeak.corpus import annotate
 
     db = store(tmp_path, {"report": report("halves")})
     con = connect(db)
@@ -278,10 +278,10 @@ LEFT JOIN language_spans s
 def test_keyness_collocations_and_dispersion_count_english_text_only(tmp_path):
     from datetime import date
 
-    from analysis.collocations import collocates
-    from analysis.dispersion import dispersion
-    from analysis.keyness import keyness
-    from corpus import annotate
+    from marketspeak.analysis.collocations import collocates
+    from marketspeak.analysis.dispersion import dispersion
+    from marketspeak.analysis.keyness import keyness
+    from marketspeak.corpus import annotate
 
     earlier = " ".join(FILLER) + " Customer journey maps were drawn."
     db = store(
@@ -306,8 +306,8 @@ def test_keyness_collocations_and_dispersion_count_english_text_only(tmp_path):
 
 
 def test_compounds_count_english_text_only(tmp_path):
-    from analysis.compounds import modifier_uses
-    from corpus import annotate
+    from marketspeak.analysis.compounds import modifier_uses
+    from marketspeak.corpus import annotate
 
     # The report's Welsh paragraph quotes "customer journey"; its English twin uses it.
     db = store(tmp_path, {"report": report("alternate")})

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from corpus.lexicons import LexiconMatcher, load_lexicon, load_lexicons, longest_first
-from corpus.tokenise import build_nlp
-from corpus.yamlfile import ConfigError
+from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicon, load_lexicons, longest_first
+from marketspeak.corpus.tokenise import build_nlp
+from marketspeak.corpus.yamlfile import ConfigError
 
 
 @pytest.fixture(scope="module")

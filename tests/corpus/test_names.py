@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.names import inside_name
-from corpus.tokenise import build_nlp
+from marketspeak.corpus.names import inside_name
+from marketspeak.corpus.tokenise import build_nlp
 
 
 def tokens(text: str) -> list[str]:
@@ -142,8 +142,9 @@ def test_never_raises_on_arbitrary_tokens(words: list[str], data: st.DataObject)
 
 
 @given(st.lists(TOKEN, max_size=8), st.integers(-3, 12), st.integers(-3, 12))
-def test_a_span_outside_the_paragraph_is_never_a_name(words: list[str], start: int,
-                                                      end: int) -> None:  # fmt: skip
+def test_a_span_outside_the_paragraph_is_never_a_name(
+    words: list[str], start: int, end: int
+) -> None:
     if 0 <= start < end <= len(words):
         assert inside_name(words, start, end) in (True, False)
     else:

@@ -4,8 +4,8 @@ version does."""
 
 from __future__ import annotations
 
-from corpus import annotate, lexicons, names
-from corpus.lexicons import load_lexicons, signature
+from marketspeak.corpus import annotate, lexicons, names
+from marketspeak.corpus.lexicons import load_lexicons, signature
 from tests.conftest import tiny_corpus
 
 TEXT = "Minutes of our Community safety partnership were read out. Our community is strong."

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from corpus.db import SCHEMA_VERSION, DatabaseError, connect
+from marketspeak.corpus.db import SCHEMA_VERSION, DatabaseError, connect
 
 
 @pytest.fixture()
@@ -130,7 +130,7 @@ def test_the_crawled_file_opens_in_the_duckdb_shell(crawled):
 
 
 def test_every_date_source_the_crawler_can_write_is_explained(fresh_db):
-    from spiders.extract import DATE_SOURCES
+    from marketspeak.spiders.extract import DATE_SOURCES
 
     con = duckdb.connect(str(fresh_db), read_only=True)
     explained = {r[0] for r in con.execute("SELECT date_source FROM date_sources").fetchall()}

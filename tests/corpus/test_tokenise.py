@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.lexicons import LexiconMatcher, load_lexicons
-from corpus.tokenise import (
+from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicons
+from marketspeak.corpus.tokenise import (
     HIT_SCHEMA,
     PIECE_CHARS,
     TOKEN_SCHEMA,
@@ -21,7 +21,7 @@ from corpus.tokenise import (
     doc_from_stored,
     tokenise_texts,
 )
-from pipelines.demo_site.text import FILLER, FRAMES, PLANTS
+from marketspeak.pipelines.demo_site.text import FILLER, FRAMES, PLANTS
 from tests.corpus.long_documents import generated_document
 
 MATCHER = LexiconMatcher(build_nlp(), load_lexicons())
@@ -156,9 +156,7 @@ def test_a_multi_word_term_across_a_piece_limit_is_still_one_hit():
         ("Write to the Director of Customer Services today.", "name"),
     ],
 )
-def test_a_rules_context_on_both_sides_of_a_cut_still_sets_the_hit_aside(
-    text, reason, piece_chars
-):
+def test_a_rules_context_on_both_sides_of_a_cut_still_sets_the_hit_aside(text, reason, piece_chars):
     # At 30 characters the first text is cut between "no" and "person shall"; at 25 the
     # second between "Director of" and "Customer Services".
     assert len(list(Splitter(build_nlp(), MATCHER, piece_chars).pieces(text))) > 1

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipelines.demo_site.generate import HOSTILE_TITLE
-from pipelines.preview import serve_folder
+from marketspeak.pipelines.demo_site.generate import HOSTILE_TITLE
+from marketspeak.pipelines.preview import serve_folder
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency")

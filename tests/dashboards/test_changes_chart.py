@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboards import charts
+from marketspeak.dashboards import charts
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -24,9 +24,13 @@ def small_changes() -> pd.DataFrame:
             "change": [6.5, -1.2, np.nan, 1.4, 0.3],
             "change_low": [3.1, -4.0, np.nan, 0.6, -0.2],
             "change_high": [9.8, 1.5, np.nan, 2.1, 0.9],
-            "change_unit": ["% of mean rate per year", "% of mean rate per year",
-                            "% of mean rate per year", "percentage points per year",
-                            "percentage points per year"],  # fmt: skip
+            "change_unit": [
+                "% of mean rate per year",
+                "% of mean rate per year",
+                "% of mean rate per year",
+                "percentage points per year",
+                "percentage points per year",
+            ],
             "slope": [120.0, -20.0, np.nan, 0.014, 0.003],
             "p": [0.001, 0.4, np.nan, 0.004, 0.3],
             "q": [0.004, 0.5, np.nan, 0.008, 0.4],

@@ -11,8 +11,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from dashboards import charts
-from dashboards.theme import MARKET, RELATIONAL
+from marketspeak.dashboards import charts
+from marketspeak.dashboards.theme import MARKET, RELATIONAL
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -58,8 +58,11 @@ def small_trend_audited() -> pd.DataFrame:
 
 def small_coverage(flags: tuple[str, str, str, str] = ("", "jump", "", "gap")) -> pd.DataFrame:
     """analysis.coverage.coverage() rows for two sources over 2010 and 2011."""
-    notes = {"": "", "jump": "9 documents, over 3 times the median 2 of its other years",
-             "gap": "no documents, between years with them (median 3 a year)"}  # fmt: skip
+    notes = {
+        "": "",
+        "jump": "9 documents, over 3 times the median 2 of its other years",
+        "gap": "no documents, between years with them (median 3 a year)",
+    }
     return pd.DataFrame(
         {
             "source": ["northshire", "northshire", "care-regulator", "care-regulator"],

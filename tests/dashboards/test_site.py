@@ -11,8 +11,8 @@ import shutil
 import duckdb
 import pandas as pd
 
-from dashboards.site import build_site
-from pipelines.demo_site.generate import HOSTILE_TITLE
+from marketspeak.dashboards.site import build_site
+from marketspeak.pipelines.demo_site.generate import HOSTILE_TITLE
 
 SITE_CHARTS = [
     "naming-index",
@@ -184,8 +184,8 @@ def test_hostile_titles_and_urls_are_neutralised(crawled, tmp_path):
 def test_the_naming_index_chart_marks_periods_whose_coverage_is_flagged(
     crawled, tmp_path, monkeypatch
 ):
-    from analysis import coverage
-    from dashboards import site
+    from marketspeak.analysis import coverage
+    from marketspeak.dashboards import site
 
     real = coverage.coverage
 
@@ -209,8 +209,8 @@ def test_the_naming_index_chart_marks_periods_whose_coverage_is_flagged(
 
 
 def test_without_flags_or_labels_the_naming_index_chart_is_the_plain_one(published, read_db):
-    from analysis.uncertainty import trend_with_ci
-    from dashboards import charts
+    from marketspeak.analysis.uncertainty import trend_with_ci
+    from marketspeak.dashboards import charts
 
     out, _ = published
     spec = json.loads((out / "charts" / "naming-index.vl.json").read_text())

@@ -8,9 +8,9 @@ import random
 
 import duckdb
 
-from pipelines import steps
-from pipelines.demo_site.text import FILLER
-from pipelines.demo_site.welsh import bilingual
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.demo_site.text import FILLER
+from marketspeak.pipelines.demo_site.welsh import bilingual
 from tests.spiders.fixture_http import FixtureHandler, running
 
 SOURCE = "council-cymru"

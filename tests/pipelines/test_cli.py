@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import build_parser, main
+from marketspeak.pipelines.cli import build_parser, main
 
 COMMANDS = [
     "run",
@@ -91,7 +91,7 @@ def test_trend_table_by_source(crawled, capsys):
 
 
 def test_parser_defaults_come_from_settings(monkeypatch):
-    from pipelines.settings import DB
+    from marketspeak.pipelines.settings import DB
 
     monkeypatch.setenv("MARKETSPEAK_DB", "elsewhere.duckdb")
     args = build_parser().parse_args(["trend"])
@@ -105,7 +105,7 @@ def test_serve_previews_the_published_site_on_loopback(published):
 
     out, _ = published
     server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines", "serve", "--out", str(out), "--port", "0"],
+        [sys.executable, "-m", "marketspeak.pipelines", "serve", "--out", str(out), "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 import yaml
 
-from pipelines.demo import demo_sources
+from marketspeak.pipelines.demo import demo_sources
 
 SUMMARY = """
 SELECT (SELECT list(doc_id ORDER BY doc_id) FROM documents),
@@ -28,8 +28,13 @@ def marketspeak(*args: str, crash: str | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if k != "MARKETSPEAK_CRASH_AT"}
     if crash:
         env["MARKETSPEAK_CRASH_AT"] = crash
-    done = subprocess.run([sys.executable, "-m", "pipelines", *args], env=env,
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "marketspeak.pipelines", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return done.returncode
 
 
@@ -75,8 +80,10 @@ def test_a_step_killed_part_way_is_finished_by_the_next_run(crawled, sources_fil
 def test_a_publish_killed_part_way_leaves_whole_files_and_the_rerun_completes_it(crawled, tmp_path):
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     assert marketspeak("publish", "--db", str(crawled.db), "--out", str(clean)) == 0
-    assert marketspeak("publish", "--db", str(crawled.db), "--out", str(killed),
-                       crash="publish") == -signal.SIGKILL  # fmt: skip
+    assert (
+        marketspeak("publish", "--db", str(crawled.db), "--out", str(killed), crash="publish")
+        == -signal.SIGKILL
+    )
     # Every file a reader can find is whole: written under a temporary name, then renamed.
     written = [p for p in killed.rglob("*.json") if not p.name.startswith(".")]
     assert written and all(json.loads(p.read_text()) is not None for p in written)

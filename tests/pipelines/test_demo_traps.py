@@ -11,15 +11,15 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from corpus.lexicons import LexiconMatcher, load_lexicons
-from corpus.tokenise import build_nlp, tokenise_texts
-from pipelines.demo_site.generate import (
+from marketspeak.corpus.lexicons import LexiconMatcher, load_lexicons
+from marketspeak.corpus.tokenise import build_nlp, tokenise_texts
+from marketspeak.pipelines.demo_site.generate import (
     counted_documents,
     hit_totals,
     planted_totals,
     set_aside_totals,
 )
-from pipelines.demo_site.text import NOTICE, NOTICE_HITS, PLANTS, ROLE, TRAPS
+from marketspeak.pipelines.demo_site.text import NOTICE, NOTICE_HITS, PLANTS, ROLE, TRAPS
 
 # Every hit of a stored document, with the reason it is set aside ('' when it counts), by
 # the URL the generator gave the document.
@@ -37,8 +37,9 @@ def matcher():
 
 def hits_of(matcher, text: str) -> list[tuple[str, str, str]]:
     batch = next(tokenise_texts([("d", text)], matcher))
-    return list(zip(batch.hits["lexicon"], batch.hits["term"], batch.hits["excluded_by"],
-                    strict=True))  # fmt: skip
+    return list(
+        zip(batch.hits["lexicon"], batch.hits["term"], batch.hits["excluded_by"], strict=True)
+    )
 
 
 def found_by_document(crawled, read_db) -> dict[str, tuple[Counter, Counter]]:
@@ -123,8 +124,12 @@ def test_set_aside_hits_per_reason_equal_the_planted_traps(crawled, read_db):
         by_reason[reason] += n
     # Every rule the pipeline has, bar language (the sample site is all English), is met.
     assert {r.split(":")[0] for r in by_reason} == {
-        "name", "formula", "sense", "boilerplate", "duplicate"
-    }  # fmt: skip
+        "name",
+        "formula",
+        "sense",
+        "boilerplate",
+        "duplicate",
+    }
     assert all(n > 0 for n in by_reason.values())
 
 
@@ -188,17 +193,20 @@ def test_the_documents_counted_are_all_but_the_duplicate(crawled, read_db):
 
 
 def test_the_naming_index_drifts_as_the_planted_role_words_do(crawled, read_db):
-    from analysis.frequency import trend
+    from marketspeak.analysis.frequency import trend
 
     planted = planted_totals(crawled.manifest)
     frame = trend(read_db, "year")
     for row in frame.itertuples():
         year = None if pd.isna(row.period_start) else row.period_start.year
         role = {
-            lexicon: sum(n for (y, lx, t), n in planted.items()
-                         if y == year and lx == lexicon and t in ROLE[lexicon])
+            lexicon: sum(
+                n
+                for (y, lx, t), n in planted.items()
+                if y == year and lx == lexicon and t in ROLE[lexicon]
+            )
             for lexicon in ("market", "relational")
-        }  # fmt: skip
+        }
         assert (row.market_role_hits, row.relational_role_hits) == (
             role["market"],
             role["relational"],

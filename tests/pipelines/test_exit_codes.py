@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipelines import cli, cli_audit, cli_measures, exit_codes
+from marketspeak.pipelines import cli, cli_audit, cli_measures, exit_codes
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PRIMARY = ("EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_LOCKED", "EXIT_SOURCE_FAILED")

@@ -8,9 +8,9 @@ import duckdb
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from pipelines.demo import demo_sources
-from pipelines.demo_site.generate import planted_totals, set_aside_totals
-from pipelines.flows import run_flow
+from marketspeak.pipelines.demo import demo_sources
+from marketspeak.pipelines.demo_site.generate import planted_totals, set_aside_totals
+from marketspeak.pipelines.flows import run_flow
 
 
 def task_run_counts(name: str) -> list[int]:
@@ -69,8 +69,8 @@ def test_a_second_run_on_an_unchanged_site_adds_and_tokenises_nothing(
 def test_a_failing_source_is_retried_reported_and_does_not_stop_the_others(
     harness, sample_site, tmp_path, monkeypatch, capsys
 ):
-    from pipelines import flows
-    from pipelines.cli import EXIT_SOURCE_FAILED, main
+    from marketspeak.pipelines import flows
+    from marketspeak.pipelines.cli import EXIT_SOURCE_FAILED, main
 
     monkeypatch.setattr(
         flows, "crawl_source_task", flows.crawl_source_task.with_options(retry_delay_seconds=0)
@@ -98,7 +98,7 @@ def test_a_second_run_on_the_same_database_exits_3(harness, sample_site, tmp_pat
 
     import yaml
 
-    from pipelines.cli import EXIT_LOCKED, main
+    from marketspeak.pipelines.cli import EXIT_LOCKED, main
 
     db = tmp_path / "busy.duckdb"
     sources = tmp_path / "sources.yaml"
@@ -109,12 +109,14 @@ def test_a_second_run_on_the_same_database_exits_3(harness, sample_site, tmp_pat
         "held = run_lock(sys.argv[1])\nheld.__enter__()\nprint('ready', flush=True)\n"
         "time.sleep(60)\n"
     )
-    first = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE,
-                             text=True)  # fmt: skip
+    first = subprocess.Popen(
+        [sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert first.stdout.readline().strip() == "ready"
-        code = main(["run", "--sources", str(sources), "--db", str(db),
-                     "--out", str(tmp_path / "site")])  # fmt: skip
+        code = main(
+            ["run", "--sources", str(sources), "--db", str(db), "--out", str(tmp_path / "site")]
+        )
     finally:
         first.kill()
         first.wait()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.cli import main
-from pipelines.sources import SOURCE_KEYS, load_sources
-from spiders import settings
+from marketspeak.pipelines.cli import main
+from marketspeak.pipelines.sources import SOURCE_KEYS, load_sources
+from marketspeak.spiders import settings
 
 PACKAGED = Path(__file__).resolve().parents[2] / "pipelines" / "sources.example.yaml"
 
@@ -21,7 +21,7 @@ def test_init_writes_the_packaged_file_and_it_validates(tmp_path, monkeypatch, c
     assert main(["init"]) == 0
     written = tmp_path / "sources.yaml"
     assert str(written) in capsys.readouterr().out
-    shipped = resources.files("pipelines").joinpath("sources.example.yaml").read_bytes()
+    shipped = resources.files("marketspeak.pipelines").joinpath("sources.example.yaml").read_bytes()
     assert written.read_bytes() == shipped == PACKAGED.read_bytes()
     [source] = load_sources(written)
     assert source["name"] == "example-council" and source["start_urls"]
@@ -83,4 +83,4 @@ def test_the_starter_is_package_data():
     import tomllib
 
     pyproject = tomllib.loads((PACKAGED.parents[1] / "pyproject.toml").read_text())
-    assert PACKAGED.name in pyproject["tool"]["setuptools"]["package-data"]["pipelines"]
+    assert PACKAGED.name in pyproject["tool"]["setuptools"]["package-data"]["marketspeak.pipelines"]

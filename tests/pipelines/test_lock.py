@@ -16,10 +16,10 @@ import duckdb
 import pytest
 import yaml
 
-from corpus.db import connect, publish_snapshot, snapshot_path
-from pipelines.cli import EXIT_LOCKED, EXIT_OK, main
-from pipelines.demo import demo_sources
-from pipelines.lock import RunLocked, is_locked, run_lock
+from marketspeak.corpus.db import connect, publish_snapshot, snapshot_path
+from marketspeak.pipelines.cli import EXIT_LOCKED, EXIT_OK, main
+from marketspeak.pipelines.demo import demo_sources
+from marketspeak.pipelines.lock import RunLocked, is_locked, run_lock
 from tests.conftest import tiny_corpus
 
 # Kept in a name: a context manager nobody references is collected, releasing the lock.
@@ -137,7 +137,9 @@ def test_the_holder_may_take_its_lock_again_and_others_still_may_not(tmp_path):
 def marketspeak(*args: str, env: dict | None = None, **popen) -> subprocess.Popen:
     """`marketspeak ARGS` as its own process, with the temporary Prefect server a user gets."""
     env = env or {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    return subprocess.Popen([sys.executable, "-m", "pipelines", *args], env=env, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "marketspeak.pipelines", *args], env=env, text=True, **popen
+    )
 
 
 def wait_for(predicate, what: str, timeout: float = 90) -> None:
@@ -160,17 +162,39 @@ def test_a_second_run_is_refused_at_once_while_the_first_is_still_starting_prefe
 ):
     db = tmp_path / "door.duckdb"
     env = {**os.environ, "PREFECT_API_URL": silent_prefect}
-    first = marketspeak("run", "--sources", str(sources_file), "--db", str(db),
-                        "--out", str(tmp_path / "site"), env=env,
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    first = marketspeak(
+        "run",
+        "--sources",
+        str(sources_file),
+        "--db",
+        str(db),
+        "--out",
+        str(tmp_path / "site"),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(lambda: is_locked(db) or first.poll() is not None, "the first run's lock")
         assert first.poll() is None, "the first run ended before it was waited on"
         second = subprocess.run(
-            [sys.executable, "-m", "pipelines", "run", "--sources", str(sources_file),
-             "--db", str(db), "--out", str(tmp_path / "site2")],
-            env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "marketspeak.pipelines",
+                "run",
+                "--sources",
+                str(sources_file),
+                "--db",
+                str(db),
+                "--out",
+                str(tmp_path / "site2"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         still_starting = first.poll() is None
     finally:
         first.kill()
@@ -188,13 +212,30 @@ def test_with_wait_a_second_run_says_it_waits_then_runs_after_the_first(sample_s
     sources.write_text(yaml.safe_dump(config))
     db = tmp_path / "queue.duckdb"
     first_log = (tmp_path / "first.log").open("w")
-    first = marketspeak("run", "--sources", str(sources), "--db", str(db),
-                        "--out", str(tmp_path / "site1"),
-                        stdout=subprocess.PIPE, stderr=first_log)  # fmt: skip
+    first = marketspeak(
+        "run",
+        "--sources",
+        str(sources),
+        "--db",
+        str(db),
+        "--out",
+        str(tmp_path / "site1"),
+        stdout=subprocess.PIPE,
+        stderr=first_log,
+    )
     wait_for(lambda: is_locked(db) or first.poll() is not None, "the first run's lock")
-    second = marketspeak("run", "--wait", "--sources", str(sources), "--db", str(db),
-                         "--out", str(tmp_path / "site2"),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    second = marketspeak(
+        "run",
+        "--wait",
+        "--sources",
+        str(sources),
+        "--db",
+        str(db),
+        "--out",
+        str(tmp_path / "site2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     said = second.stderr.readline()
     first_was_running = first.poll() is None
     first_out, _ = first.communicate(timeout=300)

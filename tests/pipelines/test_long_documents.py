@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 from prefect.testing.utilities import prefect_test_harness
 
-from pipelines.flows import tokeniser
+from marketspeak.pipelines.flows import tokeniser
 from tests.conftest import tiny_corpus
 from tests.corpus.long_documents import FINE, UNSPLITTABLE, UNTOKENISE, generated_document
 

@@ -12,9 +12,9 @@ import time
 import duckdb
 import yaml
 
-from pipelines.cli import main
-from pipelines.demo_site.generate import sources_yaml
-from pipelines.steps import PENDING, crawl_dir_for
+from marketspeak.pipelines.cli import main
+from marketspeak.pipelines.demo_site.generate import sources_yaml
+from marketspeak.pipelines.steps import PENDING, crawl_dir_for
 
 SUMMARY = """
 SELECT (SELECT list(doc_id ORDER BY doc_id) FROM documents),
@@ -38,7 +38,7 @@ def test_a_killed_crawl_resumes_and_ends_like_one_clean_run(crawled, sample_site
     command = [
         sys.executable,
         "-m",
-        "pipelines",
+        "marketspeak.pipelines",
         "crawl",
         "--sources",
         str(sources),

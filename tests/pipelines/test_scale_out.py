@@ -9,9 +9,9 @@ import duckdb
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from corpus.partitions import merge_partition, tokenise_partition
-from pipelines import steps
-from pipelines.flows import tokeniser
+from marketspeak.corpus.partitions import merge_partition, tokenise_partition
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.flows import tokeniser
 
 # Everything tokenising writes, in a form two databases can be compared by.
 CONTENT = """
@@ -60,7 +60,7 @@ def test_partitions_merged_by_one_writer_equal_the_single_process_database(crawl
 
 
 def test_merging_a_partition_twice_adds_nothing(crawled, untokenised):
-    from corpus.db import connect
+    from marketspeak.corpus.db import connect
 
     inputs = steps.export_pending(untokenised, rows=100)
     for source in inputs:

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from prefect.testing.utilities import prefect_test_harness
 
-from pipelines.cli import main
-from pipelines.demo import demo_sources
-from pipelines.sources import load_sources
+from marketspeak.pipelines.cli import main
+from marketspeak.pipelines.demo import demo_sources
+from marketspeak.pipelines.sources import load_sources
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +82,22 @@ def test_a_triggered_run_of_a_deployment_completes(harness, sources_file, tmp_pa
     db, out = tmp_path / "served.duckdb", tmp_path / "site"
     env = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines", "serve-schedules", "--sources", str(path),
-         "--db", str(db), "--out", str(out)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "marketspeak.pipelines",
+            "serve-schedules",
+            "--sources",
+            str(path),
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         name = f"marketspeak-run/crawl-{sources[0]['name']}"
         deadline = time.monotonic() + 90

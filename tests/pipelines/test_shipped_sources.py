@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from corpus.yamlfile import ConfigError, load_yaml
-from pipelines.sources import load_sources
+from marketspeak.corpus.yamlfile import ConfigError, load_yaml
+from marketspeak.pipelines.sources import load_sources
 
 SHIPPED = Path(__file__).resolve().parents[2] / "sources.yaml"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.yamlfile import ConfigError
-from pipelines.sources import load_sources
+from marketspeak.corpus.yamlfile import ConfigError
+from marketspeak.pipelines.sources import load_sources
 
 GOOD = """\
 sources:

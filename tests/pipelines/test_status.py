@@ -9,9 +9,9 @@ import json
 import duckdb
 import pytest
 
-from corpus.db import connect, reading
-from pipelines import steps
-from pipelines.cli import main
+from marketspeak.corpus.db import connect, reading
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.cli import main
 from tests.spiders.paginated_site import OFFSITE_LINKS, paginated_source, serve_paginated
 
 

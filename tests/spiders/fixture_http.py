@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
-from pipelines.demo_site.server import LocalServer
+from marketspeak.pipelines.demo_site.server import LocalServer
 
 
 class FixtureHandler(BaseHTTPRequestHandler):

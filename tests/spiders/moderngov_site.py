@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-from pipelines.demo_site.pdf import build_pdf
+from marketspeak.pipelines.demo_site.pdf import build_pdf
 from tests.spiders.fixture_http import FixtureHandler, running
 
 

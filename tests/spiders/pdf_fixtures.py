@@ -11,13 +11,14 @@ from __future__ import annotations
 import zlib
 from datetime import datetime
 
-from pipelines.demo_site.pdf import _escape, pdf_from_streams
+from marketspeak.pipelines.demo_site.pdf import _escape, pdf_from_streams
 
 TOP, LEADING = 780, 14
 
 
-def write_pdf(streams: list[bytes], title: str = "", created: datetime | None = None,
-              compressed: bool = False) -> bytes:  # fmt: skip
+def write_pdf(
+    streams: list[bytes], title: str = "", created: datetime | None = None, compressed: bool = False
+) -> bytes:
     """A PDF of one page per content stream, with Title and CreationDate (to the second)."""
     # Text strings in UTF-16 (hex, with its byte-order mark) carry any character.
     info = f"<< /Title <feff{title.encode('utf-16-be').hex()}>"

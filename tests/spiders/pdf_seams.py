@@ -9,7 +9,7 @@ import os
 import time
 from datetime import datetime
 
-from spiders.extract import Extracted, extract_pdf
+from marketspeak.spiders.extract import Extracted, extract_pdf
 
 
 def misbehaving(data: bytes, url: str, fetched_at: datetime) -> Extracted:

@@ -20,7 +20,7 @@ PAGES = {"/big/sized.html": True, "/big/streamed.html": False}  # path -> sends 
 CRAWL = """
 import json, resource, sys
 from pathlib import Path
-from pipelines import steps
+from marketspeak.pipelines import steps
 source = json.loads(sys.argv[1])
 db = Path(sys.argv[2])
 steps.ingest(db, steps.crawl([source], db), [source])
@@ -51,11 +51,20 @@ class BigHandler(FixtureHandler):
 
 def test_a_100_mb_page_is_refused_and_memory_stays_bounded(tmp_path):
     with running(BigHandler) as (base,):
-        source = {"name": "big", "kind": "other", "start_urls": [f"{base}/big/"],
-                  "documents": [r"/big/.+\\.html$"], "delay": 0}  # fmt: skip
+        source = {
+            "name": "big",
+            "kind": "other",
+            "start_urls": [f"{base}/big/"],
+            "documents": [r"/big/.+\\.html$"],
+            "delay": 0,
+        }
         db = tmp_path / "big.duckdb"
-        done = subprocess.run([sys.executable, "-c", CRAWL, json.dumps(source), str(db)],
-                              capture_output=True, text=True, timeout=600)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", CRAWL, json.dumps(source), str(db)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     peak_mb = int(done.stdout.strip().splitlines()[-1])
     con = duckdb.connect(str(db), read_only=True)

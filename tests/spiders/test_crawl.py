@@ -6,8 +6,8 @@ import json
 
 import yaml
 
-from pipelines.demo_site.generate import sources_yaml
-from spiders.launch import run_crawl
+from marketspeak.pipelines.demo_site.generate import sources_yaml
+from marketspeak.spiders.launch import run_crawl
 
 
 def documents_in_manifest(manifest: dict) -> list[dict]:
@@ -144,7 +144,7 @@ def test_max_pages_bounds_a_crawl(sample_site, tmp_path):
 def test_the_crawler_names_itself_with_the_configured_contact_url(
     sample_site, tmp_path, monkeypatch
 ):
-    from pipelines import steps
+    from marketspeak.pipelines import steps
 
     monkeypatch.setenv("MARKETSPEAK_CONTACT_URL", "https://example.org/about-our-crawler")
     source = yaml.safe_load(sources_yaml(sample_site.manifest, sample_site.base_url))["sources"][0]

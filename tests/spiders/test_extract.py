@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from parsel import Selector
 
-from spiders.extract import extract_pdf, html_date, listing_date, text_date
+from marketspeak.spiders.extract import extract_pdf, html_date, listing_date, text_date
 from tests.spiders.pdf_fixtures import lines_pdf
 
 FETCHED = datetime(2024, 5, 10, 9, 30, tzinfo=UTC)

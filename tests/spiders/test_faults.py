@@ -9,8 +9,8 @@ from collections import Counter
 import duckdb
 import pytest
 
-from corpus.items import LIMIT_ERRORS
-from pipelines import steps
+from marketspeak.corpus.items import LIMIT_ERRORS
+from marketspeak.pipelines import steps
 from tests.spiders.fault_site import FAULTS, serve_faults
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines import steps
-from spiders.extract import fragment_text
+from marketspeak.pipelines import steps
+from marketspeak.spiders.extract import fragment_text
 from tests.spiders.govuk_site import ORGS, serve_govuk
 
 

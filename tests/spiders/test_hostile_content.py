@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spiders.extract import extract_html, extract_pdf, parse_date
+from marketspeak.spiders.extract import extract_html, extract_pdf, parse_date
 
 URL = "http://127.0.0.1/page.html"
 PROSE = "<p>" + "The council agreed the plan for the library service this year. " * 6 + "</p>"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines import steps
-from spiders.source_spider import SourceSpider
+from marketspeak.pipelines import steps
+from marketspeak.spiders.source_spider import SourceSpider
 from tests.spiders.fixture_http import FixtureHandler, running
 from tests.spiders.paginated_site import (
     OFFSITE_LINKS,
@@ -30,14 +30,29 @@ def crawl_site(tmp_path, listings=60, per_page=3, style="next-text", robots="", 
     con = duckdb.connect(str(db), read_only=True)
     cursor = con.execute("SELECT * FROM crawl_runs")
     found = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
-    columns = ("pages_fetched", "pages_failed", "failures", "new_documents", "not_fetched",
-               "truncated")  # fmt: skip
+    columns = (
+        "pages_fetched",
+        "pages_failed",
+        "failures",
+        "new_documents",
+        "not_fetched",
+        "truncated",
+    )
     row = tuple(found.get(c) for c in columns)
     stored = {u for (u,) in con.execute("SELECT url FROM document_urls").fetchall()}
     con.close()
     fetched = {path for path in hits if path != "/robots.txt"}
-    return {"db": db, "base": base, "plan": plan, "hits": hits, "fetched": fetched,
-            "row": row, "stored": stored, "run_id": result["run_id"], "source": source}  # fmt: skip
+    return {
+        "db": db,
+        "base": base,
+        "plan": plan,
+        "hits": hits,
+        "fetched": fetched,
+        "row": row,
+        "stored": stored,
+        "run_id": result["run_id"],
+        "source": source,
+    }
 
 
 @pytest.mark.parametrize("style", PAGINATION_STYLES)
@@ -131,8 +146,13 @@ def test_sitemap_entries_on_another_host_are_counted_as_offsite_and_never_asked(
 
     db = tmp_path / "sm.duckdb"
     with running(Sitemapped) as (base,):
-        source = {"name": "mapped", "kind": "regulator", "platform": "sitemap",
-                  "start_urls": [f"{base}/sitemap.xml"], "delay": 0}  # fmt: skip
+        source = {
+            "name": "mapped",
+            "kind": "regulator",
+            "platform": "sitemap",
+            "start_urls": [f"{base}/sitemap.xml"],
+            "delay": 0,
+        }
         steps.ingest(db, steps.crawl([source], db), [source])
     con = duckdb.connect(str(db), read_only=True)
     row = con.execute("SELECT new_documents, not_fetched, truncated FROM crawl_runs").fetchone()

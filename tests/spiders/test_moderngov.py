@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines import steps
+from marketspeak.pipelines import steps
 from tests.spiders.moderngov_site import COMMITTEES, serve_moderngov
 
 

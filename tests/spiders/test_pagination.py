@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from spiders.pagination import PageLinks
-from spiders.urls import canonical_url
+from marketspeak.spiders.pagination import PageLinks
+from marketspeak.spiders.urls import canonical_url
 
 PAGE = "https://council.example/news/"
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from bench.pdf import agreement
-from spiders.extract import extract_pdf
+from marketspeak.spiders.extract import extract_pdf
 from tests.conftest import SHARED
 
 PDFS = SHARED / "corpora" / "uk-gov-pdfs"

@@ -14,8 +14,8 @@ import duckdb
 import psutil
 import pytest
 
-from pipelines import steps
-from spiders.pdf import ALARM_GRACE, PdfLimits, PdfPool, Worker, frame
+from marketspeak.pipelines import steps
+from marketspeak.spiders.pdf import ALARM_GRACE, PdfLimits, PdfPool, Worker, frame
 from tests.spiders.fixture_http import FixtureHandler, running
 from tests.spiders.pdf_fixtures import lines_pdf, memory_bomb_pdf, slow_pdf
 
@@ -25,8 +25,9 @@ OLD = datetime(2019, 3, 4, 12, 0, tzinfo=UTC)
 
 
 def report(n: int) -> bytes:
-    return lines_pdf([[f"Report {n}: the council agreed its plan for the parks service."]],
-                     f"Report {n}", OLD)  # fmt: skip
+    return lines_pdf(
+        [[f"Report {n}: the council agreed its plan for the parks service."]], f"Report {n}", OLD
+    )
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from pipelines.sources import load_sources
-from spiders.launch import run_crawl
-from spiders.listings import read_feed, read_sitemap
+from marketspeak.pipelines.sources import load_sources
+from marketspeak.spiders.launch import run_crawl
+from marketspeak.spiders.listings import read_feed, read_sitemap
 
 
 def crawl(site, tmp_path, **source):
@@ -85,7 +85,7 @@ def test_broken_lists_yield_nothing_instead_of_failing(body):
 
 
 def test_an_unknown_platform_is_a_config_error(tmp_path):
-    from corpus.yamlfile import ConfigError
+    from marketspeak.corpus.yamlfile import ConfigError
 
     path = tmp_path / "s.yaml"
     path.write_text(
@@ -97,7 +97,7 @@ def test_an_unknown_platform_is_a_config_error(tmp_path):
 
 
 def test_a_govuk_source_needs_organisations(tmp_path):
-    from corpus.yamlfile import ConfigError
+    from marketspeak.corpus.yamlfile import ConfigError
 
     path = tmp_path / "s.yaml"
     path.write_text(

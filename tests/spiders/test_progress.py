@@ -7,9 +7,9 @@ import logging
 
 import yaml
 
-from pipelines.demo_site.generate import sources_yaml
-from spiders.launch import run_crawl
-from spiders.progress import ItemTail
+from marketspeak.pipelines.demo_site.generate import sources_yaml
+from marketspeak.spiders.launch import run_crawl
+from marketspeak.spiders.progress import ItemTail
 
 
 def line(**item) -> bytes:

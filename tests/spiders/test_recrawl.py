@@ -6,8 +6,8 @@ import shutil
 
 import duckdb
 
-from pipelines import steps
-from pipelines.demo import demo_sources
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.demo import demo_sources
 
 
 def crawl_once(site, db, **settings):

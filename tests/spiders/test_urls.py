@@ -12,11 +12,11 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from pipelines import steps
-from pipelines.demo_site.server import LocalServer
-from spiders.middlewares import SourceHostsMiddleware
-from spiders.source_spider import SourceSpider
-from spiders.urls import canonical_url, host_of
+from marketspeak.pipelines import steps
+from marketspeak.pipelines.demo_site.server import LocalServer
+from marketspeak.spiders.middlewares import SourceHostsMiddleware
+from marketspeak.spiders.source_spider import SourceSpider
+from marketspeak.spiders.urls import canonical_url, host_of
 from tests.spiders.fixture_http import FixtureHandler, running
 
 
@@ -87,8 +87,13 @@ def test_pages_that_differ_by_a_real_parameter_are_two_documents(tmp_path):
 
     db = tmp_path / "g.duckdb"
     with running(Gallery) as (base,):
-        source = {"name": "gallery", "kind": "council", "start_urls": [f"{base}/photos/"],
-                  "documents": [r"_gallery="], "delay": 0}  # fmt: skip
+        source = {
+            "name": "gallery",
+            "kind": "council",
+            "start_urls": [f"{base}/photos/"],
+            "documents": [r"_gallery="],
+            "delay": 0,
+        }
         steps.ingest(db, steps.crawl([source], db), [source])
     con = duckdb.connect(str(db), read_only=True)
     urls = sorted(u for (u,) in con.execute("SELECT url FROM document_urls").fetchall())
@@ -130,8 +135,13 @@ def test_a_site_linking_itself_with_its_default_port_is_crawled_and_stored_once(
 
     db = tmp_path / "p.duckdb"
     with serve_on_port_80(Site):
-        source = {"name": "port", "kind": "council", "start_urls": ["http://127.0.0.1/news/"],
-                  "documents": [r"/news/\d"], "delay": 0}  # fmt: skip
+        source = {
+            "name": "port",
+            "kind": "council",
+            "start_urls": ["http://127.0.0.1/news/"],
+            "documents": [r"/news/\d"],
+            "delay": 0,
+        }
         steps.ingest(db, steps.crawl([source], db), [source])
     con = duckdb.connect(str(db), read_only=True)
     urls = [u for (u,) in con.execute("SELECT url FROM document_urls").fetchall()]
