@@ -2,6 +2,8 @@
 
 The file is `pipelines/sources.example.yaml`, shipped with the package: one example source
 with every key, its default and what it does, which the sources validator accepts as it is.
+Its keys and defaults are those `Source` declares in `pipelines/sources.py` (a test holds the
+file to the declaration); the prose around them is written by hand, so it stays a file.
 """
 
 from __future__ import annotations

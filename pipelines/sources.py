@@ -1,29 +1,23 @@
-"""The sources file: which publishers to crawl, validated on load.
+"""The sources file: which publishers to crawl, declared once and validated on load.
+
+`Source` is the declaration: each field has its type, its default, a one-line help text and
+the rule its value must pass. The validator applies those rules, `keys_table()` renders the
+README's table of keys, and the starter file `marketspeak init` writes shows every field
+with its default (tests hold both to this declaration). Every problem is reported as one
+line naming the file, line, source and key.
 
     sources:
-      - name: northshire            # lower-case slug, unique
-        kind: council               # council | regulator | government | other
-        platform: site              # optional: site (follow links, default) | sitemap | feed
-                                    #   | govuk (Search API; needs `organisations`)
-                                    #   | moderngov (start_urls: the site root)
-        organisations: [ofsted]     # govuk only: organisation slugs
-        hosts: [assets.example.org] # optional: more hosts the crawl may fetch from
+      - name: northshire
+        kind: council
         start_urls: [https://www.northshire.gov.uk/news/]
-        documents: ['/news/\\d{4}/']  # optional: URLs (re.search) that are documents
-        follow: ['/news/']          # optional: links to follow (default: all on its hosts)
-        max_pages: 500              # optional: stop after this many responses
-        delay: 2                    # optional: seconds between requests (default 1)
-        concurrency: 2              # optional: parallel requests to the site (default 2)
-        timeout: 60                 # optional: seconds to wait for an answer (default 60)
-        revisit_after: 7d           # optional: do not ask again about a stored document checked
-                                    #   this recently (s, m, h, d, w; needs `documents`)
-
-Every problem is reported as one line naming the file, line, source and key.
+        documents: ['/news/\\d{4}/']
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,137 +26,252 @@ from marketspeak.corpus.yamlfile import ConfigError, line_of, load_yaml
 
 KINDS = ("council", "regulator", "government", "other")
 PLATFORMS = ("site", "sitemap", "feed", "govuk", "moderngov")
-SOURCE_KEYS = {
-    "platform",
-    "name",
-    "kind",
-    "start_urls",
-    "documents",
-    "follow",
-    "max_pages",
-    "delay",
-    "concurrency",
-    "timeout",
-    "schedule",
-    "revisit_after",
-    "organisations",
-    "hosts",
-}
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
+class Invalid(ValueError):
+    """A value breaks its key's rule; the message says how (the caller adds file and line)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a key accepts: `shape` in words (the README's type column) and `check`, which
+    turns a value as written into the value kept, or raises Invalid."""
+
+    shape: str
+    check: Callable[[Any], Any]
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not SOURCE_NAME.match(value):
+        raise Invalid("use lower-case letters, digits, '-' and '_'")
+    return value
+
+
+def _one_of(choices: tuple[str, ...]) -> Rule:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise Invalid(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return Rule(" \\| ".join(choices), check)
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _urls(value: Any) -> tuple[str, ...]:
+    urls = _as_list(value)
+    if not isinstance(urls, list) or not urls:
+        raise Invalid("give at least one URL")
+    for url in urls:
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise Invalid(f"{url!r} is not an http(s) URL")
+    return tuple(str(url) for url in urls)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    value = value or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise Invalid("must be a list of names")
+    return tuple(value)
+
+
+def _patterns(value: Any) -> tuple[str, ...]:
+    patterns = _as_list(value or [])
+    if not isinstance(patterns, list):
+        raise Invalid("must be a list of regular expressions")
+    for pattern in patterns:
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise Invalid(f"bad regular expression {pattern!r} ({exc})") from exc
+    return tuple(str(p) for p in patterns)
+
+
+def _number(kind: type[int] | type[float], low: int) -> Rule:
+    def check(value: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
+            raise Invalid(f"must be a number >= {low}")
+        if kind is int and not isinstance(value, int):
+            raise Invalid("must be a whole number")
+        return kind(value)
+
+    return Rule(f"{'whole number' if kind is int else 'number'} >= {low}", check)
+
+
+def _cron(value: Any) -> str:
+    problem = cron_problem(str(value))
+    if problem:
+        raise Invalid(f"{value!r} is not a cron schedule ({problem})")
+    return str(value)
+
+
+def _duration(value: Any) -> float | None:
+    seconds = duration_seconds(value)
+    if seconds is None:
+        raise Invalid(f"{value!r} is not a duration such as 12h or 7d")
+    return seconds or None  # 0: check every stored document on each crawl, as with none
+
+
+def key(help: str, rule: Rule, default: Any = MISSING) -> Any:
+    """A field of `Source`: its help text and rule ride in the field's metadata. A key
+    written as null takes its default."""
+    return field(default=default, metadata={"help": help, "rule": rule})
+
+
+TEXT = Rule("text", _slug)
+URLS = Rule("URL or list of URLs", _urls)
+NAMES = Rule("list of names", _names)
+PATTERNS = Rule("regular expression or list of them", _patterns)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """One publisher to crawl: the sources file's declaration, in the order keys are shown."""
+
+    name: str = key("lower-case letters, digits, '-' and '_'; unique in the file", TEXT)
+    kind: str = key("what sort of publisher it is", _one_of(KINDS))
+    platform: str = key(
+        "site: follow links from start_urls; sitemap: start_urls are sitemap.xml files or "
+        "indexes; feed: RSS or Atom feeds; govuk: GOV.UK's Search API (needs "
+        "organisations); moderngov: start_urls is a ModernGov site root",
+        _one_of(PLATFORMS),
+        "site",
+    )
+    organisations: tuple[str, ...] = key("govuk only: GOV.UK organisation slugs", NAMES, ())
+    hosts: tuple[str, ...] = key(
+        "more hosts the crawl may fetch from (start_urls' hosts always)", NAMES, ()
+    )
+    start_urls: tuple[str, ...] = key("where the crawl starts: http(s) URLs", URLS)
+    documents: tuple[str, ...] = key(
+        "URLs (re.search) of the pages that are documents; other pages are followed but "
+        "not stored. Empty: every page with main text",
+        PATTERNS,
+        (),
+    )
+    follow: tuple[str, ...] = key(
+        "links to follow (re.search). Empty: every link on the source's hosts", PATTERNS, ()
+    )
+    max_pages: int | None = key(
+        "stop after this many requests (null: no limit); what is left is counted and the "
+        "crawl reported as truncated",
+        _number(int, 1),
+        None,
+    )
+    delay: float = key("seconds between requests to the site", _number(float, 0), 1.0)
+    concurrency: int = key("parallel requests to the site", _number(int, 1), 2)
+    timeout: float = key("seconds to wait for an answer", _number(float, 1), 60.0)
+    schedule: str | None = key(
+        "when to crawl unattended: cron, UTC, e.g. `0 3 * * 1` (see marketspeak deploy); "
+        "null: only when run by hand",
+        Rule("cron schedule", _cron),
+        None,
+    )
+    revisit_after: float | None = key(
+        "skip stored documents checked this recently: 90s, 30m, 12h, 7d or 2w (kept as "
+        "seconds; needs documents). null: check them all",
+        Rule("duration", _duration),
+        None,
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every key with its resolved value, lists as lists: what the crawl spec, Prefect's
+        parameters and corpus.ingest are given."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+SOURCE_FIELDS = {f.name: f for f in fields(Source)}
+SOURCE_KEYS = set(SOURCE_FIELDS)
+REQUIRED = tuple(name for name, f in SOURCE_FIELDS.items() if f.default is MISSING)
+
+
 def load_sources(path: Path | str) -> list[dict[str, Any]]:
-    """Read and validate a sources file; return plain dicts ready for the crawl process."""
+    """Read and validate a sources file; return plain dicts ready for the crawl process,
+    every key present with its value or its declared default."""
+    return [source.as_dict() for source in read_sources(path)]
+
+
+def read_sources(path: Path | str) -> list[Source]:
+    """Read and validate a sources file into `Source` declarations."""
     data = load_yaml(path)
     if not isinstance(data, dict) or "sources" not in data:
         raise ConfigError(path, line_of(data), "expected a mapping with a 'sources:' list")
-    for key in data:
-        if key != "sources":
-            raise ConfigError(path, line_of(data, key), f"unknown top-level key {key!r}")
+    for top in data:
+        if top != "sources":
+            raise ConfigError(path, line_of(data, top), f"unknown top-level key {top!r}")
     items = data["sources"]
     if not isinstance(items, list) or not items:
         raise ConfigError(path, line_of(data, "sources"), "sources: must be a non-empty list")
-    sources, names = [], set()
+    sources: list[Source] = []
     for index, item in enumerate(items):
-        source = _validate(path, item, line_of(items, index))
-        if source["name"] in names:
-            raise ConfigError(
-                path, line_of(item, "name"), f"duplicate source name {source['name']!r}"
-            )
-        names.add(source["name"])
+        source = parse_source(path, item, line_of(items, index))
+        if source.name in {s.name for s in sources}:
+            raise ConfigError(path, line_of(item, "name"), f"duplicate source name {source.name!r}")
         sources.append(source)
     return sources
 
 
-def _validate(path: Path | str, item: Any, line: int | None) -> dict[str, Any]:
+def parse_source(path: Path | str, item: Any, line: int | None) -> Source:
+    """One entry of the sources file as a `Source`; ConfigError names the key at fault."""
     if not isinstance(item, dict):
         raise ConfigError(path, line, "each source must be a mapping")
     label = f"source {item.get('name')!r}" if item.get("name") else "source"
 
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(path, line_of(item, key) or line, f"{label}: {key}: {message}")
+    def fail(name: str, message: str) -> ConfigError:
+        return ConfigError(path, line_of(item, name) or line, f"{label}: {name}: {message}")
 
-    for key in item:
-        if key not in SOURCE_KEYS:
-            raise fail(key, f"unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})")
-    for key in ("name", "kind", "start_urls"):
-        if key not in item:
-            raise ConfigError(path, line, f"{label}: missing key {key!r}")
-    name = item["name"]
-    if not isinstance(name, str) or not SOURCE_NAME.match(name):
-        raise fail("name", "use lower-case letters, digits, '-' and '_'")
-    if item["kind"] not in KINDS:
-        raise fail("kind", f"{item['kind']!r} is not one of {', '.join(KINDS)}")
-    urls = item["start_urls"]
-    if isinstance(urls, str):
-        urls = [urls]
-    if not isinstance(urls, list) or not urls:
-        raise fail("start_urls", "give at least one URL")
-    for url in urls:
-        parts = urlsplit(str(url))
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise fail("start_urls", f"{url!r} is not an http(s) URL")
-    source: dict[str, Any] = {
-        "name": name,
-        "kind": item["kind"],
-        "start_urls": [str(u) for u in urls],
-    }
-    platform = item.get("platform", "site")
-    if platform not in PLATFORMS:
-        raise fail("platform", f"{platform!r} is not one of {', '.join(PLATFORMS)}")
-    if platform != "site":
-        source["platform"] = platform
-    for key in ("organisations", "hosts"):
-        values = item.get(key) or []
-        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-            raise fail(key, "must be a list of names")
-        if values:
-            source[key] = list(values)
-    if platform == "govuk" and not source.get("organisations"):
+    for name in item:
+        if name not in SOURCE_FIELDS:
+            raise fail(name, f"unknown key (allowed: {', '.join(sorted(SOURCE_KEYS))})")
+    for name in REQUIRED:
+        if name not in item:
+            raise ConfigError(path, line, f"{label}: missing key {name!r}")
+    values = _checked(item, fail)
+    source = Source(**values)
+    if source.platform == "govuk" and not source.organisations:
         raise ConfigError(path, line, f"{label}: platform govuk needs 'organisations'")
-    for key in ("documents", "follow"):
-        patterns = item.get(key) or []
-        if isinstance(patterns, str):
-            patterns = [patterns]
-        if not isinstance(patterns, list):
-            raise fail(key, "must be a list of regular expressions")
-        for pattern in patterns:
-            try:
-                re.compile(str(pattern))
-            except re.error as exc:
-                raise fail(key, f"bad regular expression {pattern!r} ({exc})") from exc
-        source[key] = [str(p) for p in patterns]
-    if item.get("schedule") is not None:
-        problem = cron_problem(str(item["schedule"]))
-        if problem:
-            raise fail("schedule", f"{item['schedule']!r} is not a cron schedule ({problem})")
-        source["schedule"] = str(item["schedule"])
-    if item.get("revisit_after") is not None:
-        seconds = duration_seconds(item["revisit_after"])
-        if seconds is None:
-            value = item["revisit_after"]
-            raise fail("revisit_after", f"{value!r} is not a duration such as 12h or 7d")
-        if seconds and not source.get("documents"):
-            # Without them every page may be a listing, and a listing skipped is links lost.
-            raise fail("revisit_after", "needs `documents` patterns to tell documents apart")
-        if seconds:
-            source["revisit_after"] = seconds
-    numbers = (
-        ("max_pages", int, 1),
-        ("delay", float, 0),
-        ("concurrency", int, 1),
-        ("timeout", float, 1),
-    )
-    for key, kind, low in numbers:
-        if item.get(key) is None:
-            continue
-        value = item[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
-            raise fail(key, f"must be a number >= {low}")
-        if kind is int and not isinstance(value, int):
-            raise fail(key, "must be a whole number")
-        source[key] = kind(value)
+    if source.revisit_after and not source.documents:
+        # Without them every page may be a listing, and a listing skipped is links lost.
+        raise fail("revisit_after", "needs `documents` patterns to tell documents apart")
     return source
+
+
+def _checked(item: dict, fail: Callable[[str, str], ConfigError]) -> dict[str, Any]:
+    """The values written in `item`, each through its key's rule; keys left out or null are
+    not among them (they take their defaults)."""
+    values = {}
+    for name, declared in SOURCE_FIELDS.items():
+        if item.get(name) is None and name not in REQUIRED:
+            continue
+        try:
+            values[name] = declared.metadata["rule"].check(item[name])
+        except Invalid as exc:
+            raise fail(name, str(exc)) from exc
+    return values
+
+
+def shown(value: Any) -> str:
+    """A default as the sources file would spell it."""
+    if value is None:
+        return "null"
+    if isinstance(value, tuple):
+        return "[]" if not value else f"[{', '.join(value)}]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def keys_table() -> str:
+    """The README's table of a source's keys, rendered from the declaration."""
+    rows = ["| key | accepts | default | what it does |", "|---|---|---|---|"]
+    for name, declared in SOURCE_FIELDS.items():
+        default = "required" if declared.default is MISSING else f"`{shown(declared.default)}`"
+        rule = declared.metadata["rule"]
+        rows.append(f"| `{name}` | {rule.shape} | {default} | {declared.metadata['help']} |")
+    return "\n".join(rows) + "\n"
 
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")

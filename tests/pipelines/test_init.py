@@ -10,8 +10,7 @@ import pytest
 import yaml
 
 from marketspeak.pipelines.cli import main
-from marketspeak.pipelines.sources import SOURCE_KEYS, load_sources
-from marketspeak.spiders import settings
+from marketspeak.pipelines.sources import SOURCE_FIELDS, SOURCE_KEYS, Source, load_sources
 
 PACKAGED = Path(__file__).resolve().parents[2] / "pipelines" / "sources.example.yaml"
 
@@ -33,15 +32,12 @@ def test_the_starter_shows_every_key_with_its_default():
     lines = [line.strip().removeprefix("- ") for line in PACKAGED.read_text().splitlines()]
     for key in SOURCE_KEYS:  # each key's line carries a comment
         assert "#" in next(line for line in lines if line.startswith(f"{key}:")), key
-    # The defaults it shows are the crawl's own.
-    assert raw["platform"] == "site"
-    assert raw["delay"] == settings.DOWNLOAD_DELAY
-    assert raw["concurrency"] == settings.CONCURRENT_REQUESTS_PER_DOMAIN
-    assert raw["timeout"] == settings.DOWNLOAD_TIMEOUT
-    for key in ("organisations", "hosts", "documents", "follow"):
-        assert raw[key] == []
-    for key in ("max_pages", "schedule", "revisit_after"):
-        assert raw[key] is None
+    # In the declaration's order, and the defaults it shows are the declared ones.
+    assert list(raw) == list(SOURCE_FIELDS)
+    defaults = Source(**{k: raw[k] for k in ("name", "kind", "start_urls")}).as_dict()
+    assert {k: v for k, v in raw.items() if k not in ("name", "kind", "start_urls")} == {
+        k: v for k, v in defaults.items() if k not in ("name", "kind", "start_urls")
+    }
 
 
 def test_the_commented_examples_validate_once_uncommented(tmp_path):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import MISSING
+from pathlib import Path
+
 import pytest
 
 from marketspeak.corpus.yamlfile import ConfigError
-from marketspeak.pipelines.sources import load_sources
+from marketspeak.pipelines.sources import SOURCE_FIELDS, Source, keys_table, load_sources, shown
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 GOOD = """\
 sources:
@@ -24,7 +29,7 @@ def write(tmp_path, text):
     return path
 
 
-def test_a_valid_file_loads_into_plain_dicts(tmp_path):
+def test_a_valid_file_loads_into_plain_dicts_with_every_default_filled_in(tmp_path):
     [source] = load_sources(write(tmp_path, GOOD))
     assert source == {
         "name": "northshire",
@@ -34,7 +39,34 @@ def test_a_valid_file_loads_into_plain_dicts(tmp_path):
         "follow": [],
         "max_pages": 100,
         "delay": 1.5,
+        # Not written in the file: the declared defaults, so the crawl needs none of its own.
+        "platform": "site",
+        "organisations": [],
+        "hosts": [],
+        "concurrency": 2,
+        "timeout": 60.0,
+        "schedule": None,
+        "revisit_after": None,
     }
+
+
+def test_a_key_written_as_null_takes_its_default(tmp_path):
+    [source] = load_sources(write(tmp_path, GOOD.replace("delay: 1.5", "delay: null")))
+    assert source["delay"] == Source.__dataclass_fields__["delay"].default == 1.0
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("max_pages: 100", "max_pages: 2.5"), "source 'northshire': max_pages: must be a whole"),
+        (("    delay: 1.5\n", "    hosts: assets.example\n"), "hosts: must be a list of names"),
+        (("kind: council", "kind: council\n    platform: govuk"), "govuk needs 'organisations'"),
+        (("    kind: council\n", ""), "source 'northshire': missing key 'kind'"),
+    ],
+)
+def test_each_declared_rule_is_applied(tmp_path, edit, message):
+    with pytest.raises(ConfigError, match=message):
+        load_sources(write(tmp_path, GOOD.replace(*edit)))
 
 
 @pytest.mark.parametrize(
@@ -79,7 +111,7 @@ def test_revisit_after_is_read_as_seconds(tmp_path, written, seconds):
 
 def test_revisit_after_zero_means_every_document_is_checked_each_crawl(tmp_path):
     [source] = load_sources(write(tmp_path, GOOD + "    revisit_after: 0\n"))
-    assert "revisit_after" not in source
+    assert source["revisit_after"] is None
 
 
 def test_duplicate_source_names_are_refused(tmp_path):
@@ -122,3 +154,15 @@ def test_a_schedule_that_prefect_could_not_run_is_refused_with_its_line(
 def test_a_schedule_that_fires_is_kept_as_written(tmp_path, schedule):
     [source] = load_sources(write(tmp_path, GOOD + f"    schedule: '{schedule}'\n"))
     assert source["schedule"] == schedule
+
+
+def test_the_readme_table_of_keys_is_the_one_the_declaration_renders():
+    assert keys_table() in README.read_text(encoding="utf-8")
+
+
+def test_every_declared_key_has_help_a_rule_and_a_default_it_accepts():
+    for name, declared in SOURCE_FIELDS.items():
+        assert declared.metadata["help"] and declared.metadata["rule"].shape, name
+        if declared.default is not MISSING and declared.default not in (None, ()):
+            assert declared.metadata["rule"].check(declared.default) == declared.default, name
+    assert shown(1.0) == "1" and shown(()) == "[]" and shown(None) == "null"
