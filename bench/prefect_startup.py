@@ -1,0 +1,159 @@
+"""How long a `marketspeak run` spends starting Prefect's temporary server.
+
+Each measurement is a fresh process with its own empty Prefect home, as a first `marketspeak
+run` on a new checkout is: it imports the flows module (and with it Prefect), then runs a
+flow shaped like the run flow (tasks submitted to the thread pool, results gathered), then
+exits. The figure is that process with no PREFECT_API_URL, so Prefect starts (and at exit
+stops) its temporary server; the baseline is the same process pointed at a standing `prefect
+server start` on 127.0.0.1, which the benchmark starts before and stops after. The two kinds
+alternate so a noisy machine affects both alike.
+
+    python -m bench.prefect_startup [--runs 3] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from bench.common import report
+
+SERVER_START_SECONDS = 120
+
+
+def child() -> None:
+    """The measured process: print its import, first-run and second-run times as JSON."""
+    from marketspeak.pipelines.settings import configure_prefect
+
+    configure_prefect()
+    start = time.perf_counter()
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+
+    import marketspeak.pipelines.flows  # noqa: F401 - what `marketspeak run` imports
+
+    imported = time.perf_counter()
+
+    @task(cache_policy=NO_CACHE)
+    def step(n: int) -> int:
+        return n * n
+
+    @flow(name="bench-prefect-startup")
+    def startup_flow() -> int:
+        return sum(f.result() for f in [step.submit(n) for n in range(4)])
+
+    startup_flow()
+    first = time.perf_counter()
+    startup_flow()
+    second = time.perf_counter()
+    times = {"import": imported - start, "first_run": first - imported}
+    print(json.dumps({**times, "second_run": second - first}), flush=True)
+
+
+def measure(api_url: str | None) -> dict:
+    """One fresh process; its own timings plus its whole wall time (exit included)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = tempfile.mkdtemp(prefix="bench-prefect-home-")
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.prefect_startup", "--child"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**found, "process": time.perf_counter() - start}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def standing_server() -> Iterator[str]:
+    """`prefect server start` on 127.0.0.1 with its own home; yields its API URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=tempfile.mkdtemp(prefix="bench-prefect-server-"))
+    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_for(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_for(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"prefect server start exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"prefect server did not answer at {url} within {SERVER_START_SECONDS} s")
+
+
+def summarise(kind: str, runs: list[dict]) -> None:
+    for key in ("import", "first_run", "second_run", "process"):
+        values = [r[key] for r in runs]
+        print(f"{kind} {key}: " + ", ".join(f"{v:.2f}" for v in values) + " s", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.prefect_startup")
+    parser.add_argument("--runs", type=int, default=3, help="processes of each kind")
+    parser.add_argument("--quick", action="store_true", help="one process of each kind")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child()
+        return 0
+    runs = 1 if args.quick else args.runs
+    temporary, standing = [], []
+    with standing_server() as url:
+        for _ in range(runs):
+            temporary.append(measure(None))
+            standing.append(measure(url))
+    summarise("temporary server", temporary)
+    summarise("standing server", standing)
+    for key, name in (("first_run", "first flow run"), ("process", "whole process")):
+        report(
+            f"{name}, Prefect's temporary server (median of {runs})",
+            statistics.median(r[key] for r in temporary),
+            "s",
+            statistics.median(r[key] for r in standing),
+            "standing server on 127.0.0.1",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
