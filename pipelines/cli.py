@@ -7,24 +7,22 @@ Errors in input become one line on stderr and a non-zero exit, never a traceback
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from marketspeak.pipelines.cli_measures import (
-    cmd_agency,
-    cmd_collocates,
-    cmd_compounds,
-    cmd_dispersion,
-    cmd_drift,
-    cmd_keyness,
-    cmd_kwic,
-    cmd_neighbours,
-    cmd_trend,
+from marketspeak.pipelines.cli_measures import add_context_commands, add_counting_commands
+from marketspeak.pipelines.cli_options import (
+    add_by,
+    add_db,
+    add_format,
+    add_out,
+    add_sources,
+    add_wait,
 )
-from marketspeak.pipelines.cli_options import add_format
 from marketspeak.pipelines.exit_codes import (
     EXIT_FAILED,
     EXIT_LOCKED,
@@ -33,7 +31,7 @@ from marketspeak.pipelines.exit_codes import (
     EXIT_USAGE,
 )
 from marketspeak.pipelines.lock import run_lock
-from marketspeak.pipelines.settings import DB, OUT, PARSER, configure_prefect
+from marketspeak.pipelines.settings import DB, OUT, configure_prefect
 
 log = logging.getLogger("marketspeak")
 
@@ -254,11 +252,75 @@ def _report(db: str | Path, out: str | Path, snapshot: str | Path | None = None)
     print(f"preview:  marketspeak serve --out {out}")
 
 
-STOPWORDS_HELP = "leave function words (spaCy's English stop list) out of the collocates"
-
-
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
+
+
+# The shared options build_parser's `add` can give a command, in the order -h lists them.
+SHARED = {"sources": add_sources, "db": add_db, "out": add_out, "by": add_by}
+AddCommand = Callable[..., argparse.ArgumentParser]
+
+
+def _add_command(sub, name: str, func: Callable, *options: str) -> argparse.ArgumentParser:
+    """A subcommand whose -h is `func`'s docstring, with the named SHARED options."""
+    doc = func.__doc__ or ""
+    p = sub.add_parser(name, help=doc.splitlines()[0], description=doc, formatter_class=_Formatter)
+    p.set_defaults(func=func)
+    for option, add_option in SHARED.items():
+        if option in options:
+            add_option(p)
+    return p
+
+
+def _add_run_commands(add: AddCommand) -> None:
+    """run, crawl, deploy and serve-schedules: the commands that crawl or schedule."""
+    run = add("run", cmd_run, "sources", "db", "out", "by")
+    add_wait(run)
+    run.add_argument(
+        "--dask-address",
+        metavar="tcp://HOST:PORT",
+        help="tokenise on this Dask cluster (partitions in MARKETSPEAK_PARTITIONS, shared)",
+    )
+    add_wait(add("crawl", cmd_crawl, "sources", "db"))
+    add("deploy", cmd_deploy, "sources", "db", "out", "by")
+    add("serve-schedules", cmd_serve_schedules, "sources", "db", "out", "by")
+
+
+def _add_site_commands(add: AddCommand) -> None:
+    """status, publish and serve."""
+    add_format(add("status", cmd_status, "db"), choices=("table", "json"))
+    add("publish", cmd_publish, "db", "out", "by")
+    serve = add("serve", cmd_serve, "out")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+
+
+def _add_data_commands(add: AddCommand) -> None:
+    """lexicon and export."""
+    lexicon = add("lexicon", cmd_lexicon)
+    lexicon.add_argument("action", choices=["check"], help="check: validate and list terms")
+    lexicon.add_argument("files", nargs="*", help="lexicon YAML files (default: shipped ones)")
+    export = add("export", cmd_export, "db")
+    export.add_argument("--parquet", required=True, metavar="DIR", help="folder to write")
+
+
+def _add_other_commands(add: AddCommand, sub) -> None:
+    """audit, peers, coverage, changes, init and demo, in the order -h lists them."""
+    from marketspeak.pipelines.cli_audit import add_audit_parser
+    from marketspeak.pipelines.cli_changes import add_arguments as add_changes_arguments
+    from marketspeak.pipelines.cli_changes import cmd_changes
+    from marketspeak.pipelines.cli_init import add_arguments as add_init_arguments
+    from marketspeak.pipelines.cli_init import cmd_init
+    from marketspeak.pipelines.cli_peers import add_commands as add_peer_commands
+
+    add_audit_parser(sub)  # audit sample, audit score
+    add_peer_commands(add)  # peers and coverage
+    add_changes_arguments(add("changes", cmd_changes, "db"))  # which changes are real
+    add_init_arguments(add("init", cmd_init))  # a starter sources file
+    add_db(
+        add("demo", cmd_demo, "out"),
+        default="data/demo.duckdb",
+        help="database for the demo, recreated each time (default data/demo.duckdb)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,149 +332,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def add(name: str, func: Callable, *options: str) -> argparse.ArgumentParser:
-        doc = func.__doc__ or ""
-        p = sub.add_parser(
-            name, help=doc.splitlines()[0], description=doc, formatter_class=_Formatter
-        )
-        p.set_defaults(func=func)
-        if "sources" in options:
-            p.add_argument("--sources", required=True, metavar="FILE", help="sources file (YAML)")
-        if "db" in options:
-            p.add_argument(
-                "--db", metavar="PATH", help=f"{DB.help} (env {DB.env}; default {DB.default})"
-            )
-        if "out" in options:
-            p.add_argument(
-                "--out", metavar="DIR", help=f"{OUT.help} (env {OUT.env}; default {OUT.default})"
-            )
-        if "by" in options:
-            p.add_argument(
-                "--by",
-                choices=["year", "quarter", "month"],
-                default="year",
-                help="period length (default year)",
-            )
-        return p
-
-    wait_help = "wait for a run that holds the database's lock instead of exiting 3"
-    run = add("run", cmd_run, "sources", "db", "out", "by")
-    run.add_argument("--wait", action="store_true", help=wait_help)
-    run.add_argument(
-        "--dask-address",
-        metavar="tcp://HOST:PORT",
-        help="tokenise on this Dask cluster (partitions in MARKETSPEAK_PARTITIONS, shared)",
-    )
-    add("crawl", cmd_crawl, "sources", "db").add_argument(
-        "--wait", action="store_true", help=wait_help
-    )
-    add("deploy", cmd_deploy, "sources", "db", "out", "by")
-    add("serve-schedules", cmd_serve_schedules, "sources", "db", "out", "by")
-    status = add("status", cmd_status, "db")
-    add_format(status, choices=("table", "json"))
-    add("publish", cmd_publish, "db", "out", "by")
-    serve = add("serve", cmd_serve, "out")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    trend = add("trend", cmd_trend, "db", "by")
-    add_format(trend)
-    grouping = trend.add_mutually_exclusive_group()
-    grouping.add_argument("--by-source", action="store_true", help="a row per period and source")
-    grouping.add_argument(
-        "--by-kind", action="store_true", help="a row per period and kind of source"
-    )
-    trend.add_argument("--ci", action="store_true", help="add 95%% bootstrap intervals")
-    trend.add_argument("--bootstrap", type=int, default=1000, help="resamples for --ci")
-    trend.add_argument("--seed", type=int, default=0, help="seed for --ci (default 0)")
-    colloc = add("collocates", cmd_collocates, "db")
-    colloc.add_argument("term", help="lexicon term or word")
-    colloc.add_argument("--window", type=int, default=5, help="word tokens each side (default 5)")
-    colloc.add_argument("--min-freq", type=int, default=1, help="smallest O11 listed (default 1)")
-    colloc.add_argument("--by", choices=["year", "quarter", "month"], help="one list per period")
-    colloc.add_argument("--top", type=int, default=20, help="rows per period in the table view")
-    colloc.add_argument("--no-stopwords", action="store_true", help=STOPWORDS_HELP)
-    add_format(colloc)
-    key = add("keyness", cmd_keyness, "db")
-    key.add_argument("--focus", required=True, help="years, e.g. 2015-2024")
-    key.add_argument("--reference", required=True, help="years, e.g. 2005-2014")
-    key.add_argument("--min-freq", type=int, default=5, help="smallest total frequency (default 5)")
-    key.add_argument("--lexicons-only", action="store_true", help="only single-word lexicon terms")
-    key.add_argument("--top", type=int, default=30, help="rows in the table view (default 30)")
-    add_format(key)
-    lexicon = add("lexicon", cmd_lexicon)
-    lexicon.add_argument("action", choices=["check"], help="check: validate and list terms")
-    lexicon.add_argument("files", nargs="*", help="lexicon YAML files (default: shipped ones)")
-    export = add("export", cmd_export, "db")
-    export.add_argument("--parquet", required=True, metavar="DIR", help="folder to write")
-    spread = add("dispersion", cmd_dispersion, "db")
-    add_format(spread)
-    drift = add("drift", cmd_drift, "db")
-    drift.add_argument("term", help="lexicon term or word")
-    drift.add_argument("--by", choices=["year", "quarter", "month"], default="year")
-    drift.add_argument("--top", type=int, default=20, help="collocates compared (default 20)")
-    drift.add_argument("--window", type=int, default=5, help="word tokens each side")
-    drift.add_argument("--min-freq", type=int, default=2, help="smallest O11 (default 2)")
-    drift.add_argument("--no-stopwords", action="store_true", help=STOPWORDS_HELP)
-    add_format(drift)
-    comp = add("compounds", cmd_compounds, "db", "by")
-    comp.add_argument("terms", nargs="*", help="words to look at (default: market words)")
-    comp.add_argument("--min-freq", type=int, default=3, help="smallest total count (default 3)")
-    comp.add_argument("--discover", action="store_true", help="find new compounds with gensim")
-    add_format(comp)
-    near = add("neighbours", cmd_neighbours, "db")
-    near.add_argument("term", help="a word (its lemma)")
-    near.add_argument("--by", choices=["year", "quarter", "month"], default="year")
-    near.add_argument("--top", type=int, default=10, help="neighbours per period (default 10)")
-    near.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
-    add_format(near)
-    kwic = add("kwic", cmd_kwic, "db")
-    kwic.add_argument("term", help="lexicon term or word")
-    kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")
-    kwic.add_argument("--sample", type=int, help="show a random sample of N lines")
-    kwic.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
-    kwic.add_argument("--source", help="only this source")
-    kwic.add_argument("--from", dest="date_from", metavar="DATE", help="from year or date")
-    kwic.add_argument("--to", dest="date_to", metavar="DATE", help="to year or date")
-    kwic.add_argument(
-        "--all",
-        dest="every_hit",
-        action="store_true",
-        help="every hit, with why each one not counted is set aside",
-    )
-    add_format(kwic)
-    agency = add("agency", cmd_agency, "db", "by")
-    agency.add_argument("terms", nargs="*", help="terms to look at (default: every term)")
-    agency.add_argument("--by-term", action="store_true", help="a row per term, not per lexicon")
-    agency.add_argument(
-        "--model",
-        metavar="NAME|DIR",
-        help=f"{PARSER.help} (env {PARSER.env}; default {PARSER.default})",
-    )
-    agency.add_argument(
-        "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
-    )
-    add_format(agency)
-    from marketspeak.pipelines.cli_audit import add_audit_parser
-
-    add_audit_parser(sub)  # audit sample, audit score
-    from marketspeak.pipelines.cli_peers import add_commands as add_peer_commands
-
-    add_peer_commands(add)  # peers and coverage
-    from marketspeak.pipelines.cli_changes import add_arguments as add_changes_arguments
-    from marketspeak.pipelines.cli_changes import cmd_changes
-
-    add_changes_arguments(add("changes", cmd_changes, "db"))  # which changes are real
-    from marketspeak.pipelines.cli_init import add_arguments as add_init_arguments
-    from marketspeak.pipelines.cli_init import cmd_init
-
-    add_init_arguments(add("init", cmd_init))  # a starter sources file
-    demo = add("demo", cmd_demo, "out")
-    demo.add_argument(
-        "--db",
-        default="data/demo.duckdb",
-        metavar="PATH",
-        help="database for the demo, recreated each time (default data/demo.duckdb)",
-    )
+    add = functools.partial(_add_command, sub)
+    _add_run_commands(add)
+    _add_site_commands(add)
+    add_counting_commands(add)  # trend, collocates, keyness
+    _add_data_commands(add)
+    add_context_commands(add)  # dispersion, drift, compounds, neighbours, kwic, agency
+    _add_other_commands(add, sub)
     return parser
 
 

@@ -11,7 +11,15 @@ import math
 import sys
 from pathlib import Path
 
-from marketspeak.pipelines.cli_options import add_format
+from marketspeak.pipelines.cli_options import (
+    add_bootstrap,
+    add_by,
+    add_db,
+    add_format,
+    add_out_file,
+    add_seed,
+    add_wait,
+)
 from marketspeak.pipelines.exit_codes import EXIT_BAD_LABELS, EXIT_OK
 from marketspeak.pipelines.settings import DB
 
@@ -80,32 +88,47 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
     Example:
       marketspeak audit score audit.csv --format csv > precision.csv
     """
-    from marketspeak.analysis.audit import (
-        AuditError,
-        audited_naming_index,
-        audited_naming_trend,
-        read_labels,
-        score,
-        store_labels,
-    )
-    from marketspeak.corpus.db import connect, reading, recorded_versions
-    from marketspeak.pipelines.cli_measures import _emit, _print_table
-    from marketspeak.pipelines.lock import run_lock
+    from marketspeak.analysis.audit import AuditError
 
     path = Path(args.file)
     db = DB.value(args.db)
     try:
-        labels = read_labels(path)
-        # The labels are stored in the database: one writer at a time (pipelines/lock.py).
-        with run_lock(db, wait=args.wait, by="marketspeak audit score"):
-            con = connect(db)
-            try:
-                stored = store_labels(con, labels, path)
-            finally:
-                con.close()
+        stored = _store_labels(db, path, args.wait)
     except AuditError as exc:
         print(f"marketspeak: error: {exc}", file=sys.stderr)
         return EXIT_BAD_LABELS
+    frame, versions, naming, by_period = _scores(db, args)
+    print(f"stored {stored} label(s) from {path.name}", file=sys.stderr)
+    if args.format == "json":
+        result = _scores_json(frame, versions, naming, by_period)
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+    else:
+        _print_scores(frame, args.format, versions, naming, by_period)
+    return EXIT_OK
+
+
+def _store_labels(db: str, path: Path, wait: bool) -> int:
+    """Read the labelled CSV (all of it, before anything is stored) and store its labels."""
+    from marketspeak.analysis.audit import read_labels, store_labels
+    from marketspeak.corpus.db import connect
+    from marketspeak.pipelines.lock import run_lock
+
+    labels = read_labels(path)
+    # The labels are stored in the database: one writer at a time (pipelines/lock.py).
+    with run_lock(db, wait=wait, by="marketspeak audit score"):
+        con = connect(db)
+        try:
+            return store_labels(con, labels, path)
+        finally:
+            con.close()
+
+
+def _scores(db: str, args: argparse.Namespace):
+    """The precision table, the lexicon versions, the corrected naming index and, with --by,
+    the index per period."""
+    from marketspeak.analysis.audit import audited_naming_index, audited_naming_trend, score
+    from marketspeak.corpus.db import reading, recorded_versions
+
     with reading(db) as con:
         frame = score(con, args.by)
         versions = recorded_versions(con)
@@ -115,36 +138,42 @@ def cmd_audit_score(args: argparse.Namespace) -> int:
         )
     if not args.by:
         frame = frame.drop(columns=["period"])
-    print(f"stored {stored} label(s) from {path.name}", file=sys.stderr)
-    if args.format == "json":
-        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
-        for row in rows:
-            row["lexicon_versions"] = versions
-        result = {"scores": rows, "naming_index": naming}
-        if by_period is not None:
-            result["naming_index_by_period"] = json.loads(by_period.to_json(orient="records"))
-        print(json.dumps(result, indent=1, ensure_ascii=False))
-        return EXIT_OK
+    return frame, versions, naming, by_period
+
+
+def _scores_json(frame, versions: str, naming: dict | None, by_period) -> dict:
+    rows = json.loads(frame.to_json(orient="records", force_ascii=False))
+    for row in rows:
+        row["lexicon_versions"] = versions
+    result = {"scores": rows, "naming_index": naming}
+    if by_period is not None:
+        result["naming_index_by_period"] = json.loads(by_period.to_json(orient="records"))
+    return result
+
+
+def _print_scores(frame, fmt: str, versions: str, naming: dict | None, by_period) -> None:
+    """The precision table (or CSV) on stdout, the naming index line on stderr and, in the
+    table view, the naming index per period."""
+    from marketspeak.pipelines.cli_measures import _emit, _print_table
 
     def show(frame) -> None:
         table = frame.rename(columns=TABLE_HEADINGS).round(3)
         _print_table(table, columns=[c for c in table.columns if c != "lexicon_versions"])
 
-    _emit(frame, args.format, versions, show)
-    if naming is not None:
-        print(naming_line(naming), file=sys.stderr)
-        if by_period is not None and args.format == "table":
-            _print_table(
-                by_period.round(3),
-                columns=list(by_period.columns),
-                caption="naming index per period, and corrected by the audited "
-                "precision of the role words (95% intervals)",
-            )
-    else:
+    _emit(frame, fmt, versions, show)
+    if naming is None:
         print(
             "naming index: not corrected (both lexicons' role words need labels)", file=sys.stderr
         )
-    return EXIT_OK
+        return
+    print(naming_line(naming), file=sys.stderr)
+    if by_period is not None and fmt == "table":
+        _print_table(
+            by_period.round(3),
+            columns=list(by_period.columns),
+            caption="naming index per period, and corrected by the audited "
+            "precision of the role words (95% intervals)",
+        )
 
 
 # Short headings for the terminal; csv and json keep the column names.
@@ -185,8 +214,6 @@ def add_audit_parser(sub) -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
-    db_help = f"{DB.help} (env {DB.env}; default {DB.default})"
-    by_help = "stratify (sample) or score per period as well as per term"
 
     def add(name: str, func) -> argparse.ArgumentParser:
         doc = func.__doc__ or ""
@@ -194,24 +221,20 @@ def add_audit_parser(sub) -> argparse.ArgumentParser:
             name, help=doc.splitlines()[0], description=doc, formatter_class=formatter
         )
         p.set_defaults(func=func)
-        p.add_argument("--db", metavar="PATH", help=db_help)
-        p.add_argument("--by", choices=["year", "quarter", "month"], help=by_help)
-        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        add_db(p)
+        add_by(p, default=None, help="stratify (sample) or score per period as well as per term")
+        add_seed(p, "random seed")
         return p
 
     draw = add("sample", cmd_audit_sample)
     draw.add_argument("--per-term", type=int, default=20, help="hits per stratum (default 20)")
-    draw.add_argument("--out", metavar="FILE", help="CSV to write (default: standard output)")
+    add_out_file(draw, "CSV to write (default: standard output)")
     draw.add_argument(
         "--html", metavar="FILE", help="labelling page to write (default: beside --out)"
     )
     scored = add("score", cmd_audit_score)
     scored.add_argument("file", help="the labelled CSV")
     add_format(scored)
-    scored.add_argument(
-        "--bootstrap", type=int, default=1000, help="resamples for the naming index interval"
-    )
-    scored.add_argument(
-        "--wait", action="store_true", help="wait for a run that holds the database's lock"
-    )
+    add_bootstrap(scored, "resamples for the naming index interval")
+    add_wait(scored)
     return audit

@@ -8,7 +8,7 @@ import sys
 
 from marketspeak.corpus.db import reading, recorded_versions
 from marketspeak.pipelines.cli_measures import _emit, _print_table
-from marketspeak.pipelines.cli_options import add_format
+from marketspeak.pipelines.cli_options import add_bootstrap, add_by, add_format, add_seed
 from marketspeak.pipelines.exit_codes import EXIT_OK
 from marketspeak.pipelines.settings import DB
 
@@ -83,16 +83,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `changes` (its --db comes with the shared ones)."""
-    parser.add_argument(
-        "--by", choices=["year", "quarter"], default="year", help="period length (default year)"
-    )
+    add_by(parser, choices=("year", "quarter"))
     parser.add_argument(
         "--fdr", type=float, default=0.05, help="false discovery rate for q (default 0.05)"
     )
-    parser.add_argument(
-        "--bootstrap", type=int, default=1000, help="document resamples (default 1000)"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="seed for the resamples (default 0)")
+    add_bootstrap(parser, "document resamples")
+    add_seed(parser, "seed for the resamples")
     parser.add_argument(
         "--min-tokens",
         type=int,

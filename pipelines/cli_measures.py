@@ -1,6 +1,7 @@
 """The measure commands of the `marketspeak` CLI (trend, kwic, collocates, keyness,
 dispersion, drift, compounds) and how their results are printed: CSV with formula-safe
-cells, JSON, or a table on the terminal. The parser that wires them up is in cli.py.
+cells, JSON, or a table on the terminal. add_counting_commands and add_context_commands
+register their parsers with cli.py's build_parser; shared options come from cli_options.py.
 """
 
 from __future__ import annotations
@@ -8,8 +9,22 @@ from __future__ import annotations
 import argparse
 import numbers
 import sys
+from collections.abc import Callable
 
 from marketspeak.corpus.db import reading, recorded_versions
+from marketspeak.pipelines.cli_options import (
+    add_bootstrap,
+    add_by,
+    add_format,
+    add_min_freq,
+    add_model,
+    add_no_stopwords,
+    add_seed,
+    add_source,
+    add_term,
+    add_top,
+    add_window,
+)
 from marketspeak.pipelines.exit_codes import EXIT_NO_PARSER, EXIT_OK
 from marketspeak.pipelines.settings import DB, PARSER
 
@@ -405,3 +420,80 @@ def _fmt(value: object) -> str:
     if isinstance(value, numbers.Integral):
         return f"{int(value):,}"
     return "" if value is None else str(value)
+
+
+def add_counting_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Register trend, collocates and keyness with build_parser's `add` (cli.py)."""
+    trend = add("trend", cmd_trend, "db", "by")
+    add_format(trend)
+    grouping = trend.add_mutually_exclusive_group()
+    grouping.add_argument("--by-source", action="store_true", help="a row per period and source")
+    grouping.add_argument(
+        "--by-kind", action="store_true", help="a row per period and kind of source"
+    )
+    trend.add_argument("--ci", action="store_true", help="add 95%% bootstrap intervals")
+    add_bootstrap(trend, "resamples for --ci")
+    add_seed(trend, "seed for --ci")
+    colloc = add("collocates", cmd_collocates, "db")
+    add_term(colloc)
+    add_window(colloc)
+    add_min_freq(colloc, 1, "smallest O11 listed")
+    add_by(colloc, default=None, help="one list per period")
+    add_top(colloc, 20, "rows per period in the table view")
+    add_no_stopwords(colloc)
+    add_format(colloc)
+    key = add("keyness", cmd_keyness, "db")
+    key.add_argument("--focus", required=True, help="years, e.g. 2015-2024")
+    key.add_argument("--reference", required=True, help="years, e.g. 2005-2014")
+    add_min_freq(key, 5, "smallest total frequency")
+    key.add_argument("--lexicons-only", action="store_true", help="only single-word lexicon terms")
+    add_top(key, 30, "rows in the table view")
+    add_format(key)
+
+
+def add_context_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Register dispersion, drift, compounds, neighbours, kwic and agency (cli.py's `add`)."""
+    add_format(add("dispersion", cmd_dispersion, "db"))
+    drift = add("drift", cmd_drift, "db", "by")
+    add_term(drift)
+    add_top(drift, 20, "collocates compared")
+    add_window(drift)
+    add_min_freq(drift, 2, "smallest O11")
+    add_no_stopwords(drift)
+    add_format(drift)
+    comp = add("compounds", cmd_compounds, "db", "by")
+    comp.add_argument("terms", nargs="*", help="words to look at (default: market words)")
+    add_min_freq(comp, 3, "smallest total count")
+    comp.add_argument("--discover", action="store_true", help="find new compounds with gensim")
+    add_format(comp)
+    near = add("neighbours", cmd_neighbours, "db", "by")
+    add_term(near, help="a word (its lemma)")
+    add_top(near, 10, "neighbours per period")
+    add_seed(near, "training seed")
+    add_format(near)
+    _add_kwic(add("kwic", cmd_kwic, "db"))
+    agency = add("agency", cmd_agency, "db", "by")
+    agency.add_argument("terms", nargs="*", help="terms to look at (default: every term)")
+    agency.add_argument("--by-term", action="store_true", help="a row per term, not per lexicon")
+    add_model(agency)
+    agency.add_argument(
+        "--max-tokens", type=int, default=80, help="skip longer sentences (default 80)"
+    )
+    add_format(agency)
+
+
+def _add_kwic(kwic: argparse.ArgumentParser) -> None:
+    add_term(kwic)
+    kwic.add_argument("--width", type=int, default=8, help="tokens of context each side")
+    kwic.add_argument("--sample", type=int, help="show a random sample of N lines")
+    add_seed(kwic, "seed for --sample")
+    add_source(kwic)
+    kwic.add_argument("--from", dest="date_from", metavar="DATE", help="from year or date")
+    kwic.add_argument("--to", dest="date_to", metavar="DATE", help="to year or date")
+    kwic.add_argument(
+        "--all",
+        dest="every_hit",
+        action="store_true",
+        help="every hit, with why each one not counted is set aside",
+    )
+    add_format(kwic)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from marketspeak.corpus.db import reading, recorded_versions
 from marketspeak.pipelines.cli_measures import _emit, _print_table
-from marketspeak.pipelines.cli_options import add_format
+from marketspeak.pipelines.cli_options import add_by, add_format
 from marketspeak.pipelines.exit_codes import EXIT_OK
 from marketspeak.pipelines.settings import DB
 
@@ -124,7 +124,5 @@ def add_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     add_format(peers)
     cover = add("coverage", cmd_coverage, "db")
-    cover.add_argument(
-        "--by", choices=["year", "quarter"], default="year", help="period length (default year)"
-    )
+    add_by(cover, choices=("year", "quarter"))
     add_format(cover)
