@@ -123,3 +123,111 @@ def test_serve_previews_the_published_site_on_loopback(published):
 def test_serve_refuses_a_folder_with_no_site(tmp_path, capsys):
     assert main(["serve", "--out", str(tmp_path)]) == 1
     assert "no published site here" in capsys.readouterr().err
+
+
+# Options many commands take; pipelines/cli_options.py is the only place they are written out.
+SHARED_FLAGS = (
+    "--db",
+    "--out",
+    "--sources",
+    "--wait",
+    "--format",
+    "--by",
+    "--seed",
+    "--bootstrap",
+    "--top",
+    "--min-freq",
+    "--window",
+    "--no-stopwords",
+    "--source",
+    "--model",
+)
+PIPELINES = Path(__file__).resolve().parents[2] / "pipelines"
+
+
+def _commands(parser, prefix=()):
+    """(command words, parser) for every leaf command, `audit sample` and `audit score` too."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                if any(isinstance(a, argparse._SubParsersAction) for a in child._actions):
+                    yield from _commands(child, (*prefix, name))
+                else:
+                    yield (*prefix, name), child
+
+
+def _option(parser, flag):
+    return next((a for a in parser._actions if flag in a.option_strings), None)
+
+
+def test_shared_options_are_written_out_only_in_cli_options():
+    import ast
+
+    written = []
+    for path in sorted(PIPELINES.glob("cli*.py")):
+        if path.name == "cli_options.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "add_argument"
+                and node.args
+                and getattr(node.args[0], "value", None) in SHARED_FLAGS
+            ):
+                written.append(f"{path.name}:{node.lineno} {node.args[0].value}")
+    assert written == []
+
+
+def test_setting_options_have_one_help_text_everywhere():
+    from marketspeak.pipelines.cli_options import setting_help
+    from marketspeak.pipelines.settings import DB, OUT
+
+    commands = dict(_commands(build_parser()))
+    db_help = {
+        words: _option(p, "--db").help for words, p in commands.items() if _option(p, "--db")
+    }
+    assert db_help.pop(("demo",)).startswith("database for the demo")
+    assert set(db_help.values()) == {setting_help(DB)}
+    without_db = {" ".join(words) for words in commands if words not in db_help}
+    assert without_db == {"demo", "lexicon", "serve", "init"}
+    site = [_option(p, "--out") for p in commands.values() if _option(p, "--out")]
+    assert {(a.metavar, a.help) for a in site if a.metavar == "DIR"} == {("DIR", setting_help(OUT))}
+    assert len([a for a in site if a.metavar == "DIR"]) == 6  # run deploy serve-schedules ...
+    sources = {_option(p, "--sources").help for p in commands.values() if _option(p, "--sources")}
+    waits = {_option(p, "--wait").help for p in commands.values() if _option(p, "--wait")}
+    assert sources == {"sources file (YAML)"} and len(waits) == 1
+
+
+def test_numeric_shared_options_name_their_default_in_their_help():
+    from marketspeak.pipelines.cli_options import PERIODS
+
+    checked = 0
+    for words, parser in _commands(build_parser()):
+        by = _option(parser, "--by")
+        if by is not None:
+            assert set(by.choices) <= set(PERIODS), words
+            assert by.default in (None, "year"), words
+            assert by.help, words
+        for flag in ("--seed", "--bootstrap", "--top", "--min-freq", "--window"):
+            action = _option(parser, flag)
+            if action is not None:
+                assert action.type is int, (words, flag)
+                assert action.help.endswith(f"(default {action.default})"), (words, flag)
+                checked += 1
+    assert checked >= 19  # every command that takes one: the loop is not vacuous
+
+
+@pytest.mark.parametrize("words", [words for words, _ in _commands(build_parser())], ids=" ".join)
+def test_every_command_help_lists_its_shared_options(words, capsys):
+    parser = dict(_commands(build_parser()))[words]
+    with pytest.raises(SystemExit) as done:
+        main([*words, "-h"])
+    assert done.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for flag in SHARED_FLAGS:
+        action = _option(parser, flag)
+        if action is not None:
+            assert flag in shown
+            assert " ".join((action.help or "").replace("%%", "%").split()) in shown, flag
