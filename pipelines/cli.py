@@ -256,6 +256,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
 
 
+DEMO_DB = "data/demo.duckdb"  # the demo's own database, never the one `run` writes
+
 # The shared options build_parser's `add` can give a command, in the order -h lists them.
 SHARED = {"sources": add_sources, "db": add_db, "out": add_out, "by": add_by}
 AddCommand = Callable[..., argparse.ArgumentParser]
@@ -318,8 +320,8 @@ def _add_other_commands(add: AddCommand, sub) -> None:
     add_init_arguments(add("init", cmd_init))  # a starter sources file
     add_db(
         add("demo", cmd_demo, "out"),
-        default="data/demo.duckdb",
-        help="database for the demo, recreated each time (default data/demo.duckdb)",
+        default=DEMO_DB,
+        help=f"database for the demo, recreated each time (default {DEMO_DB})",
     )
 
 
