@@ -14,6 +14,7 @@ from bench import (
     partitions,
     pdf,
     precision,
+    prefect_startup,
     query,
     tokenise,
 )
@@ -30,6 +31,7 @@ BENCHMARKS = (
     pdf,
     language,
     precision,
+    prefect_startup,
 )
 
 

@@ -38,6 +38,7 @@ from marketspeak.pipelines.demo_site.text import (
     PLANTS,
     ROLE,
     TRAPS,
+    Trap,
 )
 
 SEED = 20051001
@@ -169,68 +170,75 @@ def random_day(rng: random.Random, year: int) -> date:
     return date(year, rng.randint(1, 12), rng.randint(1, 28))
 
 
+DATE_SOURCES = {"meta": "html-meta", "time": "time-element", "json-ld": "json-ld"}
+
+
+def news_page(rng: random.Random, publisher: tuple, year: int, n: int) -> Document:
+    """A publisher's dated HTML page `n` of `year`, with the notice where it carries one."""
+    name, _kind, display, _per_year, style, _charset = publisher
+    doc = compose(rng, *plant_counts(rng, year))
+    published = random_day(rng, year)
+    title = f"{display}: update {n} of {year}"
+    if (name, year, n) == HOSTILE_PAGE:
+        title = f"{display}: {HOSTILE_TITLE}"
+    if name == NOTICE_SOURCE and year >= NOTICE_FROM:
+        doc.paragraphs.append(NOTICE)
+        for lexicon, term in NOTICE_HITS:
+            doc.set_aside_hit(BOILERPLATE, lexicon, term)
+    return placed(
+        doc,
+        source=name,
+        path=f"/{name}/{section_of(name)}/{year}/update-{n}.html",
+        title=title,
+        published=published,
+        date_source=DATE_SOURCES[style],
+        content_type="html",
+    )
+
+
+def report_pdf(rng: random.Random, year: int, page: Document | None) -> Document:
+    """southvale's annual review PDF of `year`: a copy of `page` if it repeats one."""
+    if page is not None:
+        doc = duplicate_pdf(page)
+    else:
+        doc = compose(rng, *plant_counts(rng, year))
+        doc.published = random_day(rng, year)
+    return placed(
+        doc,
+        source="southvale",
+        path=f"/southvale/reports/annual-review-{year}.pdf",
+        title=f"Southvale annual review {year}",
+        date_source="pdf-metadata",
+        content_type="pdf",
+    )
+
+
+def undated_guide(rng: random.Random, n: int) -> Document:
+    return placed(
+        compose(rng, *plant_counts(rng, None)),
+        source="care-regulator",
+        path=f"/care-regulator/guidance/guide-{n}.html",
+        title=f"Guidance note {n}",
+        published=None,
+        date_source=None,
+        content_type="html",
+    )
+
+
 def build_documents() -> list[Document]:
-    """Every document of the site, in a fixed order."""
+    """Every document of the site, in a fixed order (each drawn from the one seeded
+    generator in turn, so the order is part of what the seed gives)."""
     rng = random.Random(SEED)
     docs: list[Document] = []
     duplicated: dict[int, Document] = {}  # year -> the page its annual review PDF repeats
-    for name, _kind, display, per_year, style, _charset in PUBLISHERS:
+    for publisher in PUBLISHERS:
         for year in YEARS:
-            for n in range(1, per_year + 1):
-                doc = compose(rng, *plant_counts(rng, year))
-                published = random_day(rng, year)
-                title = f"{display}: update {n} of {year}"
-                if (name, year, n) == HOSTILE_PAGE:
-                    title = f"{display}: {HOSTILE_TITLE}"
-                source = {"meta": "html-meta", "time": "time-element", "json-ld": "json-ld"}
-                section = section_of(name)
-                path = f"/{name}/{section}/{year}/update-{n}.html"
-                if name == NOTICE_SOURCE and year >= NOTICE_FROM:
-                    doc.paragraphs.append(NOTICE)
-                    for lexicon, term in NOTICE_HITS:
-                        doc.set_aside_hit(BOILERPLATE, lexicon, term)
-                docs.append(
-                    placed(
-                        doc,
-                        source=name,
-                        path=path,
-                        title=title,
-                        published=published,
-                        date_source=source[style],
-                        content_type="html",
-                    )
-                )
-                if (name, year, n) == DUPLICATED_PAGE:
-                    duplicated[year] = doc
-    for year in PDF_YEARS:
-        if year in duplicated:
-            doc = duplicate_pdf(duplicated[year])
-        else:
-            doc = compose(rng, *plant_counts(rng, year))
-            doc.published = random_day(rng, year)
-        docs.append(
-            placed(
-                doc,
-                source="southvale",
-                path=f"/southvale/reports/annual-review-{year}.pdf",
-                title=f"Southvale annual review {year}",
-                date_source="pdf-metadata",
-                content_type="pdf",
-            )
-        )
-    for n in range(1, UNDATED_GUIDES + 1):
-        doc = compose(rng, *plant_counts(rng, None))
-        docs.append(
-            placed(
-                doc,
-                source="care-regulator",
-                path=f"/care-regulator/guidance/guide-{n}.html",
-                title=f"Guidance note {n}",
-                published=None,
-                date_source=None,
-                content_type="html",
-            )
-        )
+            for n in range(1, publisher[3] + 1):
+                docs.append(news_page(rng, publisher, year, n))
+                if (publisher[0], year, n) == DUPLICATED_PAGE:
+                    duplicated[year] = docs[-1]
+    docs += [report_pdf(rng, year, duplicated.get(year)) for year in PDF_YEARS]
+    docs += [undated_guide(rng, n) for n in range(1, UNDATED_GUIDES + 1)]
     return docs
 
 
@@ -319,183 +327,202 @@ def listing_pages(
     return pages
 
 
+# Faults a crawl must record, not crash on: a PDF with no text, a broken one, a link to nothing.
+SCANNED_PDF = "/southvale/reports/scanned-minutes-2009.pdf"
+CORRUPT_PDF = "/southvale/reports/budget-2013.pdf"
+MISSING_PDF = "/southvale/reports/plan-2011.pdf"
+DISALLOWED = "/southvale/private/draft.html"
+
+
+def print_view_path(doc: Document) -> str:
+    return f"/northshire/news/print/{Path(doc.path).name}"
+
+
+def home_links(name: str, own: list[Document], html_docs: list[Document]) -> list[str]:
+    """The links on a publisher's home page: its listing, and the traps it holds."""
+    section = section_of(name)
+    links = [f'<li><a href="/{name}/{section}/">{section.title()}</a></li>']
+    if name == "southvale":
+        links.append('<li><a href="/southvale/reports/">Annual reviews (PDF)</a></li>')
+        links.append(f'<li><a href="{DISALLOWED}">Draft papers</a></li>')
+    if name == "care-regulator":
+        for d in own:
+            if d.published is None:
+                links.append(f'<li><a href="{d.path}">{html.escape(d.title)}</a></li>')
+    if name == "northshire":
+        first = html_docs[0]
+        links.append(
+            f'<li><a href="{first.path}?utm_source=newsletter&amp;utm_medium=email">'
+            "Latest from the newsletter</a></li>"
+        )
+        links.append(f'<li><a href="{print_view_path(first)}">Print view</a></li>')
+    return links
+
+
+def publisher_pages(publisher: tuple, docs: list[Document]) -> dict[str, bytes]:
+    """One publisher's listings, home, contact and HTML documents (and northshire's print
+    view of its newest page), encoded in the publisher's charset, keyed by path."""
+    name, _kind, display, _n, style, charset = publisher
+    own = [d for d in docs if d.source == name]
+    html_docs = [d for d in own if d.content_type == "html" and d.published]
+    texts = {
+        path + "index.html": text
+        for path, text in listing_pages(name, display, charset, html_docs, section_of(name)).items()
+    }
+    if name == "northshire":
+        printed = document_html(html_docs[0], style, charset)
+        texts[print_view_path(html_docs[0])] = printed.replace(
+            "<header>", '<header class="print-view">'
+        )
+    links = "".join(home_links(name, own, html_docs))
+    nav = nav_links(name)
+    texts[f"/{name}/index.html"] = page(
+        display, f"<h1>{html.escape(display)}</h1><ul>{links}</ul>", charset, nav=nav
+    )
+    contact = "<p>Write to us at the town hall.</p>"
+    texts[f"/{name}/contact.html"] = page(f"Contact {display}", contact, charset, nav=nav)
+    for d in own:
+        if d.content_type == "html":
+            texts[d.path] = document_html(d, style, charset)
+    return {path: text.encode(charset) for path, text in texts.items()}
+
+
+def report_files(docs: list[Document]) -> dict[str, bytes]:
+    """southvale's report PDFs, the faulty ones beside them, and the page listing them."""
+    pdfs = [d for d in docs if d.content_type == "pdf"]
+    files = {d.path: build_pdf(d.title, d.published, d.paragraphs) for d in pdfs}
+    files[SCANNED_PDF] = build_pdf("Scanned minutes 2009", date(2009, 5, 14), [])
+    noise = bytes(random.Random(SEED).randrange(256) for _ in range(2000))
+    files[CORRUPT_PDF] = b"%PDF-1.4\n" + noise
+    extra = [
+        (SCANNED_PDF, "Scanned minutes 2009"),
+        (CORRUPT_PDF, "Budget 2013"),
+        (MISSING_PDF, "Plan 2011"),
+    ]
+    links = "".join(
+        f'<li><a href="{p}">{html.escape(t)}</a></li>'
+        for p, t in [(d.path, d.title) for d in pdfs] + extra
+    )
+    _, _, display, _, _, charset = next(p for p in PUBLISHERS if p[0] == "southvale")
+    listing = page(
+        f"{display} annual reviews",
+        f"<h1>Annual reviews</h1><ul>{links}</ul>",
+        charset,
+        nav=nav_links("southvale"),
+    )
+    files["/southvale/reports/index.html"] = listing.encode(charset)
+    return files
+
+
+def front_files() -> dict[str, bytes]:
+    """robots.txt, the site's front page, and the draft robots.txt keeps crawlers out of."""
+    charset = next(p for p in PUBLISHERS if p[0] == "southvale")[5]
+    draft = "<article><h1>Draft</h1><p>" + " ".join(["customer"] * 50) + "</p></article>"
+    front = "".join(f'<p><a href="/{n}/">{html.escape(d)}</a></p>' for n, _, d, *_ in PUBLISHERS)
+    return {
+        "/robots.txt": b"User-agent: *\nDisallow: /southvale/private/\n",
+        DISALLOWED: page("Draft", draft, charset).encode(charset),
+        "/index.html": page("Sample site", front, "utf-8").encode("utf-8"),
+    }
+
+
+def sitemap_files(docs: list[Document]) -> dict[str, bytes]:
+    """northshire's sitemap index and the one sitemap it points to, for sitemap crawls."""
+    urls = "".join(
+        f"<url><loc>__BASE__{d.path}</loc><lastmod>{d.published}</lastmod></url>"
+        for d in docs
+        if d.source == "northshire"
+    )
+    sitemap_ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    return {
+        "/northshire/sitemap.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {sitemap_ns}><sitemap>'
+            "<loc>__BASE__/northshire/sitemap-news.xml</loc></sitemap></sitemapindex>"
+        ).encode(),
+        "/northshire/sitemap-news.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><urlset {sitemap_ns}>{urls}</urlset>'
+        ).encode(),
+    }
+
+
+def feed_dates(docs: list[Document]) -> dict[str, date]:
+    """The dates the regulator's RSS feed gives its documents, the undated guidance too."""
+    undated = [d for d in docs if d.source == "care-regulator" and not d.published]
+    return {
+        d.path: d.published or date(2016, 2, 1 + undated.index(d))
+        for d in docs
+        if d.source == "care-regulator"
+    }
+
+
+def feed_file(docs: list[Document], dates: dict[str, date]) -> bytes:
+    items = "".join(
+        f"<item><title>{html.escape(d.title)}</title><link>__BASE__{d.path}</link>"
+        f"<pubDate>{rfc822(dates[d.path])}"
+        "</pubDate></item>"
+        for d in docs
+        if d.source == "care-regulator"
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Care Quality Standards Board</title>{items}</channel></rss>"
+    ).encode()
+
+
 def write_site(root: Path) -> dict:
     """Write the whole site under `root` and return the manifest (also saved as JSON)."""
     root = Path(root)
     docs = build_documents()
     files: dict[str, bytes] = {}
-    styles = {name: (style, charset, display) for name, _, display, _, style, charset in PUBLISHERS}
-
-    def put(path: str, text: str, charset: str = "utf-8") -> None:
-        files[path] = text.encode(charset)
-
-    files["/robots.txt"] = b"User-agent: *\nDisallow: /southvale/private/\n"
-    for name, _kind, display, _n, style, charset in PUBLISHERS:
-        own = [d for d in docs if d.source == name]
-        html_docs = [d for d in own if d.content_type == "html" and d.published]
-        section = section_of(name)
-        for path, text in listing_pages(name, display, charset, html_docs, section).items():
-            put(path + "index.html", text, charset)
-        home_links = [f'<li><a href="/{name}/{section}/">{section.title()}</a></li>']
-        if name == "southvale":
-            home_links.append('<li><a href="/southvale/reports/">Annual reviews (PDF)</a></li>')
-            home_links.append('<li><a href="/southvale/private/draft.html">Draft papers</a></li>')
-        if name == "care-regulator":
-            for d in own:
-                if d.published is None:
-                    home_links.append(f'<li><a href="{d.path}">{html.escape(d.title)}</a></li>')
-        if name == "northshire":
-            first = html_docs[0]
-            home_links.append(
-                f'<li><a href="{first.path}?utm_source=newsletter&amp;utm_medium=email">'
-                "Latest from the newsletter</a></li>"
-            )
-            home_links.append(
-                f'<li><a href="/northshire/news/print/{Path(first.path).name}">Print view</a></li>'
-            )
-            put(
-                f"/northshire/news/print/{Path(first.path).name}",
-                document_html(first, style, charset).replace(
-                    "<header>", '<header class="print-view">'
-                ),
-            )
-        home = page(
-            display,
-            f"<h1>{html.escape(display)}</h1><ul>{''.join(home_links)}</ul>",
-            charset,
-            nav=nav_links(name),
-        )
-        put(f"/{name}/index.html", home, charset)
-        put(
-            f"/{name}/contact.html",
-            page(
-                f"Contact {display}",
-                "<p>Write to us at the town hall.</p>",
-                charset,
-                nav=nav_links(name),
-            ),
-            charset,
-        )
-        for d in own:
-            if d.content_type == "html":
-                put(d.path, document_html(d, style, charset), charset)
-
-    pdfs = [d for d in docs if d.content_type == "pdf"]
-    for d in pdfs:
-        files[d.path] = build_pdf(d.title, d.published, d.paragraphs)
-    scanned = "/southvale/reports/scanned-minutes-2009.pdf"
-    files[scanned] = build_pdf("Scanned minutes 2009", date(2009, 5, 14), [])
-    # Faults a crawl must record, not crash on: a broken PDF and a link to nothing.
-    corrupt, missing = "/southvale/reports/budget-2013.pdf", "/southvale/reports/plan-2011.pdf"
-    files[corrupt] = b"%PDF-1.4\n" + bytes(random.Random(SEED).randrange(256) for _ in range(2000))
-    _, charset, display = styles["southvale"]
-    extra = [(scanned, "Scanned minutes 2009"), (corrupt, "Budget 2013"), (missing, "Plan 2011")]
-    links = "".join(
-        f'<li><a href="{p}">{html.escape(t)}</a></li>'
-        for p, t in [(d.path, d.title) for d in pdfs] + extra
-    )
-    put(
-        "/southvale/reports/index.html",
-        page(
-            f"{display} annual reviews",
-            f"<h1>Annual reviews</h1><ul>{links}</ul>",
-            charset,
-            nav=nav_links("southvale"),
-        ),
-        charset,
-    )
-    put(
-        "/southvale/private/draft.html",
-        page(
-            "Draft",
-            "<article><h1>Draft</h1><p>" + " ".join(["customer"] * 50) + "</p></article>",
-            charset,
-        ),
-        charset,
-    )
-    put(
-        "/index.html",
-        page(
-            "Sample site",
-            "".join(f'<p><a href="/{n}/">{html.escape(d)}</a></p>' for n, _, d, *_ in PUBLISHERS),
-            "utf-8",
-        ),
-    )
-
+    for publisher in PUBLISHERS:
+        files.update(publisher_pages(publisher, docs))
+    files.update(report_files(docs))
+    files.update(front_files())
     # Lists of documents, for sitemap and feed crawls: northshire keeps a sitemap index,
     # the regulator an RSS feed that also dates its otherwise undated guidance.
-    north = [d for d in docs if d.source == "northshire"]
-    urls = "".join(
-        f"<url><loc>__BASE__{d.path}</loc><lastmod>{d.published}</lastmod></url>" for d in north
-    )
-    sitemap_ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-    files["/northshire/sitemap.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {sitemap_ns}><sitemap>'
-        "<loc>__BASE__/northshire/sitemap-news.xml</loc></sitemap></sitemapindex>"
-    ).encode()
-    files["/northshire/sitemap-news.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?><urlset {sitemap_ns}>{urls}</urlset>'
-    ).encode()
-    undated = [d for d in docs if d.source == "care-regulator" and not d.published]
-    feed_dates = {
-        d.path: d.published or date(2016, 2, 1 + undated.index(d))
-        for d in docs
-        if d.source == "care-regulator"
-    }
-    items = "".join(
-        f"<item><title>{html.escape(d.title)}</title><link>__BASE__{d.path}</link>"
-        f"<pubDate>{rfc822(feed_dates[d.path])}"
-        "</pubDate></item>"
-        for d in docs
-        if d.source == "care-regulator"
-    )
-    files["/care-regulator/feed.xml"] = (
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-        f"<title>Care Quality Standards Board</title>{items}</channel></rss>"
-    ).encode()
-
+    files.update(sitemap_files(docs))
+    dates = feed_dates(docs)
+    files["/care-regulator/feed.xml"] = feed_file(docs, dates)
     for path, data in files.items():
         target = root / path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    manifest = site_manifest(docs, dates)
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return manifest
 
-    manifest = {
+
+def site_manifest(docs: list[Document], dates: dict[str, date]) -> dict:
+    """What the site holds, for tests to compare with what the pipeline finds."""
+    publishers = [
+        {
+            "name": n,
+            "kind": k,
+            "display": d,
+            "charset": c,
+            "start_path": f"/{n}/",
+            "documents_regex": DOCUMENT_REGEX[n],
+        }
+        for n, k, d, _, _, c in PUBLISHERS
+    ]
+    return {
         "seed": SEED,
-        "publishers": [
-            {
-                "name": n,
-                "kind": k,
-                "display": d,
-                "charset": c,
-                "start_path": f"/{n}/",
-                "documents_regex": DOCUMENT_REGEX[n],
-            }
-            for n, k, d, _, _, c in PUBLISHERS
-        ],
+        "publishers": publishers,
         "documents": [d.manifest() for d in docs],
         "duplicates": {
-            "print_view": f"/northshire/news/print/{Path(docs[0].path).name}",
+            "print_view": print_view_path(docs[0]),
             "tracking_link": "utm_source=newsletter",
         },
-        "disallowed": "/southvale/private/draft.html",
+        "disallowed": DISALLOWED,
         "sitemap": "/northshire/sitemap.xml",
         "feed": "/care-regulator/feed.xml",
-        "feed_dates": {p: d.isoformat() for p, d in feed_dates.items()},
-        "no_text_pdfs": [scanned],
-        "corrupt_pdfs": [corrupt],
-        "missing": [missing],
+        "feed_dates": {p: d.isoformat() for p, d in dates.items()},
+        "no_text_pdfs": [SCANNED_PDF],
+        "corrupt_pdfs": [CORRUPT_PDF],
+        "missing": [MISSING_PDF],
         "hostile_title": HOSTILE_TITLE,
         # The traps for counting: each document's `set_aside` and `traps` say where they are.
-        "traps": [
-            {
-                "name": t.name,
-                "sentence": t.sentence,
-                "hits": [
-                    {"lexicon": lx, "term": term, "excluded_by": why} for lx, term, why in t.hits
-                ],
-            }
-            for t in TRAPS
-        ],
+        "traps": [trap_manifest(t) for t in TRAPS],
         "boilerplate": {
             "source": NOTICE_SOURCE,
             "from_year": NOTICE_FROM,
@@ -506,8 +533,11 @@ def write_site(root: Path) -> dict:
             {"representative": d.duplicate_of, "duplicate": d.path} for d in docs if d.duplicate_of
         ],
     }
-    (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    return manifest
+
+
+def trap_manifest(trap: Trap) -> dict:
+    hits = [{"lexicon": lx, "term": term, "excluded_by": why} for lx, term, why in trap.hits]
+    return {"name": trap.name, "sentence": trap.sentence, "hits": hits}
 
 
 # Which URLs are documents (listing and home pages are followed, not stored).
