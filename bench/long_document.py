@@ -86,13 +86,8 @@ def corpus_texts(chars: int) -> list[str]:
     return texts
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.long_document")
-    parser.add_argument("--chars", type=int, default=5_000_000, help="length of the document")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each side; best kept")
-    parser.add_argument("--quick", action="store_true", help="1M characters, one run each")
-    args = parser.parse_args(argv)
-    chars, repeat = (1_000_000, 1) if args.quick else (args.chars, args.repeat)
+def run_sides(chars: int, repeat: int) -> tuple[list[str], dict[str, list[dict]]]:
+    """The texts, and each side's runs on them (each run a fresh process)."""
     texts = corpus_texts(chars)
     with tempfile.TemporaryDirectory(prefix="marketspeak-bench-") as tmp:
         texts_file = Path(tmp) / "texts.json"
@@ -102,9 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(repeat):
             for side in SIDES:
                 runs[side].append(run_side(side, texts_file))
+    return texts, runs
+
+
+def report_runs(texts: list[str], runs: dict[str, list[dict]]) -> None:
     best = {side: min(found, key=lambda r: r["seconds"]) for side, found in runs.items()}
     low = {side: min(r["peak_rss_mb"] for r in found) for side, found in runs.items()}
-    ordinary, pieces, one_pass = best["ordinary"], best["pieces"], best["one-pass"]
+    ordinary, pieces = best["ordinary"], best["pieces"]
     length = sum(map(len, texts)) + len(texts) - 1
     print(
         f"one document of {length:,} characters, or the {len(texts):,} documents it joins; "
@@ -113,39 +112,30 @@ def main(argv: list[str] | None = None) -> int:
         f"{pieces['failed']} failed"
     )
     name = f"{len(texts):,} ordinary documents"
-    report(
-        "one long document, in pieces: tokenise",
-        pieces["seconds"],
-        "s",
-        ordinary["seconds"],
-        name,
-        "about 1",
-    )
-    report(
-        "one long document, in pieces: peak RSS",
-        low["pieces"],
-        "MB",
-        low["ordinary"],
-        name,
-        "about 1",
-    )
-    report(
-        "one long document, one spaCy pass (max_length raised): tokenise",
-        one_pass["seconds"],
-        "s",
-        ordinary["seconds"],
-        name,
-    )
-    report(
-        "one long document, one spaCy pass (max_length raised): peak RSS",
-        low["one-pass"],
-        "MB",
-        low["ordinary"],
-        name,
-    )
+    for side, label, target in (
+        ("pieces", "in pieces", "about 1"),
+        ("one-pass", "one spaCy pass (max_length raised)", ""),
+    ):
+        seconds = best[side]["seconds"]
+        report(
+            f"one long document, {label}: tokenise", seconds, "s", ordinary["seconds"], name, target
+        )
+        report(
+            f"one long document, {label}: peak RSS", low[side], "MB", low["ordinary"], name, target
+        )
     print(
         f"RSS before tokenising (libraries, lexicons, the text): {ordinary['start_rss_mb']:,.0f} MB"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.long_document")
+    parser.add_argument("--chars", type=int, default=5_000_000, help="length of the document")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side; best kept")
+    parser.add_argument("--quick", action="store_true", help="1M characters, one run each")
+    args = parser.parse_args(argv)
+    chars, repeat = (1_000_000, 1) if args.quick else (args.chars, args.repeat)
+    report_runs(*run_sides(chars, repeat))
     return 0
 
 

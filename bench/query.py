@@ -22,9 +22,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
 
 from bench.common import report, timed
 from marketspeak.corpus.db import connect, reading
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WORDS_PER_DOCUMENT = 1500
 GENERATE = [
@@ -37,7 +43,7 @@ GENERATE = [
        FROM range($documents) t(i)""",
     """INSERT INTO document_urls (url, doc_id, source, first_seen, last_seen)
        SELECT url, doc_id, source, now(), now() FROM documents""",
-    """INSERT INTO term_hits
+    """INSERT INTO term_hits (doc_id, lexicon, term, category, position, n_tokens, matched)
        SELECT printf('%016x', i // 7), CASE WHEN hash(i) % 3 = 0 THEN 'relational'
               ELSE 'market' END, 'term', 'role', CAST(i % 1500 AS INTEGER), 1, 'term'
        FROM range($documents * 7) t(i)""",
@@ -106,10 +112,8 @@ def best_of(runs: int, query) -> float:
     return min(times)
 
 
-def bench_size(millions: int, folder: Path) -> None:
-    import pandas as pd
-
-    db = folder / f"q{millions}.duckdb"
+def generate(db: Path, millions: int) -> duckdb.DuckDBPyConnection:
+    """A corpus of `millions` million tokens in `db`, left open."""
     documents = millions * 1_000_000 // WORDS_PER_DOCUMENT
     con = connect(db)
     with timed() as built:
@@ -122,6 +126,38 @@ def bench_size(millions: int, folder: Path) -> None:
         f"{millions}M: {documents:,} documents, {tokens:,} tokens generated in "
         f"{built['seconds']:.0f} s; file {db.stat().st_size / 2**20:,.0f} MB"
     )
+    return con
+
+
+def bench_lemma(db: Path, millions: int, docs: pd.DataFrame) -> None:
+    """The ad-hoc lemma query, against pandas holding the tokens while they fit."""
+    import pandas as pd
+
+    con = connect(db, read_only=True)
+    lemma = best_of(3, lambda: con.execute(LEMMA).fetchall())
+    if millions > PANDAS_TOKENS_LIMIT:
+        report(f"ad-hoc lemma query at {millions}M tokens", lemma, "s")
+    else:
+        tokens = con.execute("SELECT doc_id, lemma FROM tokens").to_arrow_table()
+        tokens = tokens.to_pandas(types_mapper=pd.ArrowDtype)
+        panda = best_of(3, lambda: pandas_lemma(tokens, docs))
+        del tokens
+        report(
+            f"ad-hoc lemma query at {millions}M tokens",
+            lemma,
+            "s",
+            panda,
+            "pandas, tokens in memory",
+            "ratio <= 0.1",
+        )
+    con.close()
+
+
+def bench_size(millions: int, folder: Path) -> None:
+    import pandas as pd
+
+    db = folder / f"q{millions}.duckdb"
+    con = generate(db, millions)
     con.execute(TREND).fetchall()  # warm
     duck = best_of(5, lambda: con.execute(TREND).fetchall())
     docs = con.execute("SELECT doc_id, published, n_words FROM documents").df()
@@ -150,24 +186,7 @@ def bench_size(millions: int, folder: Path) -> None:
         "pandas reading the Parquet export",
         "ratio <= 0.1",
     )
-    con = connect(db, read_only=True)
-    lemma = best_of(3, lambda: con.execute(LEMMA).fetchall())
-    if millions > PANDAS_TOKENS_LIMIT:
-        report(f"ad-hoc lemma query at {millions}M tokens", lemma, "s")
-    else:
-        tokens = con.execute("SELECT doc_id, lemma FROM tokens").to_arrow_table()
-        tokens = tokens.to_pandas(types_mapper=pd.ArrowDtype)
-        panda = best_of(3, lambda: pandas_lemma(tokens, docs))
-        del tokens
-        report(
-            f"ad-hoc lemma query at {millions}M tokens",
-            lemma,
-            "s",
-            panda,
-            "pandas, tokens in memory",
-            "ratio <= 0.1",
-        )
-    con.close()
+    bench_lemma(db, millions, docs)
     db.unlink()
 
 

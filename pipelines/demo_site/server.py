@@ -55,39 +55,47 @@ class SampleSite:
         return [r.path for r in self.requests if host is None or r.host == host]
 
 
+def _served_file(site: SampleSite, host: str, path: str) -> Path | None:
+    """The file a request for `path` on `host` gets, or None for a 404."""
+    target = (site.root / path.lstrip("/")).resolve()
+    if target.is_dir():
+        target = target / "index.html"
+    ok = site.root in target.parents and target.is_file() and target.name != "manifest.json"
+    # The same socket answers only for its own host name.
+    return target if ok and host == urlsplit(site.base_url).netloc else None
+
+
+def _body(
+    target: Path, path: str, charsets: dict[str, str], base: str, offsite: bytes
+) -> tuple[bytes, str]:
+    """The file's bytes as served, with its Content-Type: the placeholders for this
+    server's address (and the other host's) filled in, HTML labelled with its charset."""
+    body = target.read_bytes()
+    ctype = TYPES.get(target.suffix, "application/octet-stream")
+    if ctype == "application/xml":
+        body = body.replace(b"__BASE__", base.encode())
+    if ctype == "text/html":
+        charset = charsets.get(path.strip("/").split("/")[0], "utf-8")
+        body = body.replace(OFFSITE.encode(), offsite)
+        ctype = f"text/html; charset={charset}"
+    return body, ctype
+
+
 def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             host = self.headers.get("Host", "")
             path = unquote(urlsplit(self.path).path)
-            target = (site.root / path.lstrip("/")).resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            ok = site.root in target.parents and target.is_file() and target.name != "manifest.json"
-            expected_host = urlsplit(site.base_url).netloc
-            if host != expected_host:
-                ok = False  # the same socket answers only for its own host name
-            if not ok:
-                site.requests.append(
-                    Request(host, self.path, 404, self.headers.get("User-Agent", ""))
-                )
+            target = _served_file(site, host, path)
+            if target is None:
+                self.record(host, 404)
                 self.send_error(404)
                 return
-            body = target.read_bytes()
-            ctype = TYPES.get(target.suffix, "application/octet-stream")
-            if ctype == "application/xml":
-                body = body.replace(b"__BASE__", site.base_url.encode())
-            if ctype == "text/html":
-                publisher = path.strip("/").split("/")[0]
-                charset = charsets.get(publisher, "utf-8")
-                body = body.replace(OFFSITE.encode(), offsite)
-                ctype = f"text/html; charset={charset}"
+            body, ctype = _body(target, path, charsets, site.base_url, offsite)
             etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'  # noqa: S324 (not security)
             modified = int(target.stat().st_mtime)
             status = 304 if self.not_modified(etag, modified) else 200
-            site.requests.append(
-                Request(host, self.path, status, self.headers.get("User-Agent", ""))
-            )
+            self.record(host, status)
             self.send_response(status)
             # HTTP/1.0 closes every connection; saying so stops clients from reusing one.
             self.send_header("Connection", "close")
@@ -100,6 +108,11 @@ def _handler(site: SampleSite, charsets: dict[str, str], offsite: bytes) -> type
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def record(self, host: str, status: int) -> None:
+            site.requests.append(
+                Request(host, self.path, status, self.headers.get("User-Agent", ""))
+            )
 
         def not_modified(self, etag: str, modified: int) -> bool:
             """HTTP conditional GET: If-None-Match wins over If-Modified-Since."""
