@@ -1,4 +1,4 @@
-"""`python -m pipelines` runs the marketspeak command."""
+"""`python -m marketspeak.pipelines` runs the marketspeak command."""
 
 import sys
 
