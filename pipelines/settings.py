@@ -28,6 +28,13 @@ OUT = Setting("out", "MARKETSPEAK_OUT", "site", "folder the chart site is writte
 PREFECT_HOME = Setting(
     "prefect_home", "PREFECT_HOME", ".prefect", "Prefect's state folder (kept inside the project)"
 )
+PREFECT_API = Setting(
+    "prefect_api_url",
+    "PREFECT_API_URL",
+    "",
+    "a standing Prefect server's API (e.g. http://127.0.0.1:4200/api) that flow runs are"
+    " recorded on; unset, each command starts Prefect's temporary server and stops it at exit",
+)
 CONTACT = Setting(
     "contact_url",
     "MARKETSPEAK_CONTACT_URL",
@@ -68,7 +75,10 @@ PREFECT_DEFAULTS = {
 
 
 def configure_prefect() -> None:
-    """Point Prefect at a project-local home and quiet settings, unless already set."""
+    """Point Prefect at a project-local home and quiet settings, unless already set.
+
+    PREFECT_API_URL is left as it is: Prefect reads it on import, so a command run with it
+    set records its flows on that server, and without it starts the temporary one."""
     os.environ.setdefault("PREFECT_HOME", str(Path(PREFECT_HOME.value()).resolve()))
     for key, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
