@@ -502,8 +502,8 @@ def _audited(
 
 
 AUDITED_DOCUMENTS = """
-SELECT date_trunc($period, published) AS period_start, market_role_hits, relational_role_hits
-FROM document_counts WHERE published IS NOT NULL ORDER BY doc_id
+SELECT date_trunc($period, trend_date) AS period_start, market_role_hits, relational_role_hits
+FROM document_counts WHERE trend_date IS NOT NULL ORDER BY doc_id
 """
 
 

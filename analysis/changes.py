@@ -61,9 +61,9 @@ BATCH_DRAWS = 1_000_000  # document indexes drawn at once (8 MB), as in analysis
 _NORMAL = NormalDist()
 
 DOCUMENTS = """
-SELECT doc_id, date_trunc(?, published) AS period_start,
+SELECT doc_id, period_start,
        n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
-FROM document_counts
+FROM period_documents(?, 'all')
 ORDER BY doc_id
 """
 TERM_HITS = """

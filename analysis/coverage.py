@@ -63,7 +63,7 @@ def coverage_flag(n: int, others: list[int]) -> tuple[str, float]:
 
 def coverage(con: duckdb.DuckDBPyConnection, period: str = "year") -> pd.DataFrame:
     """One row per source and period of its span (see the module docstring): source,
-    source_kind, period_start, n_documents, n_tokens, median_other (the median documents
+    source_kind, period_start, n_documents, n_words, median_other (the median documents
     of the source's other periods with documents), flag ('jump', 'fall', 'gap' or '')
     and note (the flag in words). `period` is 'year', 'quarter' or 'month'."""
     if period not in PERIOD_FREQ:
@@ -74,15 +74,15 @@ def coverage(con: duckdb.DuckDBPyConnection, period: str = "year") -> pd.DataFra
 
 def coverage_of(frame: pd.DataFrame, period: str = "year") -> pd.DataFrame:
     """coverage() from trend rows per source (period_start, source, source_kind,
-    n_documents, n_tokens)."""
-    columns = ["source", "source_kind", "period_start", "n_documents", "n_tokens"]
+    n_documents, n_words)."""
+    columns = ["source", "source_kind", "period_start", "n_documents", "n_words"]
     out = []
     for source, rows in frame.groupby("source", sort=True):
         starts = pd.to_datetime(rows["period_start"])
         counted = rows.assign(period_start=starts).set_index("period_start")
         span = _span(starts, period)
         docs = counted["n_documents"].reindex(span, fill_value=0).astype(int)
-        tokens = counted["n_tokens"].reindex(span, fill_value=0).fillna(0).astype(int)
+        tokens = counted["n_words"].reindex(span, fill_value=0).fillna(0).astype(int)
         kind = rows["source_kind"].dropna().iloc[0] if rows["source_kind"].notna().any() else ""
         values = docs.tolist()
         for i, start in enumerate(span):
@@ -94,14 +94,14 @@ def coverage_of(frame: pd.DataFrame, period: str = "year") -> pd.DataFrame:
                     "source_kind": kind,
                     "period_start": start,
                     "n_documents": values[i],
-                    "n_tokens": int(tokens.iloc[i]),
+                    "n_words": int(tokens.iloc[i]),
                     "median_other": median,
                     "flag": flag,
                     "note": _note(flag, values[i], median, period),
                 }
             )
     result = pd.DataFrame(out, columns=[*columns, "median_other", "flag", "note"])
-    return result.astype({"n_documents": "int64", "n_tokens": "int64"})
+    return result.astype({"n_documents": "int64", "n_words": "int64"})
 
 
 def _note(flag: str, n: int, median: float, period: str) -> str:

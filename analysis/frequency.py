@@ -1,8 +1,11 @@
-"""Frequencies over time: hits, rates per million tokens, document shares, the two indices.
+"""Frequencies over time: hits, rates per million words, document shares, the two indices.
 
-The arithmetic lives in the database (`trend_groups` and `term_trend` in corpus/schema.sql),
-so researchers querying the file and this module get the same numbers. Definitions:
-- rate per million = 1,000,000 x hits / word tokens in the period;
+The arithmetic lives in the database, so researchers querying the file and this module get
+the same numbers: `period_documents` gives the per-document, per-period rows, `trend_groups`
+sums them and computes the measures with `trend_measures` (the formulas, once; the
+bootstrap in analysis/uncertainty.py uses them too), `term_trend` counts terms over the
+same documents (all in corpus/schema.sql). Definitions:
+- rate per million = 1,000,000 x hits / English word tokens (n_words) in the period;
 - document share = documents with at least one hit / documents in the period;
 - naming index (the headline) = market role hits / (market + relational role hits): of the
   words naming the people served (lexicon category `role`), the share that are market words;
@@ -21,6 +24,10 @@ from marketspeak.corpus.sql import load_sql
 
 PERIODS = ("year", "quarter", "month")
 GROUPINGS = ("all", "source", "kind")
+# Trend columns renamed in schema version 13 (new name: old name). The site's charts and
+# data files keep the old names until 0.3, so that readers of the published files are not
+# broken by a release that changed no number; the schema keeps them as deprecated columns.
+PUBLISHED_NAMES = {"n_words": "n_tokens"}
 
 
 def _check_period(period: str) -> None:
@@ -29,10 +36,11 @@ def _check_period(period: str) -> None:
 
 
 def trend(con: duckdb.DuckDBPyConnection, period: str = "year", by: str = "all") -> pd.DataFrame:
-    """One row per period (and source or kind of source, with `by`): n_documents, n_tokens,
-    market_hits, relational_hits, market_per_million, relational_per_million,
-    market_doc_share, relational_doc_share, market_share_index (the register index),
-    market_role_hits, relational_role_hits, naming_index. `period_start` is the first
+    """One row per period (and source or kind of source, with `by`): n_documents, n_words
+    (English word tokens, the rates' denominator), market_hits, relational_hits,
+    market_per_million, relational_per_million, market_doc_share, relational_doc_share,
+    market_share_index (the register index), market_role_hits, relational_role_hits,
+    naming_index. `period_start` is the first
     day of the period, NaT when undated. `by` is 'all', 'source' or 'kind'."""
     _check_period(period)
     if by not in GROUPINGS:

@@ -85,7 +85,7 @@ def flag(x: int, n: int, p: float, method: str = "exact") -> str:
 def source_totals(
     con: duckdb.DuckDBPyConnection, year_from: int | None = None, year_to: int | None = None
 ) -> pd.DataFrame:
-    """Per source: n_documents, n_tokens, market and relational role hits over its dated
+    """Per source: n_documents, n_words, market and relational role hits over its dated
     documents in the years year_from..year_to (both included; open when None)."""
     frame = trend(con, "year", "source")
     frame = frame[frame["period_start"].notna()]
@@ -94,7 +94,7 @@ def source_totals(
         frame = frame[years >= year_from]
     if year_to is not None:
         frame = frame[years.loc[frame.index] <= year_to]
-    counts = ["n_documents", "n_tokens", "market_role_hits", "relational_role_hits"]
+    counts = ["n_documents", "n_words", "market_role_hits", "relational_role_hits"]
     frame = frame.assign(source_kind=frame["source_kind"].fillna(""))
     totals = frame.groupby(["source", "source_kind"], as_index=False)[counts].sum()
     return totals.astype({c: "int64" for c in counts})
@@ -106,7 +106,7 @@ def peers(
     year_to: int | None = None,
     method: str = "exact",
 ) -> pd.DataFrame:
-    """One row per source: source, source_kind, n_documents, n_tokens, market_role_hits,
+    """One row per source: source, source_kind, n_documents, n_words, market_role_hits,
     relational_role_hits, role_hits (their sum, the funnel's x), naming_index, pooled_index
     (all sources), low_95, high_95, low_998, high_998 (the limits at this source's n),
     p_value (two-sided exact binomial test of its market role hits against the pooled

@@ -2,12 +2,14 @@
 
 Within each period the documents are drawn with replacement `n_boot` times (seeded, so the
 same seed gives the same intervals); each draw's rates, naming index and register index
-(market_share_index) are computed the way the point estimates are (sums over the drawn
-documents), and the 2.5th and 97.5th percentiles of the draws bound the 95% interval (the
-percentile bootstrap, Efron & Tibshirani 1993). Resampling documents rather than tokens
-respects that words in one document are not independent. Periods with fewer than
-`min_tokens` word tokens are flagged `sparse`: their numbers are shown but should not be
-read as certain. Resamples are drawn in batches, so memory stays a few MB however many
+(market_share_index) are computed by the formulas the point estimates use (the macro
+`trend_measures` in corpus/schema.sql, over the sums of the drawn documents), and the 2.5th
+and 97.5th percentiles of the draws bound the 95% interval (the percentile bootstrap, Efron
+& Tibshirani 1993). The documents resampled are the rows trend() sums
+(`period_documents(period, group_by)`). Resampling documents rather than tokens respects
+that words in one document are not independent. Periods with fewer than `min_tokens`
+English word tokens (n_words) are flagged `sparse`: their numbers are shown but should not
+be read as certain. Resamples are drawn in batches, so memory stays a few MB however many
 documents a period has.
 """
 
@@ -22,13 +24,17 @@ import pandas as pd
 
 from marketspeak.analysis.frequency import trend
 
-# The documents each group of trend() counts (a text two sources carry is in both), ordered
-# so that the same seed draws the same documents whatever order a scan returns.
-DOCUMENT_COUNTS = """
-SELECT date_trunc(?, published) AS period_start, source, source_kind,
-       n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
-FROM trend_documents(?)
-ORDER BY doc_id, source, source_kind
+# The rows trend() sums, per document and period (a text two sources carry is in both
+# sources' groups), ordered so that the same seed draws the same documents whatever order a
+# scan returns.
+PERIOD_DOCUMENTS = """
+SELECT * FROM period_documents(?, ?) ORDER BY doc_id, source, source_kind
+"""
+# Each resample's measures from its sums, by the formulas of trend()'s point estimates.
+RESAMPLE_MEASURES = """
+SELECT unnest(trend_measures(n_words, market_hits, relational_hits,
+                             market_role_hits, relational_role_hits))
+FROM resampled_sums
 """
 GROUP_COLUMN = {"all": None, "source": "source", "kind": "source_kind"}
 MEASURES = ("market_per_million", "relational_per_million", "market_share_index", "naming_index")
@@ -67,27 +73,31 @@ def resampled_sums(
 
 
 def bootstrap_period(
+    con: duckdb.DuckDBPyConnection,
     counts: Sequence[np.ndarray],
     rng: np.random.Generator,
     n_boot: int,
 ) -> dict[str, tuple[float, float]]:
     """95% percentile intervals of the MEASURES for one period's documents, from their
-    per-document COUNTS (words, market, relational, market role and relational role hits)."""
-    samples = measure_samples(resampled_sums(counts, rng, n_boot))
+    per-document COUNTS (words, market, relational, market role and relational role hits).
+    `con` is a marketspeak database: its schema holds the measures' formulas."""
+    samples = measure_samples(con, resampled_sums(counts, rng, n_boot))
     return {name: percentile_interval(sample) for name, sample in samples.items()}
 
 
-def measure_samples(sums: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
+def measure_samples(
+    con: duckdb.DuckDBPyConnection, sums: Sequence[np.ndarray]
+) -> dict[str, np.ndarray]:
     """Each of the MEASURES over resamples, from their sums of the COUNTS (NaN where a
-    resample has no denominator)."""
-    w, m, r, mr, rr = sums
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return {
-            "market_per_million": np.where(w > 0, 1e6 * m / w, np.nan),
-            "relational_per_million": np.where(w > 0, 1e6 * r / w, np.nan),
-            "market_share_index": np.where(m + r > 0, m / (m + r), np.nan),
-            "naming_index": np.where(mr + rr > 0, mr / (mr + rr), np.nan),
-        }
+    resample has no denominator), computed by the schema's trend_measures: the formulas
+    live once, in SQL, and the point estimates and their intervals cannot drift apart."""
+    frame = pd.DataFrame(dict(zip(COUNTS, sums, strict=True)))
+    con.register("resampled_sums", frame)
+    try:
+        measured = con.execute(RESAMPLE_MEASURES).df()
+    finally:
+        con.unregister("resampled_sums")
+    return {name: measured[name].to_numpy(float) for name in MEASURES}
 
 
 def percentile_interval(sample: np.ndarray) -> tuple[float, float]:
@@ -113,7 +123,7 @@ def trend_with_ci(
     called with each period's trend row and its resamples' sums of the COUNTS, gives more
     columns from the same resamples (analysis.audit's corrected naming index)."""
     frame = trend(con, period, by)
-    docs = con.execute(DOCUMENT_COUNTS, [period, by]).df()
+    docs = con.execute(PERIOD_DOCUMENTS, [period, by]).df()
     group_column = GROUP_COLUMN[by]
     rng = np.random.default_rng(seed)
     bounds: dict[str, list[float]] = {f"{m}_{end}": [] for m in MEASURES for end in ("low", "high")}
@@ -127,7 +137,7 @@ def trend_with_ci(
         if group_column is not None:
             rows = rows[rows[group_column] == getattr(row, group_column)]
         sums = resampled_sums([rows[c].to_numpy(float) for c in COUNTS], rng, n_boot)
-        for measure, sample in measure_samples(sums).items():
+        for measure, sample in measure_samples(con, sums).items():
             low, high = percentile_interval(sample)
             bounds[f"{measure}_low"].append(low)
             bounds[f"{measure}_high"].append(high)
@@ -135,5 +145,5 @@ def trend_with_ci(
             bounds.setdefault(name, []).append(value)
     for name, values in bounds.items():
         frame[name] = values
-    frame["sparse"] = frame["n_tokens"] < min_tokens
+    frame["sparse"] = frame["n_words"] < min_tokens
     return frame

@@ -34,7 +34,7 @@ from marketspeak.corpus.db import connect
 # Counted hits, as every trend counts them.
 NOW = """
 SELECT (year(period_start) // 10) * 10 AS decade, sum(n_documents) AS documents,
-       sum(n_tokens) AS words, sum(market_hits) AS market, sum(relational_hits) AS relational,
+       sum(n_words) AS words, sum(market_hits) AS market, sum(relational_hits) AS relational,
        sum(market_role_hits) AS market_role, sum(relational_role_hits) AS relational_role
 FROM trend('year') WHERE period_start IS NOT NULL
 GROUP BY ALL ORDER BY decade

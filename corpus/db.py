@@ -38,6 +38,8 @@ MIGRATIONS = {
     10: "near-duplicate documents clustered and counted once",
     11: "naming index: role-word hits per document and the naming index in every trend",
     12: "audit_labels: hand labels of sampled hits, scored into the precision of each count",
+    13: "period_documents and trend_measures feed every trend and its bootstrap; "
+    "document_counts.trend_date and n_words in trends, the old names kept as deprecated",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -500,20 +500,25 @@ COMMENT ON VIEW english_tokens IS 'tokens in English paragraphs of documents cou
 -- document_counts: one row per current, tokenised text, whoever publishes it; the base of
 -- every trend. Its source is where the text was first found (a matter of crawl order when
 -- two publishers carry it): per-source measures read source_document_counts instead.
+-- published is the same date under its name before schema version 13, kept for one release.
 CREATE OR REPLACE VIEW document_counts AS
-SELECT d.doc_id, d.source, s.kind AS source_kind, d.trend_date AS published,
+SELECT d.doc_id, d.source, s.kind AS source_kind, d.trend_date,
        d.english_words AS n_words,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'market')     AS market_hits,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'relational') AS relational_hits,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'market' AND h.category = 'role')
                                                                 AS market_role_hits,
        count(h.doc_id) FILTER (WHERE h.lexicon = 'relational' AND h.category = 'role')
-                                                                AS relational_role_hits
+                                                                AS relational_role_hits,
+       d.trend_date AS published
 FROM english_documents d
 LEFT JOIN sources s ON s.name = d.source
 LEFT JOIN english_hits h USING (doc_id)
 GROUP BY ALL;
-COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words), counted market/relational hits (english_hits) and, of those, the hits of role words (category role: the words naming the people served, which the naming index counts), dated only by a reliable date. The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
+COMMENT ON VIEW document_counts IS 'Per current, tokenised document with English text: its English words (n_words), counted market/relational hits (english_hits) and, of those, the hits of role words (category role: the words naming the people served, which the naming index counts), dated by trend_date (a reliable date only). The base of every trend; source is where the text was first found (per-source measures use source_document_counts).';
+COMMENT ON COLUMN document_counts.trend_date IS 'The date trends count the document under: documents.published when its date_source is reliable, else NULL (undated) (schema version 13; called published before).';
+COMMENT ON COLUMN document_counts.n_words IS 'Word tokens in the document''s English paragraphs (english_documents.english_words): the denominator of every rate. Not documents.n_words, which counts every paragraph''s words.';
+COMMENT ON COLUMN document_counts.published IS 'deprecated: use trend_date; removed in 0.3. The same value as trend_date (not documents.published: an untrusted date is NULL here).';
 
 -- counted_document_sources: the sources each counted document counts for: those serving
 -- it, and those serving a near-duplicate counted through it (a release two publishers
@@ -545,47 +550,85 @@ UNION ALL
 SELECT DISTINCT * REPLACE (NULL::VARCHAR AS source)
 FROM source_document_counts WHERE group_by = 'kind';
 
--- trend_groups(period, group_by): one row per period ('year', 'quarter' or 'month') and
--- group, where group_by is 'all' (one group), 'source' or 'kind' (council, regulator, ...),
--- over the documents trend_documents(group_by) gives each group. period_start is NULL for
--- undated documents. Rates are hits per million word tokens; doc shares are the fraction
--- of documents with at least one hit. Two indices, each NULL where its denominator is 0:
--- naming_index = market role hits / (market + relational role hits): of the words naming
--- the people served (lexicon category role: customer, consumer, client, taxpayer ...
--- against citizen, resident, people, patient, carer, family, service user ...), the share
--- that are market words. The headline measure (schema version 11).
+-- period_documents(period, group_by): the per-document, per-period rows every trend counts,
+-- one row per document and group (trend_documents(group_by)) with the first day of its
+-- period ('year', 'quarter' or 'month'; NULL when undated). trend_groups sums them for the
+-- point estimates, term_trend takes its periods' documents and words from them, and the
+-- bootstrap (analysis/uncertainty.py) resamples them, so all three count the same
+-- documents.
+CREATE OR REPLACE MACRO period_documents(period, group_by) AS TABLE
+SELECT date_trunc(period, trend_date) AS period_start, doc_id, source, source_kind,
+       n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
+FROM trend_documents(group_by);
+COMMENT ON MACRO TABLE period_documents IS 'Per document, group and period: period_start (NULL when undated), doc_id, source, source_kind (as trend_documents(group_by)), n_words and the hit counts of document_counts. What trend_groups sums and the bootstrap resamples.';
+
+-- The measures' formulas, each written once: trend_groups computes its point estimates
+-- with trend_measures over a period's sums, and the bootstrap (analysis/uncertainty.py)
+-- computes each resample's with it over the resampled sums. Each is NULL where its
+-- denominator is 0.
+-- per_million(hits, words): 1,000,000 x hits / words.
+CREATE OR REPLACE MACRO per_million(hits, words) AS 1e6 * hits / nullif(words, 0);
+COMMENT ON MACRO per_million IS 'Rate per million word tokens: 1e6 * hits / words; NULL when words is 0.';
+-- index_share(part, other): part / (part + other).
+CREATE OR REPLACE MACRO index_share(part, other) AS part / nullif(part + other, 0);
+COMMENT ON MACRO index_share IS 'Share of part in part + other: the form of both indices; NULL when both are 0.';
+-- trend_measures(n_words, market_hits, relational_hits, market_role_hits,
+-- relational_role_hits): the four measures the bootstrap gives intervals for, from a
+-- period's (or a resample's) sums. naming_index = market role hits / (market + relational
+-- role hits): of the words naming the people served (lexicon category role: customer,
+-- consumer, client, taxpayer ... against citizen, resident, people, patient, carer,
+-- family, service user ...), the share that are market words. The headline measure.
 -- market_share_index, the register index = market hits / (market + relational hits), over
 -- every category (naming words, and words for the work done and its outcomes).
--- The source column is NULL unless group_by is 'source';
--- source_kind is NULL when group_by is 'all'.
+CREATE OR REPLACE MACRO trend_measures(
+    n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
+) AS struct_pack(
+    market_per_million := per_million(market_hits, n_words),
+    relational_per_million := per_million(relational_hits, n_words),
+    market_share_index := index_share(market_hits, relational_hits),
+    naming_index := index_share(market_role_hits, relational_role_hits)
+);
+COMMENT ON MACRO trend_measures IS 'The trend measures from summed counts, as a struct: market_per_million, relational_per_million, market_share_index (the register index) and naming_index (the headline). trend_groups and the bootstrap both compute them here.';
+
+-- trend_groups(period, group_by): one row per period ('year', 'quarter' or 'month') and
+-- group, where group_by is 'all' (one group), 'source' or 'kind' (council, regulator, ...),
+-- summing the rows period_documents(period, group_by) gives each group. period_start is
+-- NULL for undated documents. n_words: English word tokens; rates are hits per million of
+-- them (trend_measures); doc shares are the fraction of documents with at least one hit.
+-- The source column is NULL unless group_by is 'source'; source_kind is NULL when group_by
+-- is 'all'. n_tokens, the last column, is n_words under its name before schema version
+-- 13, kept for one release (deprecated: use n_words; removed in 0.3).
 CREATE OR REPLACE MACRO trend_groups(period, group_by) AS TABLE
-WITH per_period AS (
-    SELECT date_trunc(period, published) AS period_start,
-           source AS group_source, source_kind AS group_kind,
-           n_words, market_hits, relational_hits, market_role_hits, relational_role_hits
-    FROM trend_documents(group_by)
+WITH sums AS (
+    SELECT period_start, source AS group_source, source_kind AS group_kind,
+           count(*)                                    AS n_documents,
+           sum(n_words)::BIGINT                        AS n_words,
+           sum(market_hits)::BIGINT                    AS market_hits,
+           sum(relational_hits)::BIGINT                AS relational_hits,
+           avg((market_hits > 0)::INTEGER)             AS market_doc_share,
+           avg((relational_hits > 0)::INTEGER)         AS relational_doc_share,
+           sum(market_role_hits)::BIGINT               AS market_role_hits,
+           sum(relational_role_hits)::BIGINT           AS relational_role_hits
+    FROM period_documents(period, group_by)
+    GROUP BY period_start, group_source, group_kind
+), measured AS (
+    SELECT *, trend_measures(n_words, market_hits, relational_hits,
+                             market_role_hits, relational_role_hits) AS m
+    FROM sums
 )
 SELECT period_start,
-       group_source                                    AS source,
-       group_kind                                      AS source_kind,
-       count(*)                                        AS n_documents,
-       sum(n_words)::BIGINT                            AS n_tokens,
-       sum(market_hits)::BIGINT                        AS market_hits,
-       sum(relational_hits)::BIGINT                    AS relational_hits,
-       1e6 * sum(market_hits) / nullif(sum(n_words), 0)     AS market_per_million,
-       1e6 * sum(relational_hits) / nullif(sum(n_words), 0) AS relational_per_million,
-       avg((market_hits > 0)::INTEGER)                 AS market_doc_share,
-       avg((relational_hits > 0)::INTEGER)             AS relational_doc_share,
-       sum(market_hits) / nullif(sum(market_hits) + sum(relational_hits), 0)
-                                                       AS market_share_index,
-       sum(market_role_hits)::BIGINT                   AS market_role_hits,
-       sum(relational_role_hits)::BIGINT               AS relational_role_hits,
-       sum(market_role_hits)
-           / nullif(sum(market_role_hits) + sum(relational_role_hits), 0)
-                                                       AS naming_index
-FROM per_period
-GROUP BY period_start, group_source, group_kind
+       group_source AS source,
+       group_kind   AS source_kind,
+       n_documents, n_words, market_hits, relational_hits,
+       m.market_per_million, m.relational_per_million,
+       market_doc_share, relational_doc_share,
+       m.market_share_index,
+       market_role_hits, relational_role_hits,
+       m.naming_index,
+       n_words      AS n_tokens
+FROM measured
 ORDER BY period_start NULLS LAST, group_kind, group_source;
+COMMENT ON MACRO TABLE trend_groups IS 'Per period and group (all, source or kind): n_documents, n_words (English word tokens), hits, rates per million words, document shares, market_share_index (the register index), role hits and naming_index (the headline), over period_documents. n_tokens: deprecated: use n_words; removed in 0.3.';
 
 -- trend_table(period, by_source): trend_groups per source when by_source is true, else
 -- all sources together (kept for queries written against schema version 1).
@@ -605,14 +648,14 @@ CREATE OR REPLACE MACRO trend_by_kind(period) AS TABLE
 SELECT * EXCLUDE (source) FROM trend_groups(period, 'kind');
 
 -- term_trend(period): per period and term: hits, rate per million word tokens, and the
--- share of that period's documents that use the term, in English text only
--- (english_documents, english_hits). Terms never used are absent.
+-- share of that period's documents that use the term, in English text only: the
+-- documents and words of period_documents(period, 'all'), the hits of english_hits.
+-- Terms never used are absent.
 CREATE OR REPLACE MACRO term_trend(period) AS TABLE
 WITH docs AS (
-    SELECT date_trunc(period, trend_date) AS period_start, doc_id, english_words AS n_words
-    FROM english_documents
+    SELECT period_start, doc_id, n_words FROM period_documents(period, 'all')
 ), totals AS (
-    SELECT period_start, count(*) AS n_documents, sum(n_words) AS n_tokens
+    SELECT period_start, count(*) AS n_documents, sum(n_words) AS n_words
     FROM docs GROUP BY period_start
 ), hits AS (
     SELECT docs.period_start, h.lexicon, h.term,
@@ -621,16 +664,18 @@ WITH docs AS (
     GROUP BY ALL
 )
 SELECT hits.period_start, hits.lexicon, hits.term, hits.hits::BIGINT AS hits,
-       1e6 * hits.hits / nullif(totals.n_tokens, 0) AS per_million,
+       per_million(hits.hits, totals.n_words) AS per_million,
        hits.n_documents_with_term / totals.n_documents AS doc_share
 FROM hits JOIN totals ON hits.period_start IS NOT DISTINCT FROM totals.period_start
 ORDER BY hits.period_start NULLS LAST, hits.lexicon, hits.term;
 
 CREATE OR REPLACE VIEW trend_yearly AS SELECT * FROM trend('year');
-COMMENT ON VIEW trend_yearly IS 'trend(''year''): documents, tokens, hits, rates per million tokens, the register index (market_share_index) and the naming index per year.';
+COMMENT ON VIEW trend_yearly IS 'trend(''year''): documents, English word tokens (n_words), hits, rates per million words, the register index (market_share_index) and the naming index per year.';
+COMMENT ON COLUMN trend_yearly.n_words IS 'English word tokens of the year''s documents: the denominator of its rates.';
+COMMENT ON COLUMN trend_yearly.n_tokens IS 'deprecated: use n_words; removed in 0.3. The same value as n_words (word tokens, not every token).';
 
 CREATE OR REPLACE VIEW term_trend_yearly AS SELECT * FROM term_trend('year');
-COMMENT ON VIEW term_trend_yearly IS 'term_trend(''year''): hits and rate per million tokens of each term per year.';
+COMMENT ON VIEW term_trend_yearly IS 'term_trend(''year''): hits and rate per million English word tokens of each term per year.';
 
 CREATE OR REPLACE VIEW v_kwic AS
 SELECT h.lexicon, h.term, d.published, d.source, d.title, d.url, h.doc_id, h.position,
@@ -646,10 +691,12 @@ FROM hit_status h JOIN current_documents d USING (doc_id);
 COMMENT ON VIEW v_kwic IS 'Every lexicon hit, counted or not (counted and excluded_by as in hit_status), with 8 tokens of context either side, its document''s date, source, title and URL. Filter by term before reading: it is computed on demand.';
 
 CREATE OR REPLACE VIEW v_index AS
-SELECT period_start AS year_start, n_documents, n_tokens, market_hits, relational_hits,
-       market_share_index, market_role_hits, relational_role_hits, naming_index
+SELECT period_start AS year_start, n_documents, n_words, market_hits, relational_hits,
+       market_share_index, market_role_hits, relational_role_hits, naming_index, n_tokens
 FROM trend('year');
-COMMENT ON VIEW v_index IS 'The two indices per year, with the documents and tokens behind them: naming_index = market role hits / (market + relational role hits), the share of market words among the words naming the people served (the headline); market_share_index, the register index = market hits / (market + relational hits) over every category. trend(''quarter'') and trend(''month'') give other periods.';
+COMMENT ON COLUMN v_index.n_words IS 'English word tokens of the year''s documents.';
+COMMENT ON COLUMN v_index.n_tokens IS 'deprecated: use n_words; removed in 0.3. The same value as n_words.';
+COMMENT ON VIEW v_index IS 'The two indices per year, with the documents and English word tokens (n_words) behind them: naming_index = market role hits / (market + relational role hits), the share of market words among the words naming the people served (the headline); market_share_index, the register index = market hits / (market + relational hits) over every category. trend(''quarter'') and trend(''month'') give other periods.';
 
 CREATE OR REPLACE VIEW v_term_rates AS
 SELECT period_start AS year_start, lexicon, term, hits, per_million, doc_share

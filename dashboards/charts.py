@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from marketspeak.analysis.frequency import period_label
+from marketspeak.analysis.frequency import PUBLISHED_NAMES, period_label
 from marketspeak.dashboards import theme
 
 theme.enable()
@@ -111,7 +111,7 @@ def index_chart(
     if not with_ci:
         data = data.assign(**{low: float("nan"), high: float("nan")}, sparse=False)
     audited = measure is NAMING and AUDITED in data.columns and bool(data[AUDITED].notna().any())
-    data = data[
+    data = data.rename(columns=PUBLISHED_NAMES)[
         [
             "period",
             "period_start",
@@ -282,7 +282,7 @@ def kind_index_chart(
     """An index (the naming index unless `measure` says) per period for each kind of source
     (councils, regulators, ...)."""
     value = measure.column
-    data = _dated(trend_by_kind, period)[
+    data = _dated(trend_by_kind.rename(columns=PUBLISHED_NAMES), period)[
         ["period", "period_start", "source_kind", value, "n_documents", "n_tokens"]
     ]
     return (
@@ -522,7 +522,7 @@ COVERAGE_SHAPES = {"jump": "triangle-up", "fall": "triangle-down", "gap": "cross
 def coverage_chart(coverage: pd.DataFrame, period: str = "year") -> alt.LayerChart:
     """Heat map of analysis.coverage.coverage(): documents per source and period, with the
     periods flagged (jump, fall, gap) marked by a symbol."""
-    data = _dated(coverage, period)[
+    data = _dated(coverage.rename(columns=PUBLISHED_NAMES), period)[
         ["period", "period_start", "source", "n_documents", "n_tokens", "flag", "note"]
     ]
     tooltip = [

@@ -179,7 +179,7 @@ def corpus_by_source(trend_by_source: pd.DataFrame, period: str) -> list[dict]:
                 "source": record["source"],
                 "kind": record["source_kind"] or "",
                 "documents": int(record["n_documents"]),
-                "tokens": f"{int(record['n_tokens'] or 0):,}",
+                "tokens": f"{int(record['n_words'] or 0):,}",
             }
         )
     return rows

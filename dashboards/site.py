@@ -27,7 +27,7 @@ from marketspeak.analysis.audit import (
     methods_table,
     trend_with_audit,
 )
-from marketspeak.analysis.frequency import period_label, term_trend, trend
+from marketspeak.analysis.frequency import PUBLISHED_NAMES, period_label, term_trend, trend
 from marketspeak.dashboards import charts, content
 from marketspeak.dashboards.files import (
     ChartPage,
@@ -444,7 +444,7 @@ def build_site(
     written = write_assets(out_dir)
     pages: list[ChartPage] = []
     for name, title, height, summary, chart, data, columns, drill in plan:
-        data = data.copy()
+        data = data.rename(columns=PUBLISHED_NAMES)  # the published files keep 0.1's names
         if "period_start" in data.columns:
             data.insert(0, "period", [period_label(v, period) for v in data["period_start"]])
         header, rows = table_of(data, columns)

@@ -353,7 +353,7 @@ TABLE_COLUMNS = {
     "source": "source",
     "source_kind": "kind",
     "n_documents": "docs",
-    "n_tokens": "tokens",
+    "n_words": "words",
     "market_hits": "market",
     "relational_hits": "relational",
     "market_per_million": "market/M",

@@ -37,7 +37,7 @@ COVERAGE_COLUMNS = {
     "period": "period",
     "source": "source",
     "n_documents": "docs",
-    "n_tokens": "tokens",
+    "n_words": "words",
     "median_other": "median",
     "flag": "flag",
     "note": "note",

@@ -27,7 +27,7 @@ def rows(source: str, per_year: dict[int, int], kind: str = "council") -> list[d
             "source": source,
             "source_kind": kind,
             "n_documents": n,
-            "n_tokens": 300 * n,
+            "n_words": 300 * n,
         }
         for year, n in per_year.items()
     ]
@@ -67,7 +67,7 @@ def test_every_period_of_a_sources_span_is_listed_with_its_counts():
     gap = frame[frame["source"] == "gap"]
     assert gap["period_start"].dt.year.tolist() == list(range(2010, 2018))
     assert gap.set_index(gap["period_start"].dt.year).loc[
-        2013, ["n_documents", "n_tokens"]
+        2013, ["n_documents", "n_words"]
     ].tolist() == [0, 0]
     sparse = frame[frame["source"] == "sparse"]
     assert sparse["period_start"].dt.year.tolist() == list(range(2010, 2016))
@@ -105,7 +105,7 @@ def test_coverage_of_the_demo_counts_each_sources_documents_and_flags_no_year(re
     assert frame.groupby("source")["n_documents"].sum().to_dict() == (
         by_source.groupby("source")["n_documents"].sum().to_dict()
     )
-    assert frame["n_tokens"].sum() == by_source["n_tokens"].sum()
+    assert frame["n_words"].sum() == by_source["n_words"].sum()
     assert (frame["flag"] == "").all()  # the sample site publishes steadily
     quarters = coverage(read_db, "quarter")
     assert quarters["n_documents"].sum() == frame["n_documents"].sum()
@@ -123,7 +123,7 @@ def test_the_coverage_command(crawled, capsys):
     assert main(["coverage", "--db", str(crawled.db), "--format", "csv"]) == 0
     frame = pd.read_csv(StringIO(capsys.readouterr().out))
     assert frame["period"].astype(str).iloc[0] == "2005"
-    assert {"source", "n_documents", "n_tokens", "flag", "note"} <= set(frame.columns)
+    assert {"source", "n_documents", "n_words", "flag", "note"} <= set(frame.columns)
     assert main(["coverage", "--db", str(crawled.db), "--by", "quarter", "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert records[0]["period"] == "2005-Q1"

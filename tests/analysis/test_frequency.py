@@ -33,7 +33,7 @@ def test_yearly_totals_rates_and_index_follow_their_definitions(crawled, read_db
         relational = sum(n for (y, lx, _), n in planted.items() if y == year and lx == "relational")
         assert (row.market_hits, row.relational_hits) == (market, relational)
         assert row.n_documents == docs_per_year[year]
-        assert row.market_per_million == pytest.approx(1e6 * market / row.n_tokens)
+        assert row.market_per_million == pytest.approx(1e6 * market / row.n_words)
         assert row.market_share_index == pytest.approx(market / (market + relational))
     assert len(frame) == 21  # 2005-2024 and one undated row
     assert pd.isna(frame.iloc[-1].period_start)
@@ -49,9 +49,9 @@ def test_quarters_and_months_add_up_to_years(read_db):
     for period in ("quarter", "month"):
         finer = trend(read_db, period).dropna(subset=["period_start"])
         finer["year"] = finer["period_start"].dt.year
-        summed = finer.groupby("year")[["n_documents", "n_tokens", "market_hits"]].sum()
+        summed = finer.groupby("year")[["n_documents", "n_words", "market_hits"]].sum()
         assert summed["market_hits"].tolist() == years["market_hits"].tolist()
-        assert summed["n_tokens"].tolist() == years["n_tokens"].tolist()
+        assert summed["n_words"].tolist() == years["n_words"].tolist()
 
 
 def test_trend_by_source_splits_the_totals(read_db):
@@ -66,7 +66,7 @@ def test_trend_by_kind_sums_its_sources(read_db):
     by_kind = trend(read_db, "year", by="kind").set_index(["period_start", "source_kind"])
     by_source = trend(read_db, "year", by="source")
     summed = by_source.groupby(["period_start", "source_kind"], dropna=False)[
-        ["n_documents", "n_tokens", "market_hits", "relational_hits"]
+        ["n_documents", "n_words", "market_hits", "relational_hits"]
     ].sum()
     assert set(by_kind.index.get_level_values("source_kind")) == {"council", "regulator"}
     for column in summed.columns:
@@ -75,7 +75,7 @@ def test_trend_by_kind_sums_its_sources(read_db):
 
 def test_document_share_counts_documents_with_a_hit(read_db):
     expected = read_db.execute(
-        "SELECT avg((relational_hits > 0)::INT) FROM document_counts WHERE year(published) = 2024"
+        "SELECT avg((relational_hits > 0)::INT) FROM document_counts WHERE year(trend_date) = 2024"
     ).fetchone()[0]
     row = trend(read_db, "year").dropna(subset=["period_start"]).iloc[-1]
     assert row.relational_doc_share == pytest.approx(expected)

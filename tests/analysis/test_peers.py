@@ -77,7 +77,7 @@ def sources(**counts: tuple[int, int]) -> pd.DataFrame:
             "source": name,
             "source_kind": "council",
             "n_documents": 10,
-            "n_tokens": 5000,
+            "n_words": 5000,
             "market_role_hits": market,
             "relational_role_hits": relational,
         }

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import tracemalloc
 
+import duckdb
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketspeak.analysis.uncertainty import bootstrap_period, resampled_sums, trend_with_ci
+from marketspeak.analysis.frequency import trend
+from marketspeak.analysis.uncertainty import (
+    COUNTS,
+    MEASURES,
+    PERIOD_DOCUMENTS,
+    bootstrap_period,
+    measure_samples,
+    resampled_sums,
+    trend_with_ci,
+)
+from marketspeak.corpus.db import schema_sql
 from marketspeak.corpus.lexicons import load_lexicons
 from marketspeak.pipelines.cli import main
 
@@ -29,11 +41,16 @@ def columns(docs):
     return [np.array(col, dtype=float) for col in zip(*docs, strict=True)]
 
 
+# An empty marketspeak database in memory: the schema holds the measures' formulas.
+SCHEMA = duckdb.connect()
+SCHEMA.execute(schema_sql())
+
+
 @settings(max_examples=60, deadline=None)
 @given(documents, st.integers(0, 2**16))
 def test_intervals_contain_the_point_estimate(docs, seed):
     words, market, relational, market_role, relational_role = counts = columns(docs)
-    got = bootstrap_period(counts, np.random.default_rng(seed), 400)
+    got = bootstrap_period(SCHEMA, counts, np.random.default_rng(seed), 400)
     rate = 1e6 * market.sum() / words.sum()
     low, high = got["market_per_million"]
     assert low - 1e-9 <= rate <= high + 1e-9
@@ -121,8 +138,35 @@ def test_resampling_a_large_period_holds_one_batch_of_draws_not_all_of_them():
     counts = [words, market, relational, market // 2, relational // 2]
     tracemalloc.start()
     try:
-        bootstrap_period(counts, np.random.default_rng(1), 1000)
+        bootstrap_period(SCHEMA, counts, np.random.default_rng(1), 1000)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert peak < 64 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("period", "by"), [("year", "all"), ("quarter", "source"), ("year", "kind")]
+)
+def test_the_bootstrap_resamples_the_rows_the_point_estimates_sum(read_db, period, by):
+    docs = read_db.execute(PERIOD_DOCUMENTS, [period, by]).df()
+    group = {"all": [], "source": ["source"], "kind": ["source_kind"]}[by]
+    keys = ["period_start", *group]
+    sums = docs.groupby(keys, dropna=False)[list(COUNTS)].sum().reset_index()
+    points = trend(read_db, period, by).merge(sums, on=keys, suffixes=("", "_summed"))
+    assert len(points) == len(trend(read_db, period, by))
+    assert (points["n_words"] == points["n_words_summed"]).all()
+    # The measures of all of a period's documents, by the bootstrap's formulas, are the
+    # point estimates to the last digit.
+    whole = measure_samples(read_db, [points[f"{c}_summed"].to_numpy(float) for c in COUNTS])
+    for name in MEASURES:
+        assert np.array_equal(whole[name], points[name].to_numpy(float), equal_nan=True), name
+
+
+def test_a_resample_without_role_words_has_no_naming_index():
+    sums = [np.array([100.0, 0.0]), np.array([3.0, 0.0]), np.array([1.0, 0.0]), *[np.zeros(2)] * 2]
+    got = measure_samples(SCHEMA, sums)
+    assert got["market_per_million"][0] == pytest.approx(30_000)
+    assert got["market_share_index"][0] == pytest.approx(0.75)
+    assert np.isnan(got["naming_index"]).all()
+    assert np.isnan(got["market_per_million"][1]) and np.isnan(got["market_share_index"][1])

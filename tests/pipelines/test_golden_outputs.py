@@ -44,7 +44,12 @@ VOLATILE_COLUMNS = {
 }
 VOLATILE_TYPES = ("TIMESTAMP", "INTERVAL")
 # Columns renamed on purpose, as "relation.new_name": "old_name".
-RENAMED: dict[str, str] = {}
+RENAMED: dict[str, str] = {
+    # Schema version 13: names that say what the columns hold (the old names stay, deprecated).
+    "document_counts.trend_date": "published",
+    "trend_yearly.n_words": "n_tokens",
+    "v_index.n_words": "n_tokens",
+}
 # Keys of the site's data rows that name where a text was first found (crawl order).
 VOLATILE_KEYS = {"url"}
 
