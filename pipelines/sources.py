@@ -16,7 +16,7 @@ line naming the file, line, source and key.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -180,12 +180,25 @@ class Source:
     def as_dict(self) -> dict[str, Any]:
         """Every key with its resolved value, lists as lists: what the crawl spec, Prefect's
         parameters and corpus.ingest are given."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        return {name: _plain(value) for name, value in asdict(self).items()}
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON and YAML hold it: tuples (kept immutable in `Source`) as lists."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 SOURCE_FIELDS = {f.name: f for f in fields(Source)}
 SOURCE_KEYS = set(SOURCE_FIELDS)
 REQUIRED = tuple(name for name, f in SOURCE_FIELDS.items() if f.default is MISSING)
+
+
+def with_defaults(source: Mapping[str, Any]) -> dict[str, Any]:
+    """`source` with the declared default of every key it leaves out. Sources reach the crawl
+    from a validated file, but also directly (flows, deployments stored by an earlier release,
+    tests); resolved here, the crawl process needs no defaults of its own."""
+    defaults = {n: _plain(f.default) for n, f in SOURCE_FIELDS.items() if f.default is not MISSING}
+    return {**defaults, **source}
 
 
 def load_sources(path: Path | str) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ from marketspeak.corpus.runs import recorded
 from marketspeak.dashboards.site import build_site
 from marketspeak.pipelines import settings
 from marketspeak.pipelines.settings import PARSER, SITE_URL
-from marketspeak.pipelines.sources import SOURCE_NAME
+from marketspeak.pipelines.sources import SOURCE_NAME, with_defaults
 from marketspeak.pipelines.status import describe_not_fetched
 from marketspeak.spiders.launch import run_crawl
 
@@ -107,9 +107,10 @@ def recover_interrupted(db: Path, sources: Sequence[dict[str, Any]]) -> int:
 
 def prepare_crawl(db: Path, sources: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Before crawling: keep what an interrupted crawl left, then hand each source what the
-    last crawl learnt about its URLs. Touches the database; crawl_source never does."""
+    last crawl learnt about its URLs. Touches the database; crawl_source never does. Each
+    source has every key, defaults filled in: the crawl spec carries the resolved values."""
     recover_interrupted(db, sources)
-    return with_validators(sources, db)
+    return with_validators([with_defaults(s) for s in sources], db)
 
 
 def crawl_source(source: dict[str, Any], db: Path) -> list[Path]:

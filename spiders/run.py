@@ -2,7 +2,9 @@
 
 Scrapy's Twisted reactor cannot be restarted inside one process, so every crawl runs in a
 fresh process started by `spiders.launch`. The spec is JSON written by the caller:
-`{"sources": [{name, kind, start_urls, documents, follow, max_pages, delay, concurrency}]}`.
+`{"sources": [{name, kind, platform, start_urls, documents, follow, max_pages, delay, ...}]}`,
+each source with every key of the sources file and its resolved value (the pipeline fills in
+the defaults the sources file declares); a value left out gets Scrapy's own default.
 Each source's items go to `DIR/<name>.jsonl`.
 """
 
@@ -55,7 +57,7 @@ def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
 def spider_for(source: dict[str, Any], out_dir: Path) -> type[SourceSpider]:
     """A SourceSpider subclass carrying this source's settings."""
     base = {"govuk": GovukSpider, "moderngov": ModernGovSpider}.get(
-        source.get("platform", "site"), SourceSpider
+        source.get("platform"), SourceSpider
     )
     return type(
         f"{base.__name__}_{source['name'].replace('-', '_')}",

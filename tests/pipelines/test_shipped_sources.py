@@ -27,7 +27,7 @@ def test_shipped_sources_point_at_public_hosts_and_crawl_politely():
         for url in source["start_urls"]:
             host = urlsplit(url).hostname or ""
             assert host.endswith((".gov.uk", ".org.uk", ".com", ".co.uk")), url
-        assert source.get("delay", 1) >= 1, source["name"]
+        assert source["delay"] >= 1, source["name"]
 
 
 def test_yaml_merge_keys_fill_in_and_own_keys_override(tmp_path):

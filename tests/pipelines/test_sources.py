@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from marketspeak.corpus.yamlfile import ConfigError
-from marketspeak.pipelines.sources import SOURCE_FIELDS, Source, keys_table, load_sources, shown
+from marketspeak.pipelines.sources import (
+    SOURCE_FIELDS,
+    Source,
+    keys_table,
+    load_sources,
+    shown,
+    with_defaults,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -48,6 +55,13 @@ def test_a_valid_file_loads_into_plain_dicts_with_every_default_filled_in(tmp_pa
         "schedule": None,
         "revisit_after": None,
     }
+
+
+def test_a_source_handed_over_directly_gets_the_declared_defaults_and_keeps_its_own(tmp_path):
+    [loaded] = load_sources(write(tmp_path, GOOD))
+    given = {"name": "northshire", "kind": "council", "start_urls": loaded["start_urls"]}
+    direct = with_defaults({**given, "delay": 1.5, "validators": {}})
+    assert direct == {**loaded, "documents": [], "max_pages": None, "validators": {}}
 
 
 def test_a_key_written_as_null_takes_its_default(tmp_path):
