@@ -122,7 +122,7 @@ def key(help: str, rule: Rule, default: Any = MISSING) -> Any:
     return field(default=default, metadata={"help": help, "rule": rule})
 
 
-TEXT = Rule("text", _slug)
+SLUG = Rule("slug", _slug)
 URLS = Rule("URL or list of URLs", _urls)
 NAMES = Rule("list of names", _names)
 PATTERNS = Rule("regular expression or list of them", _patterns)
@@ -132,7 +132,7 @@ PATTERNS = Rule("regular expression or list of them", _patterns)
 class Source:
     """One publisher to crawl: the sources file's declaration, in the order keys are shown."""
 
-    name: str = key("lower-case letters, digits, '-' and '_'; unique in the file", TEXT)
+    name: str = key("lower-case letters, digits, '-' and '_'; unique in the file", SLUG)
     kind: str = key("what sort of publisher it is", _one_of(KINDS))
     platform: str = key(
         "site: follow links from start_urls; sitemap: start_urls are sitemap.xml files or "
