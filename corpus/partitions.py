@@ -1,4 +1,6 @@
-"""Tokenising in parallel, on this machine or a cluster, with one writer.
+"""Tokenising in partitions, in this process, on threads or on a cluster, with one writer:
+the tokenise step of both `marketspeak crawl` and `marketspeak run` (pipelines/steps.py
+`tokenise`) goes this way.
 
 The database has one writer, so parallel work goes through files:
 1. `export_pending` (the writer) writes the untokenised documents as Parquet inputs of
@@ -36,7 +38,9 @@ from marketspeak.corpus.tokenise import (
     tokenise_texts,
 )
 
+# The documents to tokenise (annotate.PENDING; bind PENDING_PARAMS), in a stable order.
 PENDING_IDS = "SELECT d.doc_id" + PENDING + "ORDER BY d.doc_id"
+# One partition's input file: its documents (partition_ids registered) with their texts.
 PARTITION_INPUT = """
 COPY (SELECT doc_id, text FROM documents JOIN partition_ids USING (doc_id) ORDER BY doc_id)
 TO $path (FORMAT parquet)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,21 +50,28 @@ def ingest_task(db: str, item_files: list[str], sources: list[dict[str, Any]]) -
 
 
 @task(name="tokenise-partition", task_run_name="tokenise-{source}", cache_policy=NO_CACHE)
-def tokenise_partition_task(source: str) -> str:
+def tokenise_partition_task(source: str, lexicon_paths: list[str] | None = None) -> str:
     from marketspeak.corpus.language import identify_partition
     from marketspeak.corpus.partitions import tokenise_partition
 
     # Languages are identified here too, so the single writer only stores what was found.
-    return str(identify_partition(tokenise_partition(Path(source))))
+    return str(identify_partition(tokenise_partition(Path(source), lexicon_paths)))
+
+
+def on_task_runner(inputs: list[Path], lexicon_paths: list[Path] | None = None) -> Iterator[Path]:
+    """steps.tokenise's partition runner for a flow: every partition submitted to the task
+    runner at once, each handed back to the writer in order as soon as it is done."""
+    paths = [str(p) for p in lexicon_paths] if lexicon_paths else None
+    futures = [tokenise_partition_task.submit(str(path), paths) for path in inputs]
+    for future in futures:
+        yield Path(future.result())
 
 
 @flow(name="marketspeak-tokenise")
-def tokenise_flow(db: str, rows: int = 2000) -> dict:
-    """Fan the untokenised documents out in partitions over the task runner (threads here,
-    or a Dask cluster), then merge them with the single writer."""
-    inputs = steps.export_pending(Path(db), rows)
-    futures = [tokenise_partition_task.submit(str(path)) for path in inputs]
-    return steps.merge_partitions(Path(db), [Path(f.result()) for f in futures])
+def tokenise_flow(db: str, rows: int = steps.PARTITION_ROWS) -> dict:
+    """The tokenise step `crawl` runs (steps.tokenise), its partitions fanned out over the
+    task runner (threads here, or a Dask cluster) and merged by the single writer."""
+    return steps.tokenise(Path(db), show_progress=False, rows=rows, run=on_task_runner)
 
 
 def tokeniser(dask_address: str | None = None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +25,7 @@ from marketspeak.corpus.duplicates import DuplicateResult, find_duplicates
 from marketspeak.corpus.ingest import checked_since, ingest_files, validators
 from marketspeak.corpus.language import LanguageResult, identify_pending, merge_partition_languages
 from marketspeak.corpus.lexicons import load_lexicons, signature
-from marketspeak.corpus.runs import recorded
+from marketspeak.corpus.runs import crash_point, recorded
 from marketspeak.dashboards.site import build_site
 from marketspeak.pipelines import settings
 from marketspeak.pipelines.settings import PARSER, SITE_URL
@@ -157,57 +157,37 @@ def ingest(db: Path, item_files: Sequence[Path], sources: Sequence[dict[str, Any
     return asdict(result)
 
 
+# Tokenises the partition inputs it is given (in this process, or on a task runner's threads
+# or Dask workers) and yields each input's path once its outputs are written, in input order.
+PartitionRunner = Callable[[Sequence[Path], Sequence[Path] | None], Iterable[Path]]
+PARTITION_ROWS = 2000
+
+
+def tokenise_here(
+    inputs: Sequence[Path], lexicon_paths: Sequence[Path] | None = None
+) -> Iterator[Path]:
+    """Tokenise the partitions one after another in this process; each is merged before the
+    next is tokenised, so a crash loses at most one partition's work."""
+    from marketspeak.corpus.language import identify_partition
+    from marketspeak.corpus.partitions import tokenise_partition
+
+    for source in inputs:
+        yield identify_partition(tokenise_partition(source, lexicon_paths))
+
+
 def tokenise(
-    db: Path, lexicon_paths: Sequence[Path] | None = None, show_progress: bool = True
+    db: Path,
+    lexicon_paths: Sequence[Path] | None = None,
+    show_progress: bool = True,
+    rows: int = PARTITION_ROWS,
+    run: PartitionRunner = tokenise_here,
 ) -> dict:
-    """Tokenise new documents and (re)match lexicons where needed."""
-    lexicons = load_lexicons(lexicon_paths)
-    con = connect(db)
-    try:
-        with recorded(con, "tokenise") as detail:
-            annotate.record_lexicons(con, lexicons)
-            pending = annotate.pending_count(con)
-            with Progress(
-                TextColumn("tokenising"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                disable=not show_progress or pending == 0,
-            ) as bar:
-                task = bar.add_task("tokenise", total=pending)
-                new = annotate.tokenise_pending(
-                    con, lexicons, progress=lambda n: bar.advance(task, n)
-                )
-            rematched = annotate.rematch(con, lexicons)
-            languages = identify_languages(con)
-            boilerplate = set_aside_boilerplate(con)
-            detail.update(boilerplate=asdict(boilerplate))
-            duplicates = cluster_duplicates(con)
-            detail.update(
-                tokenised=asdict(new),
-                rematched=asdict(rematched),
-                languages=asdict(languages),
-                duplicates=asdict(duplicates),
-            )
-    finally:
-        con.close()
-    log.info(
-        "tokenised %d document(s) into %d tokens with %d hits; re-matched %d with %s",
-        new.documents,
-        new.tokens,
-        new.hits,
-        rematched.documents,
-        signature(lexicons),
-    )
-    report_failures(new)
-    return {
-        "tokenised": asdict(new),
-        "rematched": asdict(rematched),
-        "languages": asdict(languages),
-        "boilerplate": asdict(boilerplate),
-        "duplicates": asdict(duplicates),
-        "lexicons": signature(lexicons),
-    }
+    """The tokenise step of both `crawl` and `run`: the untokenised documents go out as
+    partitions of `rows` (export_pending), `run` tokenises them (here, or the flow's task
+    runner), and the single writer merges each as it comes back, then re-matches stale hits
+    and finds languages, boilerplate and duplicates (merge_partitions)."""
+    inputs = export_pending(db, rows, lexicon_paths)
+    return merge_partitions(db, run(inputs, lexicon_paths), lexicon_paths, show_progress)
 
 
 def identify_languages(
@@ -277,7 +257,9 @@ def partition_dir(db: Path) -> Path:
     return Path(settings.PARTITIONS.value() or Path(db).parent / "partitions")
 
 
-def export_pending(db: Path, rows: int = 2000) -> list[Path]:
+def export_pending(
+    db: Path, rows: int = PARTITION_ROWS, lexicon_paths: Sequence[Path] | None = None
+) -> list[Path]:
     """Record the lexicons in use and write the untokenised documents as partition inputs."""
     from marketspeak.corpus.partitions import export_pending as export
 
@@ -286,7 +268,7 @@ def export_pending(db: Path, rows: int = 2000) -> list[Path]:
         shutil.rmtree(folder)
     con = connect(db)
     try:
-        annotate.record_lexicons(con, load_lexicons())
+        annotate.record_lexicons(con, load_lexicons(lexicon_paths))
         inputs = export(con, folder, rows)
     finally:
         con.close()
@@ -294,23 +276,19 @@ def export_pending(db: Path, rows: int = 2000) -> list[Path]:
     return inputs
 
 
-def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
-    """Insert the tokenised partitions (the single writer), then re-match stale hits."""
-    from marketspeak.corpus.partitions import merge_partition
-
-    lexicons = load_lexicons()
-    total = annotate.AnnotateResult()
-    merged = LanguageResult()
+def merge_partitions(
+    db: Path,
+    inputs: Iterable[Path],
+    lexicon_paths: Sequence[Path] | None = None,
+    show_progress: bool = False,
+) -> dict:
+    """Insert the tokenised partitions (the single writer) as `inputs` yields them, then
+    re-match stale hits and find languages, boilerplate and duplicates."""
+    lexicons = load_lexicons(lexicon_paths)
     con = connect(db)
     try:
         with recorded(con, "tokenise") as detail:
-            for source in inputs:
-                done = merge_partition(con, Path(source))
-                total.documents += done.documents
-                total.tokens += done.tokens
-                total.hits += done.hits
-                total.failed += done.failed
-                merged.add(merge_partition_languages(con, Path(source)))
+            total, merged, partitions = _merge_each(con, inputs, lexicon_paths, show_progress)
             rematched = annotate.rematch(con, lexicons)
             languages = identify_languages(con, merged)
             boilerplate = set_aside_boilerplate(con)
@@ -326,12 +304,13 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
         con.close()
     shutil.rmtree(partition_dir(db), ignore_errors=True)
     log.info(
-        "merged %d partition(s): %d document(s), %d tokens, %d hits; re-matched %d",
-        len(inputs),
+        "merged %d partition(s): %d document(s), %d tokens, %d hits; re-matched %d with %s",
+        partitions,
         total.documents,
         total.tokens,
         total.hits,
         rematched.documents,
+        signature(lexicons),
     )
     report_failures(total)
     return {
@@ -342,6 +321,34 @@ def merge_partitions(db: Path, inputs: Sequence[Path]) -> dict:
         "duplicates": asdict(duplicates),
         "lexicons": signature(lexicons),
     }
+
+
+def _merge_each(
+    con: duckdb.DuckDBPyConnection,
+    inputs: Iterable[Path],
+    lexicon_paths: Sequence[Path] | None,
+    show_progress: bool,
+) -> tuple[annotate.AnnotateResult, LanguageResult, int]:
+    """Merge each partition, tokens and then languages, as it is ready; what was merged
+    stays if the process dies before the next (crash point `tokenise`)."""
+    from marketspeak.corpus.partitions import merge_partition
+
+    total, merged, partitions = annotate.AnnotateResult(), LanguageResult(), 0
+    pending = annotate.pending_count(con)
+    columns = (TextColumn("tokenising"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, disable=not show_progress or pending == 0) as bar:
+        task = bar.add_task("tokenise", total=pending)
+        for source in inputs:
+            done = merge_partition(con, Path(source), lexicon_paths)
+            merged.add(merge_partition_languages(con, Path(source)))
+            crash_point("tokenise")
+            total.documents += done.documents
+            total.tokens += done.tokens
+            total.hits += done.hits
+            total.failed += done.failed
+            partitions += 1
+            bar.advance(task, done.documents + done.failed)
+    return total, merged, partitions
 
 
 def snapshot(db: Path) -> Path:
