@@ -26,7 +26,7 @@ def task_run_counts(name: str) -> list[int]:
 
 @pytest.fixture(scope="module")
 def harness():
-    with prefect_test_harness(server_startup_timeout=90):
+    with prefect_test_harness(server_startup_timeout=180):
         yield
 
 
