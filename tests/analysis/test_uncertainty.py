@@ -170,3 +170,14 @@ def test_a_resample_without_role_words_has_no_naming_index():
     assert got["market_share_index"][0] == pytest.approx(0.75)
     assert np.isnan(got["naming_index"]).all()
     assert np.isnan(got["market_per_million"][1]) and np.isnan(got["market_share_index"][1])
+
+
+def test_measures_computed_a_batch_of_periods_at_a_time_equal_those_of_each_period(
+    read_db, monkeypatch
+):
+    from marketspeak.analysis import uncertainty
+
+    together = trend_with_ci(read_db, "quarter", n_boot=200, seed=2, by="source")
+    monkeypatch.setattr(uncertainty, "MEASURE_BATCH", 1)  # one query per period
+    alone = trend_with_ci(read_db, "quarter", n_boot=200, seed=2, by="source")
+    assert together.equals(alone)
