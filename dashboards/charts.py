@@ -76,6 +76,10 @@ REGISTER = IndexMeasure(
 )
 
 
+# An index is a share: every index axis runs from 0 to 1.
+SHARE = alt.Scale(domain=[0, 1])
+
+
 def naming_index_chart(
     trend: pd.DataFrame, period: str = "year", coverage: pd.DataFrame | None = None
 ) -> alt.Chart:
@@ -105,36 +109,61 @@ def index_chart(
     in its own band; with a coverage frame whose periods are flagged it marks those
     periods with a dotted rule and a tooltip naming each source and flag. Without them the
     spec is as before. Clicking a point selects its period (the `pick` selection)."""
+    data, with_ci, audited = _index_data(trend, period, measure)
+    flags = coverage_flags(coverage, period) if coverage is not None else pd.DataFrame()
+    tooltip = _index_tooltip(measure, period, audited)
+    base = alt.Chart(data).encode(x=alt.X("period_start:T", title=None))
+    layers = _index_layers(base, measure, tooltip, with_ci)
+    if audited:
+        layers[1:1] = _audited_layers(base, SHARE)
+    if not flags.empty:
+        layers[1:1] = _coverage_layers(flags, period)
+    stacked = alt.vconcat(
+        alt.layer(*layers), _documents_bars(base, len(data), tooltip), spacing=8
+    ).resolve_scale(x="shared")
+    return stacked.properties(
+        title=alt.Title(
+            measure.title, subtitle=_index_subtitle(measure, with_ci, audited, not flags.empty)
+        ),
+        description=f"Line chart of the {measure.name.lower()} per period with its 95% "
+        "interval, above a bar chart of the documents per period.",
+    )
+
+
+def _index_data(
+    trend: pd.DataFrame, period: str, measure: IndexMeasure
+) -> tuple[pd.DataFrame, bool, bool]:
+    """The dated columns the index chart plots, and whether they carry an interval and
+    (naming index only) the audited columns."""
     data = _dated(trend, period)
     value, low, high = measure.column, f"{measure.column}_low", f"{measure.column}_high"
     with_ci = low in data.columns
     if not with_ci:
         data = data.assign(**{low: float("nan"), high: float("nan")}, sparse=False)
     audited = measure is NAMING and AUDITED in data.columns and bool(data[AUDITED].notna().any())
-    data = data.rename(columns=PUBLISHED_NAMES)[
-        [
-            "period",
-            "period_start",
-            value,
-            low,
-            high,
-            *([AUDITED, AUDITED_LOW, AUDITED_HIGH] if audited else []),
-            "sparse",
-            measure.market,
-            measure.relational,
-            "n_documents",
-            "n_tokens",
-        ]
+    columns = [
+        "period",
+        "period_start",
+        value,
+        low,
+        high,
+        *([AUDITED, AUDITED_LOW, AUDITED_HIGH] if audited else []),
+        "sparse",
+        measure.market,
+        measure.relational,
+        "n_documents",
+        "n_tokens",
     ]
-    flags = coverage_flags(coverage, period) if coverage is not None else pd.DataFrame()
-    x = alt.X("period_start:T", title=None)
-    share = alt.Scale(domain=[0, 1])
-    pick = alt.selection_point(name="pick", fields=["period"], on="click", empty=False)
+    return data.rename(columns=PUBLISHED_NAMES)[columns], with_ci, audited
+
+
+def _index_tooltip(measure: IndexMeasure, period: str, audited: bool) -> list[alt.Tooltip]:
+    value = measure.column
     tooltip = [
         alt.Tooltip("period:N", title=period.title()),
         alt.Tooltip(f"{value}:Q", title=measure.name, format=".1%"),
-        alt.Tooltip(f"{low}:Q", title="95% interval from", format=".1%"),
-        alt.Tooltip(f"{high}:Q", title="95% interval to", format=".1%"),
+        alt.Tooltip(f"{value}_low:Q", title="95% interval from", format=".1%"),
+        alt.Tooltip(f"{value}_high:Q", title="95% interval to", format=".1%"),
         alt.Tooltip(f"{measure.market}:Q", title=f"Market {measure.words}"),
         alt.Tooltip(f"{measure.relational}:Q", title=f"Relational {measure.words}"),
         alt.Tooltip("n_documents:Q", title="Documents (click to list)"),
@@ -147,23 +176,27 @@ def index_chart(
             alt.Tooltip(f"{AUDITED_LOW}:Q", title="Audited 95% interval from", format=".1%"),
             alt.Tooltip(f"{AUDITED_HIGH}:Q", title="Audited 95% interval to", format=".1%"),
         ]
-    base = alt.Chart(data).encode(x=x)
+    return tooltip
+
+
+def _index_layers(
+    base: alt.Chart, measure: IndexMeasure, tooltip: list[alt.Tooltip], with_ci: bool
+) -> list[alt.Chart]:
+    """The even line at 0.5, the interval band (when there is one), the index's line and
+    its clickable points: hollow where the period is sparse, larger once picked."""
+    value = measure.column
+    pick = alt.selection_point(name="pick", fields=["period"], on="click", empty=False)
     even = (
         alt.Chart(pd.DataFrame({"y": [0.5]}))
         .mark_rule(strokeDash=[4, 4], color=theme.NEUTRAL)
         .encode(y="y:Q")
     )
     band = base.mark_area(color=theme.MARKET, opacity=0.2).encode(
-        y=alt.Y(f"{low}:Q", scale=share),
-        y2=f"{high}:Q",
+        y=alt.Y(f"{value}_low:Q", scale=SHARE),
+        y2=f"{value}_high:Q",
     )
     line = base.mark_line(color=theme.MARKET).encode(
-        y=alt.Y(
-            f"{value}:Q",
-            title=measure.name,
-            scale=share,
-            axis=alt.Axis(format=".0%"),
-        )
+        y=alt.Y(f"{value}:Q", title=measure.name, scale=SHARE, axis=alt.Axis(format=".0%"))
     )
     points = (
         base.mark_point(color=theme.MARKET, strokeWidth=2, filled=False, cursor="pointer")
@@ -175,18 +208,24 @@ def index_chart(
         )
         .add_params(pick)
     )
-    layers = [even, band, line, points] if with_ci else [even, line, points]
-    if audited:
-        layers[1:1] = _audited_layers(base, share)
-    if not flags.empty:
-        layers[1:1] = _coverage_layers(flags, period)
+    return [even, band, line, points] if with_ci else [even, line, points]
+
+
+def _documents_bars(base: alt.Chart, n_periods: int, tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """The documents behind each period, as bars under the index."""
     # Temporal bars have no band to fill, so size them from the number of periods.
-    bar_width = max(2, int(0.6 * 640 / max(len(data), 1)))
-    documents = (
+    bar_width = max(2, int(0.6 * 640 / max(n_periods, 1)))
+    return (
         base.mark_bar(color=theme.NEUTRAL, opacity=0.6, cursor="pointer", size=bar_width)
         .encode(y=alt.Y("n_documents:Q", title="Documents"), tooltip=tooltip)
         .properties(height=70)
     )
+
+
+def _index_subtitle(
+    measure: IndexMeasure, with_ci: bool, audited: bool, flagged: bool
+) -> list[str]:
+    """How to read the index chart: one line per thing it draws."""
     subtitle = [f"Above the dashed line, market {measure.words} outnumber relational ones."]
     if with_ci:
         subtitle.append(
@@ -201,17 +240,12 @@ def index_chart(
             "Dark dashed line and grey band: the index corrected by the audited precision "
             "of each lexicon's role words, its 95% interval also carrying the labelling sample."
         )
-    if not flags.empty:
+    if flagged:
         subtitle.append(
             "Dotted rules: a source's documents jump, fall or stop in that period (hover to "
             "see which); a change there may come from what was collected."
         )
-    stacked = alt.vconcat(alt.layer(*layers), documents, spacing=8).resolve_scale(x="shared")
-    return stacked.properties(
-        title=alt.Title(measure.title, subtitle=subtitle),
-        description=f"Line chart of the {measure.name.lower()} per period with its 95% "
-        "interval, above a bar chart of the documents per period.",
-    )
+    return subtitle
 
 
 def lexicon_rates_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
@@ -436,68 +470,10 @@ def peers_chart(peers: pd.DataFrame, method: str = "exact") -> alt.LayerChart:
     words it rests on, with the 95% (dashed) and 99.8% (solid) control limits around all
     sources pooled as lines, and the pooled index as a dotted rule. Points are coloured by
     the source's flag."""
-    from marketspeak.analysis.peers import funnel_curves
-
-    columns = [
-        "source",
-        "source_kind",
-        "role_hits",
-        "market_role_hits",
-        "naming_index",
-        "pooled_index",
-        "p_value",
-        "flag",
-    ]
-    data = peers[columns].dropna(subset=["naming_index"])
+    data = peers[PEER_COLUMNS].dropna(subset=["naming_index"])
     pooled = float(peers["pooled_index"].iloc[0]) if len(peers) else float("nan")
-    n_max = int(data["role_hits"].max() * 1.1) if len(data) else 0
-    curves = funnel_curves(pooled, n_max, method)
-    share = alt.Scale(domain=[0, 1])
-    x = alt.X("n:Q", title="Role words (market + relational role hits)")
-    limits = (
-        alt.Chart(curves)
-        .mark_line(color=theme.NEUTRAL, strokeWidth=1)
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", scale=share),
-            strokeDash=alt.StrokeDash(
-                "limit:N",
-                title="Control limits",
-                scale=alt.Scale(domain=["95%", "99.8%"], range=[[4, 3], [1, 0]]),
-            ),
-            detail="side:N",
-        )
-    )
-    centre = (
-        alt.Chart(pd.DataFrame({"pooled": [pooled]}))
-        .mark_rule(strokeDash=[1, 3], color=theme.NEUTRAL)
-        .encode(y="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="All sources", format=".1%")])
-    )
-    tooltip = [
-        alt.Tooltip("source:N", title="Source"),
-        alt.Tooltip("source_kind:N", title="Kind"),
-        alt.Tooltip("naming_index:Q", title="Naming index", format=".1%"),
-        alt.Tooltip("pooled_index:Q", title="All sources", format=".1%"),
-        alt.Tooltip("market_role_hits:Q", title="Market role words"),
-        alt.Tooltip("role_hits:Q", title="Role words"),
-        alt.Tooltip("flag:N", title="Against its peers"),
-        alt.Tooltip("p_value:Q", title="p (exact binomial)", format=".3g"),
-    ]
-    base = alt.Chart(data).encode(
-        x=alt.X("role_hits:Q", title="Role words (market + relational role hits)"),
-        y=alt.Y("naming_index:Q", title="Naming index", scale=share, axis=alt.Axis(format=".0%")),
-    )
-    points = base.mark_point(filled=True, size=90, stroke=theme.NEUTRAL).encode(
-        color=alt.Color(
-            "flag:N",
-            title="Against its peers",
-            scale=alt.Scale(domain=list(PEER_FLAG_COLOURS), range=list(PEER_FLAG_COLOURS.values())),
-        ),
-        tooltip=tooltip,
-    )
-    labels = base.mark_text(align="left", dx=7, fontSize=11, color=theme.NEUTRAL).encode(
-        text="source:N"
-    )
+    limits, centre = _funnel_layers(pooled, data, method)
+    points, labels = _peer_layers(data)
     return alt.layer(limits, centre, points, labels).properties(
         title=alt.Title(
             "Which sources name people in market words more than their peers",
@@ -514,6 +490,76 @@ def peers_chart(peers: pd.DataFrame, method: str = "exact") -> alt.LayerChart:
         "together. A source outside the outer limits can be said to use more (above) or "
         "fewer (below) market words for the people it serves than its peers.",
     )
+
+
+PEER_COLUMNS = [
+    "source",
+    "source_kind",
+    "role_hits",
+    "market_role_hits",
+    "naming_index",
+    "pooled_index",
+    "p_value",
+    "flag",
+]
+
+
+def _funnel_layers(pooled: float, data: pd.DataFrame, method: str) -> tuple[alt.Chart, alt.Chart]:
+    """The control limits as lines (dashed 95%, solid 99.8%) out to a little past the
+    largest source, and the pooled index as a dotted rule."""
+    from marketspeak.analysis.peers import funnel_curves
+
+    n_max = int(data["role_hits"].max() * 1.1) if len(data) else 0
+    limits = (
+        alt.Chart(funnel_curves(pooled, n_max, method))
+        .mark_line(color=theme.NEUTRAL, strokeWidth=1)
+        .encode(
+            x=alt.X("n:Q", title="Role words (market + relational role hits)"),
+            y=alt.Y("value:Q", scale=SHARE),
+            strokeDash=alt.StrokeDash(
+                "limit:N",
+                title="Control limits",
+                scale=alt.Scale(domain=["95%", "99.8%"], range=[[4, 3], [1, 0]]),
+            ),
+            detail="side:N",
+        )
+    )
+    centre = (
+        alt.Chart(pd.DataFrame({"pooled": [pooled]}))
+        .mark_rule(strokeDash=[1, 3], color=theme.NEUTRAL)
+        .encode(y="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="All sources", format=".1%")])
+    )
+    return limits, centre
+
+
+def _peer_layers(data: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
+    """Each source as a point coloured by its flag, and its name beside it."""
+    tooltip = [
+        alt.Tooltip("source:N", title="Source"),
+        alt.Tooltip("source_kind:N", title="Kind"),
+        alt.Tooltip("naming_index:Q", title="Naming index", format=".1%"),
+        alt.Tooltip("pooled_index:Q", title="All sources", format=".1%"),
+        alt.Tooltip("market_role_hits:Q", title="Market role words"),
+        alt.Tooltip("role_hits:Q", title="Role words"),
+        alt.Tooltip("flag:N", title="Against its peers"),
+        alt.Tooltip("p_value:Q", title="p (exact binomial)", format=".3g"),
+    ]
+    base = alt.Chart(data).encode(
+        x=alt.X("role_hits:Q", title="Role words (market + relational role hits)"),
+        y=alt.Y("naming_index:Q", title="Naming index", scale=SHARE, axis=alt.Axis(format=".0%")),
+    )
+    points = base.mark_point(filled=True, size=90, stroke=theme.NEUTRAL).encode(
+        color=alt.Color(
+            "flag:N",
+            title="Against its peers",
+            scale=alt.Scale(domain=list(PEER_FLAG_COLOURS), range=list(PEER_FLAG_COLOURS.values())),
+        ),
+        tooltip=tooltip,
+    )
+    labels = base.mark_text(align="left", dx=7, fontSize=11, color=theme.NEUTRAL).encode(
+        text="source:N"
+    )
+    return points, labels
 
 
 COVERAGE_SHAPES = {"jump": "triangle-up", "fall": "triangle-down", "gap": "cross"}
@@ -574,65 +620,13 @@ def changes_chart(changes: pd.DataFrame) -> alt.VConcatChart:
     as a share of its mean rate per year, and the two indices' in percentage points per
     year, above; filled points are significant at the false discovery rate used, hollow
     ones are not. Series not tested (too few periods) are not drawn."""
-    columns = [
-        "term",
-        "lexicon",
-        "change",
-        "change_low",
-        "change_high",
-        "change_unit",
-        "slope",
-        "p",
-        "q",
-        "significant",
-        "n_periods",
-    ]
-    data = changes[changes["change"].notna()][columns].copy()
+    data = changes[changes["change"].notna()][CHANGE_COLUMNS].copy()
     data["status"] = ["changed" if s else "no clear change" for s in data["significant"]]
-    status = alt.Scale(domain=["changed", "no clear change"], range=[theme.MARKET, theme.NEUTRAL])
-    tooltip = [
-        alt.Tooltip("term:N", title="Term"),
-        alt.Tooltip("lexicon:N", title="Lexicon"),
-        alt.Tooltip("change:Q", title="Change per year", format=".1f"),
-        alt.Tooltip("change_low:Q", title="95% interval from", format=".1f"),
-        alt.Tooltip("change_high:Q", title="95% interval to", format=".1f"),
-        alt.Tooltip("change_unit:N", title="In"),
-        alt.Tooltip("q:Q", title="q (Benjamini-Hochberg)", format=".3f"),
-        alt.Tooltip("status:N", title="Verdict"),
-        alt.Tooltip("n_periods:Q", title="Periods"),
-    ]
-
-    def panel(rows: pd.DataFrame, title: str) -> alt.LayerChart:
-        y = alt.Y(
-            "term:N",
-            title=None,
-            sort=alt.EncodingSortField("change", order="descending"),
-        )
-        zero = (
-            alt.Chart(pd.DataFrame({"x": [0]}))
-            .mark_rule(strokeDash=[4, 4], color=theme.NEUTRAL)
-            .encode(x="x:Q")
-        )
-        base = alt.Chart(rows).encode(y=y)
-        interval = base.mark_rule(strokeWidth=2).encode(
-            x=alt.X("change_low:Q", title=title),
-            x2="change_high:Q",
-            color=alt.Color("status:N", title=None, scale=status),
-            tooltip=tooltip,
-        )
-        points = base.mark_point(size=70, strokeWidth=2).encode(
-            x="change:Q",
-            color=alt.Color("status:N", title=None, scale=status),
-            fill=alt.condition("datum.significant", alt.value(theme.MARKET), alt.value("white")),
-            tooltip=tooltip,
-        )
-        return alt.layer(zero, interval, points).properties(width=560, height=alt.Step(18))
-
     indices = data[data["lexicon"] == "index"]
     terms = data[data["lexicon"] != "index"]
     return alt.vconcat(
-        panel(indices, "Percentage points per year"),
-        panel(terms, "% of the term's mean rate per year"),
+        _changes_panel(indices, "Percentage points per year"),
+        _changes_panel(terms, "% of the term's mean rate per year"),
         spacing=16,
     ).properties(
         title=alt.Title(
@@ -646,6 +640,66 @@ def changes_chart(changes: pd.DataFrame) -> alt.VConcatChart:
         description="Dot-and-interval plot of the slope per year of the naming index, the "
         "register index and each lexicon term, with significant changes filled.",
     )
+
+
+CHANGE_COLUMNS = [
+    "term",
+    "lexicon",
+    "change",
+    "change_low",
+    "change_high",
+    "change_unit",
+    "slope",
+    "p",
+    "q",
+    "significant",
+    "n_periods",
+]
+
+
+def _changes_tooltip() -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("term:N", title="Term"),
+        alt.Tooltip("lexicon:N", title="Lexicon"),
+        alt.Tooltip("change:Q", title="Change per year", format=".1f"),
+        alt.Tooltip("change_low:Q", title="95% interval from", format=".1f"),
+        alt.Tooltip("change_high:Q", title="95% interval to", format=".1f"),
+        alt.Tooltip("change_unit:N", title="In"),
+        alt.Tooltip("q:Q", title="q (Benjamini-Hochberg)", format=".3f"),
+        alt.Tooltip("status:N", title="Verdict"),
+        alt.Tooltip("n_periods:Q", title="Periods"),
+    ]
+
+
+def _changes_panel(rows: pd.DataFrame, title: str) -> alt.LayerChart:
+    """One panel of the changes chart: a dashed zero, each series' interval as a rule and
+    its slope as a point, filled when significant."""
+    tooltip = _changes_tooltip()
+    status = alt.Scale(domain=["changed", "no clear change"], range=[theme.MARKET, theme.NEUTRAL])
+    y = alt.Y(
+        "term:N",
+        title=None,
+        sort=alt.EncodingSortField("change", order="descending"),
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"x": [0]}))
+        .mark_rule(strokeDash=[4, 4], color=theme.NEUTRAL)
+        .encode(x="x:Q")
+    )
+    base = alt.Chart(rows).encode(y=y)
+    interval = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("change_low:Q", title=title),
+        x2="change_high:Q",
+        color=alt.Color("status:N", title=None, scale=status),
+        tooltip=tooltip,
+    )
+    points = base.mark_point(size=70, strokeWidth=2).encode(
+        x="change:Q",
+        color=alt.Color("status:N", title=None, scale=status),
+        fill=alt.condition("datum.significant", alt.value(theme.MARKET), alt.value("white")),
+        tooltip=tooltip,
+    )
+    return alt.layer(zero, interval, points).properties(width=560, height=alt.Step(18))
 
 
 # The naming index corrected by the audit (analysis.audit.trend_with_audit's columns).

@@ -27,6 +27,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from marketspeak.dashboards.site import Measures
 from marketspeak.pipelines import steps
 from marketspeak.pipelines.lock import run_lock
 
@@ -89,13 +90,13 @@ def snapshot_task(db: str) -> str:
 
 
 @task(name="analyse", cache_policy=NO_CACHE)
-def analyse_task(snapshot: str, period: str) -> list[dict]:
+def analyse_task(snapshot: str, period: str) -> tuple[list[dict], Measures]:
     return steps.analyse(Path(snapshot), period)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(snapshot: str, out: str, period: str) -> list[str]:
-    return [str(p) for p in steps.publish(Path(snapshot), Path(out), period)]
+def publish_task(snapshot: str, out: str, period: str, measures: Measures) -> list[str]:
+    return [str(p) for p in steps.publish(Path(snapshot), Path(out), period, measures)]
 
 
 def crawl_all(sources: list[dict[str, Any]], db: str) -> tuple[list[str], dict[str, str]]:
@@ -129,8 +130,9 @@ def run_flow(
         ingested = ingest_task(db, item_files, sources)
         tokenised = tokeniser(dask_address)(db)
         snapshot = snapshot_task(db)
-    headline = analyse_task(snapshot, period)
-    files = publish_task(snapshot, out, period)
+    # The measures analyse computes for the headline are the ones the site draws.
+    headline, measures = analyse_task(snapshot, period)
+    files = publish_task(snapshot, out, period, measures)
     summary = steps.source_summary(Path(snapshot), ingested["run_id"], outcome)
     for line in summary:
         log.info("%s", line)

@@ -26,7 +26,7 @@ from marketspeak.corpus.ingest import checked_since, ingest_files, validators
 from marketspeak.corpus.language import LanguageResult, identify_pending, merge_partition_languages
 from marketspeak.corpus.lexicons import load_lexicons, signature
 from marketspeak.corpus.runs import crash_point, recorded
-from marketspeak.dashboards.site import build_site
+from marketspeak.dashboards.site import Measures, build_site, measure
 from marketspeak.pipelines import settings
 from marketspeak.pipelines.settings import PARSER, SITE_URL
 from marketspeak.pipelines.sources import SOURCE_NAME, with_defaults
@@ -358,29 +358,31 @@ def snapshot(db: Path) -> Path:
     return path
 
 
-def analyse(db: Path, period: str = "year") -> list[dict]:
-    """The headline numbers: the latest two dated periods' naming index (the share of market
-    words among the words naming the people served) and register index (market share of all
-    lexicon hits), each with its 95% interval, read from `db` (the snapshot)."""
+def analyse(db: Path, period: str = "year") -> tuple[list[dict], Measures]:
+    """The run's measures, computed once from `db` (the snapshot): every frame the site
+    shows (dashboards.site.measure), which publish() reuses. With them, the headline numbers:
+    the latest two dated periods' naming index (the share of market words among the words
+    naming the people served) and register index (market share of all lexicon hits), each
+    with its 95% interval, read from the measures' trend."""
     import pandas as pd
 
     from marketspeak.analysis.frequency import period_label
-    from marketspeak.analysis.uncertainty import trend_with_ci
 
     with reading(db) as con:
-        frame = trend_with_ci(con, period).dropna(subset=["period_start", "market_share_index"])
-    measures = {"naming_index": "naming_index", "market_share_index": "register_index"}
+        measures = measure(con, period, PARSER.value())
+    frame = measures.trend.dropna(subset=["period_start", "market_share_index"])
+    keys = {"naming_index": "naming_index", "market_share_index": "register_index"}
     rows = []
     for row in frame.tail(2).to_dict("records"):
         entry = {
             "period": period_label(row["period_start"], period),
             "documents": int(row["n_documents"]),
         }
-        for measure, key in measures.items():
-            value = row[measure]
+        for column, key in keys.items():
+            value = row[column]
             entry[key] = None if pd.isna(value) else round(float(value), 4)
             for end in ("low", "high"):
-                bound = row[f"{measure}_{end}"]
+                bound = row[f"{column}_{end}"]
                 entry[f"{key}_{end}"] = None if pd.isna(bound) else round(float(bound), 4)
         rows.append(entry)
     for row in rows:
@@ -393,7 +395,7 @@ def analyse(db: Path, period: str = "year") -> list[dict]:
             ),
             row["documents"],
         )
-    return rows
+    return rows, measures
 
 
 def describe_share(value: float | None, low: float | None, high: float | None) -> str:
@@ -432,9 +434,13 @@ def source_summary(db: Path, run_id: str, outcome: dict[str, str]) -> list[str]:
     return lines
 
 
-def publish(db: Path, out: Path, period: str = "year") -> list[Path]:
-    """Write the chart site from the database (opened read-only). The embed snippets use
-    MARKETSPEAK_SITE_URL; agency is drawn when the MARKETSPEAK_PARSER_MODEL is installed."""
+def publish(
+    db: Path, out: Path, period: str = "year", measures: Measures | None = None
+) -> list[Path]:
+    """Write the chart site from the database (opened read-only), drawing the `measures`
+    analyse() computed for this run, or computing them when there are none (`marketspeak
+    publish`). The embed snippets use MARKETSPEAK_SITE_URL; agency is drawn when the
+    MARKETSPEAK_PARSER_MODEL is installed."""
     with reading(db) as con:
         files = build_site(
             con,
@@ -443,6 +449,7 @@ def publish(db: Path, out: Path, period: str = "year") -> list[Path]:
             recorded_versions(con),
             base_url=SITE_URL.value(),
             parser_model=PARSER.value(),
+            measures=measures,
         )
     log.info("published %d file(s); open %s", len(files), Path(out) / "index.html")
     return files

@@ -10,6 +10,7 @@ import shutil
 
 import duckdb
 import pandas as pd
+import pytest
 
 from marketspeak.dashboards.site import build_site
 from marketspeak.pipelines.demo_site.generate import HOSTILE_TITLE
@@ -221,3 +222,34 @@ def test_without_flags_or_labels_the_naming_index_chart_is_the_plain_one(publish
     assert spec["vconcat"][0]["vconcat"] == plain["vconcat"]  # under the footer
     data = pd.read_csv(out / "data" / "naming-index.csv")
     assert "audited_naming_index" not in data.columns
+
+
+def test_a_site_given_the_runs_measures_draws_them_without_computing_them_again(
+    crawled, tmp_path, monkeypatch
+):
+    from marketspeak.analysis import uncertainty
+    from marketspeak.dashboards import site
+
+    real = uncertainty.trend_with_ci
+    bootstraps = []
+
+    def counted(*args, **kwargs):
+        bootstraps.append(args[1:2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(uncertainty, "trend_with_ci", counted)
+    con = duckdb.connect(str(crawled.db), read_only=True)
+    measures = site.measure(con, "year")
+    build_site(con, tmp_path / "given", "year", measures=measures)
+    assert len(bootstraps) == 1  # measure()'s: the site drew the frames it was given
+    build_site(con, tmp_path / "own", "year")
+    assert len(bootstraps) == 2  # without measures the site computes its own
+    with pytest.raises(ValueError, match="per year, the site per quarter"):
+        build_site(con, tmp_path / "quarter", "quarter", measures=measures)
+    con.close()
+    drawn = [chart for chart in site.CHARTS if chart.data(measures) is not None]
+    assert len(drawn) >= len(SITE_CHARTS)
+    for chart in drawn:
+        for ext in ("csv", "json"):
+            given = (tmp_path / "given" / "data" / f"{chart.name}.{ext}").read_bytes()
+            assert given == (tmp_path / "own" / "data" / f"{chart.name}.{ext}").read_bytes()
