@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from marketspeak.analysis.uncertainty import percentile_interval
+from marketspeak.corpus.sql import load_sql
 
 LABELS = ("COUNT", "NAME", "OTHER", "ERROR")
 COLUMNS = [
@@ -66,21 +67,6 @@ SELECT {HIT_ID} AS hit_id, h.doc_id, h.position, h.n_tokens, h.lexicon, h.term, 
        h.counted, h.excluded_by, d.published, d.trend_date, d.source, d.url
 FROM hit_status h JOIN current_documents d USING (doc_id)
 """  # noqa: S608 (HIT_ID is a constant above)
-
-CONTEXT_SQL = """
-SELECT s.hit_id,
-       coalesce(string_agg(t.token, ' ' ORDER BY t.position)
-           FILTER (WHERE t.position < s.position), '') AS "left",
-       coalesce(string_agg(t.token, ' ' ORDER BY t.position)
-           FILTER (WHERE t.position >= s.position AND t.position < s.position + s.n_tokens),
-           '') AS "match",
-       coalesce(string_agg(t.token, ' ' ORDER BY t.position)
-           FILTER (WHERE t.position >= s.position + s.n_tokens), '') AS "right"
-FROM audit_sample s
-JOIN tokens t ON t.doc_id = s.doc_id
-             AND t.position BETWEEN s.position - $width AND s.position + s.n_tokens - 1 + $width
-GROUP BY s.hit_id
-"""
 
 
 class AuditError(ValueError):
@@ -132,7 +118,9 @@ def sample(
         return pd.DataFrame(columns=COLUMNS)
     con.register("audit_sample", frame[["hit_id", "doc_id", "position", "n_tokens"]])
     try:
-        context = con.execute(CONTEXT_SQL, {"width": width}).df()
+        context = con.execute(
+            load_sql("marketspeak.analysis", "sql/audit_context.sql"), {"width": width}
+        ).df()
     finally:
         con.unregister("audit_sample")
     frame = frame.merge(context, on="hit_id", how="left")
@@ -212,6 +200,8 @@ def read_labels(path: Path) -> list[Label]:
     return labels
 
 
+# The new labels (new_labels registered) with their hits' status, document and the
+# lexicon versions in use ($file: the labelled file's name; $at: when).
 STORE = f"""
 INSERT INTO audit_labels
 SELECT l.hit_id, h.doc_id, h.position, h.lexicon, h.term, h.category, l.label, h.counted,
@@ -223,6 +213,12 @@ CROSS JOIN (SELECT coalesce(string_agg(lexicon || '@' || version, ' ' ORDER BY l
                 AS versions
             FROM (SELECT DISTINCT lexicon, version FROM lexicon_terms)) lv
 """  # noqa: S608 (HIT_ID is a constant above)
+# The hit ids of new_labels that name a hit of this database.
+KNOWN_HITS = f"""
+SELECT {HIT_ID} FROM term_hits h WHERE {HIT_ID} IN (SELECT hit_id FROM new_labels)
+"""  # noqa: S608 (HIT_ID is a constant above)
+# A hit labelled again keeps only its newest label.
+CLEAR_RELABELLED = "DELETE FROM audit_labels WHERE hit_id IN (SELECT hit_id FROM new_labels)"
 
 
 def store_labels(con: duckdb.DuckDBPyConnection, labels: Sequence[Label], path: Path) -> int:
@@ -235,17 +231,11 @@ def store_labels(con: duckdb.DuckDBPyConnection, labels: Sequence[Label], path: 
         columns=["hit_id", "label"],
     )
     with transaction(con, new_labels=frame):
-        known = {
-            row[0]
-            for row in con.execute(
-                f"SELECT {HIT_ID} FROM term_hits h WHERE {HIT_ID} IN "  # noqa: S608
-                "(SELECT hit_id FROM new_labels)"
-            ).fetchall()
-        }
+        known = {row[0] for row in con.execute(KNOWN_HITS).fetchall()}
         for x in labels:
             if x.hit_id not in known:
                 raise AuditError(f"{path}:{x.line}: hit {x.hit_id} is not in this database")
-        con.execute("DELETE FROM audit_labels WHERE hit_id IN (SELECT hit_id FROM new_labels)")
+        con.execute(CLEAR_RELABELLED)
         con.execute(STORE, {"file": Path(path).name, "at": utcnow()})
     return len(labels)
 
@@ -265,11 +255,15 @@ def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+# A database from before schema version 12 has no audit_labels table.
+HAS_LABEL_TABLE = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'audit_labels'"
+COUNT_LABELS = "SELECT count(*) FROM audit_labels"
+
+
 def has_labels(con: duckdb.DuckDBPyConnection) -> bool:
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'audit_labels'"
-    ).fetchone()[0]
-    return bool(exists) and con.execute("SELECT count(*) FROM audit_labels").fetchone()[0] > 0
+    """Whether the database holds any audit labels."""
+    exists = con.execute(HAS_LABEL_TABLE).fetchone()[0]
+    return bool(exists) and con.execute(COUNT_LABELS).fetchone()[0] > 0
 
 
 # Counted and all hits per term and period, and the labelled hits with their status now:
@@ -501,6 +495,7 @@ def _audited(
     }
 
 
+# Each dated document's role-word counts and period, for the document bootstrap.
 AUDITED_DOCUMENTS = """
 SELECT date_trunc($period, trend_date) AS period_start, market_role_hits, relational_role_hits
 FROM document_counts WHERE trend_date IS NOT NULL ORDER BY doc_id

@@ -48,6 +48,12 @@ def scores(o11: float, r1: float, c1: float, n: float) -> dict[str, float]:
     }
 
 
+def node_frequency(r1: float, window: int) -> int:
+    """f(node), the node's frequency, from R1 = f(node)·2·window (the counting convention
+    above): the counts carry the node's frequency only through R1."""
+    return int(r1 // (2 * window))
+
+
 def collocates(
     con: duckdb.DuckDBPyConnection,
     term: str,

@@ -13,7 +13,7 @@ from collections.abc import Collection
 import duckdb
 import pandas as pd
 
-from marketspeak.analysis.collocations import collocates
+from marketspeak.analysis.collocations import collocates, node_frequency
 from marketspeak.analysis.frequency import period_label
 
 COLUMNS = ["period", "next_period", "jaccard", "shared", "node_freq", "next_node_freq"]
@@ -40,7 +40,7 @@ def collocate_drift(
     tops, freq = {}, {}
     for start, group in frame.groupby("period_start", sort=True):
         tops[start] = set(group.nlargest(top, "logdice")["collocate"])
-        freq[start] = int(group["r1"].iloc[0] // (2 * window))
+        freq[start] = node_frequency(group["r1"].iloc[0], window)
     periods = sorted(tops)
     rows = []
     for first, second in zip(periods, periods[1:], strict=False):

@@ -2,7 +2,9 @@
 
 Two jobs, both batched and transactional per batch (a crash loses at most one batch, and
 the next run picks up where this one stopped):
-- `tokenise_pending`: documents never tokenised get tokens, word counts and hits.
+- `tokenise_pending`: documents never tokenised get tokens, word counts and hits, in this
+  process (tiny corpora in tests and benchmarks). The pipeline's step goes through
+  corpus/partitions.py instead, which stores each partition with the same `write_tables`.
 - `rematch`: documents whose hits came from other lexicon versions are matched again from
   their stored tokens, without re-tokenising.
 
@@ -51,6 +53,8 @@ PENDING_PARAMS = {"reason": FAILED, "attempts": TOKENISE_ATTEMPTS}
 PENDING_DOCUMENTS = "SELECT d.doc_id, d.text" + PENDING + "ORDER BY d.doc_id"
 PENDING_COUNT = "SELECT count(*)" + PENDING
 
+# Tokenised documents whose hits came from other lexicon versions (? the versions in use),
+# with their token counts to size the re-match batches.
 STALE_DOCUMENTS = """
 SELECT doc_id, n_tokens FROM documents
 WHERE n_tokens IS NOT NULL AND lexicon_versions IS DISTINCT FROM ?
@@ -68,15 +72,26 @@ FROM (SELECT t.doc_id, list(t.token ORDER BY t.position) AS tokens,
 JOIN documents d USING (doc_id)
 """
 
+# Re-matched documents record the lexicon versions (?) their hits now come from.
 REMATCHED = """
 UPDATE documents SET lexicon_versions = ? WHERE doc_id IN (SELECT doc_id FROM batch_ids)
 """
 
+# A batch's documents get their counts and the lexicon versions (?) they were matched with;
+# n_tokens set marks a document tokenised (see PENDING).
 MARK_TOKENISED = """
 UPDATE documents SET n_tokens = counts.n_tokens, n_words = counts.n_words,
                      lexicon_versions = ?
 FROM counts WHERE documents.doc_id = counts.doc_id AND documents.n_tokens IS NULL
 """
+
+
+# lexicon_terms holds the lexicons in use only: replaced whole by record_lexicons.
+CLEAR_LEXICON_TERMS = "DELETE FROM lexicon_terms"
+INSERT_LEXICON_TERM = "INSERT INTO lexicon_terms VALUES (?, ?, ?, ?, ?)"
+# A re-matched batch's hits replace its old ones (batch_ids, batch_hits registered).
+CLEAR_BATCH_HITS = "DELETE FROM term_hits WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
+INSERT_BATCH_HITS = "INSERT INTO term_hits SELECT * FROM batch_hits"
 
 
 @dataclass
@@ -97,8 +112,8 @@ def record_lexicons(con: duckdb.DuckDBPyConnection, lexicons: Sequence[Lexicon])
         for t in lx.terms
     ]
     with transaction(con):
-        con.execute("DELETE FROM lexicon_terms")
-        con.executemany("INSERT INTO lexicon_terms VALUES (?, ?, ?, ?, ?)", rows)
+        con.execute(CLEAR_LEXICON_TERMS)
+        con.executemany(INSERT_LEXICON_TERM, rows)
 
 
 def pending_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -234,8 +249,8 @@ def rematch(
             add_hits(batch, doc_id, matcher.match(doc, doc_paragraphs), positions)
         hit_table = batch.hit_table()
         with transaction(con, batch_ids=ids, batch_hits=hit_table):
-            con.execute("DELETE FROM term_hits WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
-            con.execute("INSERT INTO term_hits SELECT * FROM batch_hits")
+            con.execute(CLEAR_BATCH_HITS)
+            con.execute(INSERT_BATCH_HITS)
             con.execute(REMATCHED, [versions])
         result.documents += ids.num_rows
         result.hits += hit_table.num_rows

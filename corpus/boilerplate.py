@@ -115,6 +115,8 @@ CLEAR_SOURCE = [
     "DELETE FROM boilerplate_paragraphs WHERE source = $source",
     "DELETE FROM boilerplate_sources WHERE source = $source",
 ]
+# The source's repeated paragraphs (found_paragraphs registered) and its record: how many
+# documents it had, how many a paragraph needed, and under which rule.
 INSERT_PARAGRAPHS = "INSERT INTO boilerplate_paragraphs SELECT $source, * FROM found_paragraphs"
 INSERT_SOURCE = "INSERT INTO boilerplate_sources VALUES ($source, $n, $needed, $rule, $at)"
 # What was stored for the source: runs and their words.

@@ -91,6 +91,7 @@ SELECT doc_id, text FROM documents
 WHERE n_tokens IS NOT NULL AND doc_id NOT IN (SELECT doc_id FROM document_signatures)
 ORDER BY doc_id
 """
+# A batch's MinHash signatures (signed registered) under the method ($method) that made them.
 INSERT_SIGNATURES = """
 INSERT INTO document_signatures
 SELECT doc_id, n_shingles, signature, $method, $at FROM signed
@@ -127,6 +128,7 @@ FROM document_signatures s JOIN current_documents d USING (doc_id)
 WHERE s.signature IS NOT NULL
 ORDER BY s.doc_id
 """
+# One document's text, to check a candidate pair by its real shingles.
 TEXT = "SELECT text FROM documents WHERE doc_id = ?"
 
 
@@ -296,6 +298,9 @@ MEMBER_COLUMNS = [
     "containment",
     "reason",
 ]
+# Clusters are recomputed whole each time: the old ones go before the new are stored.
+CLEAR_CLUSTERS = "DELETE FROM duplicate_clusters"
+# Every member of every cluster (found registered), stamped with when it was clustered.
 STORE_CLUSTERS = """
 INSERT INTO duplicate_clusters SELECT *, $at AS clustered_at FROM found
 """
@@ -321,7 +326,7 @@ def store_clusters(con: duckdb.DuckDBPyConnection, members: list[Member]) -> Non
         [pa.array(c, t) for c, t in zip(columns, types, strict=True)], names=MEMBER_COLUMNS
     )
     with transaction(con, found=found):
-        con.execute("DELETE FROM duplicate_clusters")
+        con.execute(CLEAR_CLUSTERS)
         con.execute(STORE_CLUSTERS, {"at": utcnow()})
 
 

@@ -39,22 +39,29 @@ BY_YEAR = {
 }
 
 
+# The COPY statements, by file or folder name: table names come from the constants above,
+# never from input, so they are written in here; the target path is always bound.
+WHOLE_COPIES = {
+    name: f"COPY ({query}) TO ? (FORMAT parquet)"
+    for name, query in ({n: f"SELECT * FROM {n}" for n in WHOLE} | QUERIES).items()  # noqa: S608
+}
+BY_YEAR_COPIES = {
+    name: f"COPY ({query}) TO ? (FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE)"
+    for name, query in BY_YEAR.items()
+}
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     """Write every table and view named above under `folder`; return the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    # Names and queries come from the constants above, never from input; paths are bound.
-    whole = {name: f"SELECT * FROM {name}" for name in WHOLE} | QUERIES  # noqa: S608
-    for name, query in whole.items():
+    for name, copy in WHOLE_COPIES.items():
         path = folder / f"{name}.parquet"
-        con.execute(f"COPY ({query}) TO ? (FORMAT parquet)", [str(path)])
+        con.execute(copy, [str(path)])
         written.append(path)
-    for name, query in BY_YEAR.items():
+    for name, copy in BY_YEAR_COPIES.items():
         path = folder / name
-        con.execute(
-            f"COPY ({query}) TO ? (FORMAT parquet, PARTITION_BY (year), OVERWRITE_OR_IGNORE)",
-            [str(path)],
-        )
+        con.execute(copy, [str(path)])
         written.append(path)
     return written

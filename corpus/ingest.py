@@ -30,6 +30,7 @@ from marketspeak.corpus.items import (
     item_schema,
 )
 from marketspeak.corpus.runs import crash_point
+from marketspeak.corpus.sql import load_sql
 
 
 class IngestError(ValueError):
@@ -52,6 +53,7 @@ class IngestResult:
     run_id: str = ""
 
 
+# A source's settings as the sources file gives them now; its name is its key.
 UPSERT_SOURCE = """
 INSERT INTO sources VALUES (?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, start_urls = excluded.start_urls,
@@ -72,6 +74,8 @@ SELECT * EXCLUDE (rn) FROM (
 ) WHERE rn = 1
 """
 
+# Texts never stored before; doc_id is the first 16 hex digits of the content hash, and
+# the token counts stay NULL until the tokenise step.
 INSERT_NEW_DOCUMENTS = """
 INSERT INTO documents
 SELECT substr(content_sha256, 1, 16), source, url, title, published, date_source,
@@ -81,6 +85,7 @@ FROM staged
 WHERE content_sha256 NOT IN (SELECT content_sha256 FROM documents)
 """
 
+# A text fetched again (under any URL) was seen at its latest fetch.
 TOUCH_DOCUMENTS = """
 UPDATE documents SET last_seen = greatest(documents.last_seen, seen.last_fetch)
 FROM (SELECT content_sha256, max(CAST(fetched_at AS TIMESTAMP)) AS last_fetch
@@ -101,68 +106,12 @@ ON CONFLICT (url) DO UPDATE SET doc_id = excluded.doc_id, last_seen = excluded.l
                                 gone_at = NULL, gone_status = NULL
 """
 
+# Every fetch of this ingest, under its run id (?), as the crawl logged it.
 INSERT_FETCHES = """
 INSERT INTO fetch_log
 SELECT ?, source, url, status, coalesce(error, ''), detail, content_type, n_bytes,
        etag, last_modified, CAST(fetched_at AS TIMESTAMP)
 FROM incoming WHERE item = 'fetch'
-"""
-
-# Per source, before the documents are inserted: how many of its texts are new. $1 is the
-# run id; $2 the fetch error codes that are limits, not failures (corpus.items.LIMIT_ERRORS),
-# counted in not_fetched with the not-fetched items; $3 the reasons that truncate a crawl.
-# A not-fetched URL that the crawl fetched after all (a nearer page linked it) is not counted.
-INSERT_CRAWL_RUNS = """
-INSERT INTO crawl_runs (run_id, source, started_at, finished_at, pages_fetched,
-    pages_not_modified, pages_failed, failures, new_documents, duplicate_documents, issues,
-    pages_not_due, not_fetched, truncated)
-WITH fetches AS (
-    SELECT source, count(*) FILTER (WHERE coalesce(error, '') = '' AND status <> 304) AS ok,
-           count(*) FILTER (WHERE status = 304) AS not_modified,
-           count(*) FILTER (WHERE coalesce(error, '') <> '' AND NOT list_contains($2, error))
-               AS failed,
-           min(CAST(fetched_at AS TIMESTAMP)) AS started,
-           max(CAST(fetched_at AS TIMESTAMP)) AS finished
-    FROM incoming WHERE item = 'fetch' GROUP BY source
-), failures AS (
-    SELECT source, map_from_entries(list({'k': error, 'v': n} ORDER BY error)) AS failures
-    FROM (SELECT source, error, count(*)::INTEGER AS n FROM incoming
-          WHERE item = 'fetch' AND coalesce(error, '') <> '' AND NOT list_contains($2, error)
-          GROUP BY ALL)
-    GROUP BY source
-), left_urls AS (
-    SELECT source, error AS reason, url FROM incoming
-    WHERE item = 'fetch' AND list_contains($2, error)
-    UNION
-    SELECT source, reason, url FROM incoming i
-    WHERE item = 'not-fetched' AND NOT EXISTS (
-        SELECT 1 FROM incoming f WHERE f.item = 'fetch' AND f.source = i.source AND f.url = i.url)
-), not_fetched AS (
-    SELECT source, map_from_entries(list({'k': reason, 'v': n} ORDER BY reason)) AS not_fetched,
-           bool_or(list_contains($3, reason)) AS truncated
-    FROM (SELECT source, reason, count(*)::INTEGER AS n FROM left_urls GROUP BY ALL)
-    GROUP BY source
-), docs AS (
-    SELECT source,
-           count(*) FILTER (WHERE item = 'document') AS found,
-           count(*) FILTER (WHERE item = 'issue') AS issues,
-           count(*) FILTER (WHERE item = 'not-due') AS not_due
-    FROM incoming GROUP BY source
-), new_texts AS (
-    SELECT source, count(*) AS n FROM staged
-    WHERE content_sha256 NOT IN (SELECT content_sha256 FROM documents) GROUP BY source
-)
-SELECT $1, s.source, f.started, f.finished, coalesce(f.ok, 0), coalesce(f.not_modified, 0),
-       coalesce(f.failed, 0),
-       fl.failures, coalesce(n.n, 0), coalesce(d.found, 0) - coalesce(n.n, 0),
-       coalesce(d.issues, 0), coalesce(d.not_due, 0),
-       coalesce(nf.not_fetched, MAP {}), coalesce(nf.truncated, false)
-FROM (SELECT DISTINCT source FROM incoming) s
-LEFT JOIN fetches f USING (source)
-LEFT JOIN failures fl USING (source)
-LEFT JOIN not_fetched nf USING (source)
-LEFT JOIN docs d USING (source)
-LEFT JOIN new_texts n USING (source)
 """
 
 # Failed fetches as crawl_runs.pages_failed counts them: limits ($1) are not failures.
@@ -177,6 +126,7 @@ SELECT count(*) FILTER (WHERE item = 'issue'),
 FROM incoming
 """
 
+# URLs this run (?) left unfetched because of a limit, over all its sources.
 COUNT_NOT_FETCHED = """
 SELECT coalesce(sum(list_sum(map_values(not_fetched))), 0)::INTEGER FROM crawl_runs
 WHERE run_id = ?
@@ -207,11 +157,15 @@ FROM (SELECT url, max(CAST(fetched_at AS TIMESTAMP)) AS at,
 WHERE document_urls.url = gone.url AND gone.at > document_urls.last_seen
 """
 
+# Documents stored, before and after an ingest inserts the new ones: the difference is new.
+COUNT_DOCUMENTS = "SELECT count(*) FROM documents"
+# The ETag and Last-Modified of each URL, for conditional requests on the next crawl.
 VALIDATORS = "SELECT source, url, etag, last_modified FROM url_validators"
 
 # Document URLs of a source that answered (200 or 304) at or after a given time.
 CHECKED_SINCE = "SELECT url FROM document_urls WHERE source = ? AND last_seen >= ? ORDER BY url"
 
+# Pages that gave no document (no text, not a document type ...), as the crawl found them.
 INSERT_ISSUES = """
 INSERT INTO crawl_issues
 SELECT source, url, reason, detail, CAST(fetched_at AS TIMESTAMP)
@@ -284,11 +238,14 @@ def ingest_files(
                 UPSERT_SOURCE, [source["name"], source["kind"], list(source["start_urls"]), now]
             )
         con.execute(STAGE_DOCUMENTS)
-        con.execute(INSERT_CRAWL_RUNS, [run_id, list(LIMIT_ERRORS), list(TRUNCATING)])
+        con.execute(
+            load_sql("marketspeak.corpus", "sql/crawl_runs.sql"),
+            [run_id, list(LIMIT_ERRORS), list(TRUNCATING)],
+        )
         con.execute(INSERT_FETCHES, [run_id])
-        before = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        before = con.execute(COUNT_DOCUMENTS).fetchone()[0]
         con.execute(INSERT_NEW_DOCUMENTS)
-        after = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        after = con.execute(COUNT_DOCUMENTS).fetchone()[0]
         con.execute(TOUCH_DOCUMENTS)
         con.execute(UPSERT_URLS)
         con.execute(INSERT_ISSUES)

@@ -43,6 +43,7 @@ import pyarrow.compute as pc
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from marketspeak.corpus.db import transaction, utcnow
+from marketspeak.corpus.sql import load_sql
 
 ENGLISH = "en"
 # English-lexified creole: English OCR text is labelled with it (see the module docstring).
@@ -207,6 +208,7 @@ SELECT doc_id FROM documents
 WHERE n_tokens IS NOT NULL AND doc_id NOT IN (SELECT doc_id FROM document_languages)
 ORDER BY doc_id
 """
+# The texts of a batch of documents (batch_ids registered).
 TEXTS = "SELECT doc_id, text FROM documents JOIN batch_ids USING (doc_id) ORDER BY doc_id"
 
 # The spans' token positions and word counts come from the stored tokens of their
@@ -218,27 +220,6 @@ SELECT s.doc_id, s.language, s.first_paragraph, s.last_paragraph,
 FROM found_spans s
 JOIN tokens t ON t.doc_id = s.doc_id AND t.paragraph BETWEEN s.first_paragraph AND s.last_paragraph
 GROUP BY ALL
-"""
-
-# English words = the document's words less those of its other-language spans; the
-# dominant language has the most words, English winning ties (an empty text is English).
-INSERT_DOCUMENTS = """
-INSERT INTO document_languages
-WITH other AS (
-    SELECT doc_id, language, sum(n_words) AS n_words
-    FROM language_spans JOIN identified USING (doc_id)
-    GROUP BY ALL
-), english AS (
-    SELECT d.doc_id, 'en' AS language, d.n_words - coalesce(sum(o.n_words), 0) AS n_words
-    FROM documents d JOIN identified USING (doc_id) LEFT JOIN other o USING (doc_id)
-    GROUP BY d.doc_id, d.n_words
-), every_language AS (
-    SELECT * FROM english UNION ALL SELECT * FROM other
-)
-SELECT doc_id, arg_max(language, (n_words, language = 'en')),
-       max(n_words) FILTER (WHERE language = 'en'), $detector, $at
-FROM every_language
-GROUP BY doc_id
 """
 
 Progress = Callable[[int], None]
@@ -301,7 +282,10 @@ def span_table(spans: list[tuple]) -> pa.Table:
     )
 
 
+# The documents identified again lose their earlier spans (identified registered).
+CLEAR_SPANS = "DELETE FROM language_spans WHERE doc_id IN (SELECT doc_id FROM identified)"
 SPAN_COLUMNS = ["doc_id", "language", "first_paragraph", "last_paragraph"]
+# What was stored for the documents identified: their spans and the words in them.
 STORED = """
 SELECT count(*), coalesce(sum(n_words), 0) FROM language_spans JOIN identified USING (doc_id)
 """
@@ -313,9 +297,12 @@ def _store(
     """Write the spans found (span_table) of the documents identified and those documents'
     languages in one transaction; add what was stored to `result`."""
     with transaction(con, found_spans=found, identified=identified):
-        con.execute("DELETE FROM language_spans WHERE doc_id IN (SELECT doc_id FROM identified)")
+        con.execute(CLEAR_SPANS)
         con.execute(INSERT_SPANS)
-        con.execute(INSERT_DOCUMENTS, {"detector": detector_version(), "at": utcnow()})
+        con.execute(
+            load_sql("marketspeak.corpus", "sql/document_languages.sql"),
+            {"detector": detector_version(), "at": utcnow()},
+        )
         spans, words = con.execute(STORED).fetchone()
     result.documents += identified.num_rows
     result.spans += spans

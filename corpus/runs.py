@@ -19,6 +19,8 @@ import duckdb
 
 from marketspeak.corpus.db import utcnow
 
+# A step's row when it starts (run id, step, time), and when it ends (time, status,
+# detail as JSON, run id).
 START = "INSERT INTO runs VALUES (?, ?, ?, NULL, 'running', NULL)"
 FINISH = "UPDATE runs SET finished_at = ?, status = ?, detail = ? WHERE run_id = ?"
 # Only one writer runs at a time (the run lock), so a row still 'running' was killed.
