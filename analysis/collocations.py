@@ -4,7 +4,8 @@ Counting convention (the one #LancsBox documents): O11 is the number of (node, c
 token pairs within ±window word tokens of the node in the same document, a token inside
 two node windows counting twice; R1 = f(node)·2·window; C1 = f(collocate); N = all word
 tokens. The 2×2 table is then O12 = R1 − O11, O21 = C1 − O11, O22 = N − R1 − C1 + O11, with
-expected values E_ij = R_i·C_j / N.
+expected values E_ij = R_i·C_j / N. The counts come from the schema's collocate_counts
+macro (corpus/schema.sql), which the v_collocates view scores in SQL with these formulas.
 
 Measures (columns):
 - ``mi``: mutual information, log2(O11 / E11) (Church & Hanks 1990).
@@ -26,8 +27,12 @@ from collections.abc import Collection
 import duckdb
 import pandas as pd
 
-from marketspeak.corpus.sql import load_sql
-
+# One node's counts per (period, collocate), counted by the schema's collocate_counts, the
+# same counting the v_collocates view scores; binds span, period ('all' or a period) and
+# the node.
+COUNTS = """
+SELECT period_start, collocate, o11, r1, c1, n FROM collocate_counts(?, ?, ?)
+"""
 COLUMNS = ["period_start", "collocate", "o11", "e11", "r1", "c1", "n", "ll", "mi", "logdice", "t"]
 
 
@@ -72,14 +77,8 @@ def collocates(
         raise ValueError("window must be at least 1")
     if by not in (None, "year", "quarter", "month"):
         raise ValueError(f"by must be year, quarter or month, not {by!r}")
-    sql = load_sql("marketspeak.analysis", "sql/collocates.sql")
-    params = {
-        "term": " ".join(term.lower().split()),
-        "window": window,
-        "by_period": by is not None,
-        "period": by or "year",
-    }
-    counts = con.execute(sql, params).df()
+    node = " ".join(term.lower().split())
+    counts = con.execute(COUNTS, [window, by or "all", node]).df()
     counts = counts[(counts["o11"] >= min_freq) & ~counts["collocate"].isin(set(exclude))]
     rows = [
         {**row, **scores(row["o11"], row["r1"], row["c1"], row["n"])}

@@ -707,19 +707,19 @@ COMMENT ON VIEW v_term_rates IS 'Each term per year: hits, rate per million word
 CREATE OR REPLACE MACRO g2_cell(o, e) AS
 CASE WHEN o > 0 AND e > 0 THEN o * ln(o / e) ELSE 0 END;
 
--- lexicon_collocates(span, period): collocates of every lexicon term in the English text
--- of current documents (english_tokens), around counted hits (english_hits), overall
--- (period 'all', period_start NULL) or per
--- 'year', 'quarter' or 'month' (undated documents then form a period with a NULL
--- period_start). Counting follows
--- #LancsBox: o11 = (node, collocate) word-token pairs within `span` words either side of
--- a hit, in the same document, a token inside two node windows counting twice; r1 =
--- hits * 2 * span; c1 = the collocate's frequency; n = word tokens. Scores: e11 =
--- r1 * c1 / n; ll = G2 over the 2x2 table, negative when o11 < e11 (Dunning 1993); mi =
--- log2(o11 / e11) (Church & Hanks 1990); logdice = 14 + log2(2 * o11 / (r1 + c1))
--- (Rychly 2008); t = (o11 - e11) / sqrt(o11). analysis/collocations.py computes the same
--- for any word.
-CREATE OR REPLACE MACRO lexicon_collocates(span, period) AS TABLE
+-- collocate_counts(span, period, node): the counts every collocation score is computed
+-- from, counted here once: around `node`, a lexicon term or any other word by its lemma
+-- (lexicon is then NULL, and a hit of a term two lexicons list is one node), or, with node
+-- NULL, around every lexicon term, each in its lexicon. Words are the word tokens (punctuation
+-- skipped) of English paragraphs (english_tokens: a hit in a Welsh passage is no node),
+-- numbered per document; a term's nodes are its counted hits (english_hits). Overall
+-- (period 'all', period_start NULL) or per 'year', 'quarter' or 'month' (undated documents
+-- then form a period with a NULL period_start). Counting follows #LancsBox: o11 = (node,
+-- collocate) word-token pairs within `span` words either side of a node, in the same
+-- document, a token inside two node windows counting twice, the node not its own
+-- collocate; r1 = nodes * 2 * span; c1 = the collocate's frequency; n = word tokens.
+-- lexicon_collocates scores these in SQL, analysis/collocations.py in Python.
+CREATE OR REPLACE MACRO collocate_counts(span, period, node) AS TABLE
 WITH words AS (
     SELECT t.doc_id, t.position, t.lemma,
            row_number() OVER (PARTITION BY t.doc_id ORDER BY t.position) - 1 AS wpos,
@@ -728,13 +728,24 @@ WITH words AS (
                                 d.trend_date) END AS period_start
     FROM english_tokens t JOIN current_documents d USING (doc_id)
     WHERE t.is_word
+), node_hits AS (
+    SELECT CASE WHEN node IS NULL THEN lexicon END AS lexicon, term, doc_id, position,
+           n_tokens
+    FROM english_hits
+    WHERE node IS NULL OR term = node
 ), nodes AS (
+    -- A lexicon term: the word-token span of each hit.
     SELECT h.lexicon, h.term, h.doc_id, min(w.wpos) AS first_w, max(w.wpos) AS last_w,
            any_value(w.period_start) AS period_start
-    FROM english_hits h
+    FROM node_hits h
     JOIN words w ON w.doc_id = h.doc_id
                 AND w.position BETWEEN h.position AND h.position + h.n_tokens - 1
     GROUP BY h.lexicon, h.term, h.doc_id, h.position
+    UNION ALL
+    -- Any other word: each token with that lemma.
+    SELECT NULL, node, doc_id, wpos, wpos, period_start FROM words
+    WHERE lemma = node AND NOT EXISTS (SELECT 1 FROM lexicon_terms WHERE term = node)
+      AND NOT EXISTS (SELECT 1 FROM term_hits WHERE term = node)
 ), node_totals AS (
     SELECT period_start, lexicon, term, count(*) AS f_node FROM nodes GROUP BY ALL
 ), pairs AS (
@@ -748,16 +759,27 @@ WITH words AS (
     SELECT period_start, lemma, count(*) AS c1 FROM words GROUP BY ALL
 ), corpus_totals AS (
     SELECT period_start, count(*) AS n FROM words GROUP BY ALL
-), cells AS (
-    SELECT p.period_start, p.lexicon, p.term, p.collocate, p.o11,
-           nt.f_node * 2 * span AS r1, lt.c1, ct.n,
-           (nt.f_node * 2 * span) * lt.c1 / ct.n AS e11
-    FROM pairs p
-    JOIN node_totals nt ON nt.period_start IS NOT DISTINCT FROM p.period_start
-                       AND nt.lexicon = p.lexicon AND nt.term = p.term
-    JOIN lemma_totals lt ON lt.period_start IS NOT DISTINCT FROM p.period_start
-                        AND lt.lemma = p.collocate
-    JOIN corpus_totals ct ON ct.period_start IS NOT DISTINCT FROM p.period_start
+)
+SELECT p.period_start, p.lexicon, p.term, p.collocate, p.o11,
+       nt.f_node * 2 * span AS r1, lt.c1, ct.n
+FROM pairs p
+JOIN node_totals nt ON nt.period_start IS NOT DISTINCT FROM p.period_start
+                   AND nt.lexicon IS NOT DISTINCT FROM p.lexicon AND nt.term = p.term
+JOIN lemma_totals lt ON lt.period_start IS NOT DISTINCT FROM p.period_start
+                    AND lt.lemma = p.collocate
+JOIN corpus_totals ct ON ct.period_start IS NOT DISTINCT FROM p.period_start;
+COMMENT ON MACRO TABLE collocate_counts IS 'Collocation counts around node (a lexicon term or a word''s lemma; NULL: every lexicon term, per lexicon) within span words either side, overall (period ''all'') or per year, quarter or month: o11, r1, c1, n as #LancsBox counts them. lexicon_collocates and analysis/collocations.py score these.';
+
+-- lexicon_collocates(span, period): every lexicon term's collocates, the counts of
+-- collocate_counts(span, period, NULL) with their scores: e11 = r1 * c1 / n; ll = G2 over
+-- the 2x2 table, negative when o11 < e11 (Dunning 1993); mi = log2(o11 / e11) (Church &
+-- Hanks 1990); logdice = 14 + log2(2 * o11 / (r1 + c1)) (Rychly 2008); t = (o11 - e11) /
+-- sqrt(o11). analysis.collocations.scores computes the same in Python for the CLI (a test
+-- checks they agree).
+CREATE OR REPLACE MACRO lexicon_collocates(span, period) AS TABLE
+WITH cells AS (
+    SELECT period_start, lexicon, term, collocate, o11, r1 * c1 / n AS e11, r1, c1, n
+    FROM collocate_counts(span, period, NULL)
 )
 SELECT period_start, lexicon, term, collocate, o11, e11, r1, c1, n,
        sign(o11 - e11 + 0.0) * 2 * (
