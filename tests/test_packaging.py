@@ -7,6 +7,7 @@ there, away from the checkout (`.ci/run`)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -28,12 +29,18 @@ DATA_FILES = (
     "marketspeak/pipelines/sources.example.yaml",
 )
 
+UNPACKAGED = (".git", ".venv", "build", "*.egg-info", "__pycache__", "data", "site", ".prefect")
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools builds in the source tree, and a build/ folder left
+    # there by an earlier build would lend the wheel files since deleted.
+    source = out / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*UNPACKAGED))
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
         capture_output=True,
         text=True,
         check=False,
