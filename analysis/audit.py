@@ -35,7 +35,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from marketspeak.analysis.uncertainty import percentile_interval
+from marketspeak.analysis.uncertainty import index_share, percentile_interval
 from marketspeak.corpus.sql import load_sql
 
 LABELS = ("COUNT", "NAME", "OTHER", "ERROR")
@@ -481,15 +481,14 @@ def _audited(
         for lexicon, (p, n_eff) in sorted(precision.items())
     }
     pm, pr = precision["market"][0], precision["relational"][0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        values = draws["market"] * mr / (draws["market"] * mr + draws["relational"] * rr)
-        plain = mr / (mr + rr)
+    values = index_share(draws["market"] * mr, draws["relational"] * rr)
+    plain = index_share(mr, rr)
     (plain_low, plain_high), (low, high) = percentile_interval(plain), percentile_interval(values)
     return {
-        "naming_index": float(m / (m + r)),
+        "naming_index": float(index_share(m, r)),
         "naming_index_low": plain_low,
         "naming_index_high": plain_high,
-        "audited_naming_index": float(pm * m / (pm * m + pr * r)) if pm * m + pr * r else math.nan,
+        "audited_naming_index": float(index_share(pm * m, pr * r)),
         "audited_low": low,
         "audited_high": high,
     }
@@ -662,11 +661,9 @@ def trend_with_audit(
         mr, rr = sums[3], sums[4]  # the resamples' market and relational role hits
         draw_m = beta_rng.beta(1 + pm * nm, 1 + (1 - pm) * nm, size=len(mr))
         draw_r = beta_rng.beta(1 + pr * nr, 1 + (1 - pr) * nr, size=len(rr))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            low, high = percentile_interval(draw_m * mr / (draw_m * mr + draw_r * rr))
+        low, high = percentile_interval(index_share(draw_m * mr, draw_r * rr))
         market, relational = float(row.market_role_hits), float(row.relational_role_hits)
-        both = pm * market + pr * relational
-        point = pm * market / both if both > 0 else math.nan
+        point = float(index_share(pm * market, pr * relational))
         return dict(zip(AUDITED_COLUMNS, (point, low, high), strict=True))
 
     return uncertainty.trend_with_ci(con, period, n_boot, seed, min_tokens, extra=audited)

@@ -43,6 +43,7 @@ until) some period", not as a steady rise.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from statistics import NormalDist
 
 import duckdb
@@ -50,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from marketspeak.analysis.frequency import period_label
+from marketspeak.analysis.uncertainty import index_share
 
 MIN_PERIODS = 3
 NAMING = "naming index"
@@ -210,8 +212,8 @@ def _values(sums: np.ndarray, n_terms: int) -> np.ndarray:
     market_role, relational_role = sums[..., 3], sums[..., 4]
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = 1e6 * sums[..., 5 : 5 + n_terms] / words[..., None]
-        naming = market_role / (market_role + relational_role)
-        register = market / (market + relational)
+    naming = index_share(market_role, relational_role)
+    register = index_share(market, relational)
     return np.concatenate([rates, naming[..., None], register[..., None]], axis=-1)
 
 
@@ -249,7 +251,32 @@ def changes_from_counts(
     significant, and the numbers behind them (see the module docstring)."""
     docs = documents.reset_index(drop=True)
     starts = pd.to_datetime(docs["period_start"])
-    undated = int(starts.isna().sum())
+    terms, matrix = _document_matrix(docs, hits)
+    periods = sorted(starts[starts.notna()].unique())
+    tokens = {p: matrix[(starts == p).to_numpy(), 0].sum() for p in periods}
+    kept = [p for p in periods if tokens[p] >= min_tokens]
+    sparse = [p for p in periods if tokens[p] < min_tokens]
+    values, boot_values = _period_values(matrix, starts, kept, len(terms), seed, n_boot)
+    context = _Periods(
+        kept=kept,
+        x=period_years(pd.Series(kept)),
+        period=period,
+        left_out=_left_out(sparse, int(starts.isna().sum()), period, min_tokens),
+    )
+    names = [*terms["term"], *INDICES]
+    lexicons = [*terms["lexicon"], "index", "index"]
+    rows = []
+    for k, (name, lexicon) in enumerate(zip(names, lexicons, strict=True)):
+        row = _series(context, name, lexicon, values[:, k], boot_values[:, :, k])
+        if name == NAMING and row["n_periods"] >= MIN_PERIODS:
+            row.update(_change_point(context, values[:, k], seed, n_perm))
+        rows.append(row)
+    return _tested(pd.DataFrame(rows), fdr, n_boot)
+
+
+def _document_matrix(docs: pd.DataFrame, hits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The terms (lexicon, term, sorted) and one row per document: its COUNTS, then its
+    hits of each term in that order."""
     terms = (
         hits[["lexicon", "term"]].drop_duplicates().sort_values(["lexicon", "term"])
         if len(hits)
@@ -269,14 +296,17 @@ def changes_from_counts(
             ),
             known["hits"].to_numpy(float),
         )
+    return terms, matrix
 
-    dated = starts.notna().to_numpy()
-    periods = sorted(starts[dated].unique())
-    tokens = {p: matrix[(starts == p).to_numpy(), 0].sum() for p in periods}
-    kept = [p for p in periods if tokens[p] >= min_tokens]
-    sparse = [p for p in periods if tokens[p] < min_tokens]
-    x = period_years(pd.Series(kept))
-    n_series = len(terms) + 2
+
+def _period_values(
+    matrix: np.ndarray, starts: pd.Series, kept: list, n_terms: int, seed: int, n_boot: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(kept periods, series) values and their (n_boot, kept periods, series) resamples,
+    each period's documents redrawn in turn from one generator seeded with `seed`."""
+    n_series = n_terms + 2
+    if not kept:
+        return np.zeros((0, n_series)), np.zeros((n_boot, 0, n_series))
     rng = np.random.default_rng(seed)
     sums = np.zeros((len(kept), matrix.shape[1]))
     boot = np.zeros((n_boot, len(kept), matrix.shape[1]))
@@ -284,44 +314,68 @@ def changes_from_counts(
         block = matrix[(starts == p).to_numpy()]
         sums[k] = block.sum(axis=0)
         boot[:, k] = _resampled_sums(block, rng, n_boot)
-    values = _values(sums, len(terms)) if kept else np.zeros((0, n_series))
-    boot_values = _values(boot, len(terms)) if kept else np.zeros((n_boot, 0, n_series))
+    return _values(sums, n_terms), _values(boot, n_terms)
 
+
+def _left_out(sparse: list, undated: int, period: str, min_tokens: int) -> list[str]:
+    """What every series leaves out: the sparse periods and the undated documents."""
     left = []
     if sparse:
         labels = ", ".join(period_label(p, period) for p in sparse)
         left.append(f"{len(sparse)} sparse period(s) under {min_tokens:,} tokens: {labels}")
     if undated:
         left.append(f"{undated} undated document(s)")
-    names = [*terms["term"], *INDICES]
-    lexicons = [*terms["lexicon"], "index", "index"]
-    rows = []
-    for s_index, (name, lexicon) in enumerate(zip(names, lexicons, strict=True)):
-        v = values[:, s_index]
-        use = ~np.isnan(v)
-        row = _series_row(x[use], v[use], boot_values[:, use, s_index], lexicon != "index")
-        undefined = [period_label(p, period) for p, ok in zip(kept, use, strict=True) if not ok]
-        notes = list(left)
-        if undefined:
-            notes.append(f"no role words / hits for the index in: {', '.join(undefined)}")
-        used = [p for p, ok in zip(kept, use, strict=True) if ok]
-        row.update(
-            term=name,
-            lexicon=lexicon,
-            first_period=period_label(used[0], period) if used else "",
-            last_period=period_label(used[-1], period) if used else "",
-            left_out="; ".join(notes),
-        )
-        if name == NAMING and row["n_periods"] >= MIN_PERIODS:
-            t, k, p_approx = pettitt(v[use])
-            row.update(
-                change_point=period_label(used[t], period),
-                change_point_p=pettitt_permutation_p(v[use], np.random.default_rng(seed), n_perm),
-                change_point_p_pettitt=p_approx,
-            )
-        rows.append(row)
+    return left
 
-    frame = pd.DataFrame(rows)
+
+@dataclass(frozen=True)
+class _Periods:
+    """The periods every series is tested over: kept (first days), x (as years), the
+    period's name and the notes on what was left out."""
+
+    kept: list
+    x: np.ndarray
+    period: str
+    left_out: list[str]
+
+
+def _series(
+    context: _Periods, name: str, lexicon: str, values: np.ndarray, boot: np.ndarray
+) -> dict:
+    """One series' row: its test over the periods where it has a value, and which periods
+    those were."""
+    use = ~np.isnan(values)
+    row = _series_row(context.x[use], values[use], boot[:, use], lexicon != "index")
+    pairs = list(zip(context.kept, use, strict=True))
+    undefined = [period_label(p, context.period) for p, ok in pairs if not ok]
+    notes = list(context.left_out)
+    if undefined:
+        notes.append(f"no role words / hits for the index in: {', '.join(undefined)}")
+    used = [p for p, ok in pairs if ok]
+    row.update(
+        term=name,
+        lexicon=lexicon,
+        first_period=period_label(used[0], context.period) if used else "",
+        last_period=period_label(used[-1], context.period) if used else "",
+        left_out="; ".join(notes),
+    )
+    return row
+
+
+def _change_point(context: _Periods, values: np.ndarray, seed: int, n_perm: int) -> dict:
+    """Pettitt's change point of a series over the periods where it has a value."""
+    use = ~np.isnan(values)
+    used = [p for p, ok in zip(context.kept, use, strict=True) if ok]
+    t, _, p_approx = pettitt(values[use])
+    return {
+        "change_point": period_label(used[t], context.period),
+        "change_point_p": pettitt_permutation_p(values[use], np.random.default_rng(seed), n_perm),
+        "change_point_p_pettitt": p_approx,
+    }
+
+
+def _tested(frame: pd.DataFrame, fdr: float, n_boot: int) -> pd.DataFrame:
+    """The series' rows with their q-values across all series tested, in COLUMNS order."""
     frame["q"] = benjamini_hochberg(frame["p"].to_numpy(float))
     frame["significant"] = (frame["q"] <= fdr).to_numpy()
     frame["n_boot"] = n_boot

@@ -103,6 +103,17 @@ def measure_samples(
     return {name: measured[name].to_numpy(float) for name in MEASURES}
 
 
+def index_share(part: Any, other: Any) -> np.ndarray:
+    """part / (part + other) elementwise, NaN where part + other is 0: the schema's
+    index_share macro, the form of both indices, for numpy code that computes them without
+    the database (analysis.changes' series, the audit's corrected naming index). A test
+    checks it against the macro to the digit."""
+    part = np.asarray(part, float)
+    total = part + np.asarray(other, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total != 0, part / total, np.nan)
+
+
 def percentile_interval(sample: np.ndarray) -> tuple[float, float]:
     """The 2.5th and 97.5th percentiles of the resampled values that are defined (NaN
     where a resample had no denominator), or NaN twice when none is."""
