@@ -1,9 +1,15 @@
 """GOV.UK: documents of chosen organisations through the Search API and the Content API.
 
 The search API (`/api/search.json`) lists an organisation's documents, newest first, in
-pages; each result's content item (`/api/content/<path>`) gives the body, the first
-publication date and the attachments, whose PDFs are fetched too. Dates come from the API
-(`first_published_at`, else `public_timestamp`), recorded as date_source `api`.
+pages; each result's content item (`/api/content/<path>`) gives the text, the first
+publication date and the attachments, whose PDFs are fetched too; an HTML attachment (an
+html_publication) is a content item of its own, fetched through the Content API. Dates come
+from the API (`first_published_at`, else `public_timestamp`), recorded as date_source `api`.
+
+A content item's text is everything GOV.UK shows as the publisher's words, in page order:
+the lead text (`introduction`, `introductory_paragraph`, `summary`), `body`, the parts of a
+guide or travel advice (`parts[]`: each title, then its body) and the groups of a document
+collection (`collection_groups[]`: each title, then its body).
 
 Source keys: `start_urls` holds the search API URL (https://www.gov.uk/api/search.json),
 `organisations` the organisation slugs, `hosts` the attachment host
@@ -15,12 +21,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from scrapy.http import Response
 
-from marketspeak.spiders.extract import Extracted, fragment_text, parse_date
+from marketspeak.spiders.extract import Extracted, fragment_text, normalise_text, parse_date
 from marketspeak.spiders.source_spider import SourceSpider
 from marketspeak.spiders.urls import canonical_url, host_of
 
@@ -38,6 +44,48 @@ def search_url(api: str, organisation: str, start: int, count: int = PAGE_SIZE) 
     ]
     parts = urlsplit(api)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+LEAD_FIELDS = ("introduction", "introductory_paragraph", "summary")  # shown above the body
+SECTION_LISTS = ("parts", "collection_groups")  # lists of {title, body}, shown below it
+
+
+def html_of(value: Any) -> str:
+    """An HTML field's markup: a string, or GOV.UK's list of content types (HTML preferred)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        forms = {str(v.get("content_type")): v.get("content") for v in value if isinstance(v, dict)}
+        chosen = forms.get("text/html") or forms.get("text/govspeak") or ""
+        return chosen if isinstance(chosen, str) else ""
+    return ""
+
+
+def item_text(details: dict) -> str:
+    """The publisher's words in a content item's details, in the order a reader sees them."""
+    pieces = [fragment_text(html_of(details.get(field))) for field in LEAD_FIELDS]
+    pieces.append(fragment_text(html_of(details.get("body"))))
+    for name in SECTION_LISTS:
+        for section in details.get(name) or []:
+            if not isinstance(section, dict):
+                continue
+            # a title alone (a collection group listing only documents) is not prose
+            body = fragment_text(html_of(section.get("body")))
+            if body:
+                pieces += [normalise_text(str(section.get("title") or "")), body]
+    return "\n".join(piece for piece in pieces if piece)
+
+
+def html_attachment_paths(details: dict, origin: str) -> list[str]:
+    """Paths on the site of a content item's HTML attachments (html_publication items)."""
+    paths = []
+    for attachment in details.get("attachments") or []:
+        if not isinstance(attachment, dict) or attachment.get("attachment_type") != "html":
+            continue
+        parts = urlsplit(urljoin(origin + "/", str(attachment.get("url") or "")))
+        if f"{parts.scheme}://{parts.netloc}" == origin and parts.path not in ("", "/"):
+            paths.append(parts.path)
+    return paths
 
 
 def attachment_urls(details: dict) -> list[str]:
@@ -115,7 +163,7 @@ class GovukSpider(SourceSpider):
         origin = f"{urlsplit(response.url).scheme}://{host_of(response.url)}"
         web_url = canonical_url(origin + str(item.get("base_path") or urlsplit(response.url).path))
         published = parse_date(item.get("first_published_at") or item.get("public_updated_at"))
-        text = fragment_text(str(details.get("body") or ""))
+        text = item_text(details)
         extracted = Extracted(
             item.get("title"),
             text,
@@ -125,6 +173,9 @@ class GovukSpider(SourceSpider):
             None if text else "content item has no body text",
         )
         yield self.item(web_url, "html", extracted)
+        for path in html_attachment_paths(details, origin):
+            if request := self.request(f"{origin}/api/content{path}", self.parse_content):
+                yield request
         for url in attachment_urls(details):
             url = canonical_url(response.urljoin(url))
             if host_of(url) in self.allowed_hosts and self.is_document(url):

@@ -3,6 +3,10 @@
 Shapes follow the platform notes (results/total/start paging, filter_organisations,
 `link` paths, content items with details.body, details.attachments and the legacy
 details.documents HTML strings). Assets are served on a second port: another host.
+
+The organisation `guides-and-collections` publishes items whose text is held elsewhere
+than details.body, one per schema (see `text_items`), and an HTML attachment reached only
+through its publication.
 """
 
 from __future__ import annotations
@@ -52,9 +56,130 @@ def make_items() -> list[Item]:
     return items
 
 
+TEXT_ORG = "guides-and-collections"
+
+
+def content(path: str, schema: str, published: str, details: dict) -> dict:
+    return {
+        "base_path": path,
+        "title": f"{schema} at {path}",
+        "schema_name": schema,
+        "document_type": schema,
+        "first_published_at": f"{published}T09:30:00.000+01:00",
+        "public_updated_at": "2025-01-01T09:00:00.000+00:00",
+        "details": details,
+    }
+
+
+def text_items() -> dict[str, dict]:
+    """Content items of TEXT_ORG by path, in our own words, in the shapes GOV.UK uses."""
+    both_forms = [
+        {"content_type": "text/govspeak", "content": "Bring the old permit."},
+        {"content_type": "text/html", "content": "<p>Bring the old permit.</p>"},
+    ]
+    items = [
+        content(
+            "/renew-a-harbour-permit",
+            "guide",
+            "2019-03-11",
+            {
+                "parts": [
+                    {
+                        "title": "Overview",
+                        "slug": "overview",
+                        "body": "<p>Permits last a year.</p>",
+                    },
+                    {"title": "What to bring", "slug": "what-to-bring", "body": both_forms},
+                    {
+                        "title": "Fees",
+                        "slug": "fees",
+                        "body": "<ul><li>Small boats pay less.</li></ul>",
+                    },
+                ]
+            },
+        ),
+        content(
+            "/foreign-travel-advice/freedonia",
+            "travel_advice",
+            "2018-07-02",
+            {
+                "summary": "<p>Check the ferry timetable.</p>",
+                "parts": [
+                    {"title": "Safety", "slug": "safety", "body": "<p>Roads flood in spring.</p>"},
+                    {"title": "Health", "slug": "health", "body": "<p>Carry water.</p>"},
+                ],
+            },
+        ),
+        content(
+            "/government/collections/harbour-statistics",
+            "document_collection",
+            "2017-05-15",
+            {
+                "body": "<p>Yearly counts of moorings.</p>",
+                "collection_groups": [
+                    {"title": "Current", "body": "<p>Counts from 2016.</p>", "documents": ["a"]},
+                    {"title": "Listed only", "body": "", "documents": ["b"]},
+                    {"title": "Archive", "body": "<p>Counts before 2016.</p>", "documents": []},
+                ],
+            },
+        ),
+        content(
+            "/apply-mooring-licence",
+            "transaction",
+            "2016-02-01",
+            {
+                "introductory_paragraph": "<p>Apply before you arrive.</p>",
+                "start_button_text": "Start now",
+            },
+        ),
+        content(
+            "/report-a-wreck",
+            "local_transaction",
+            "2015-09-21",
+            {
+                "introduction": "<p>Tell your council about a wreck.</p>",
+            },
+        ),
+        content(
+            "/government/publications/harbour-review",
+            "publication",
+            "2020-06-29",
+            {
+                "body": "<p>The review is attached.</p>",
+                "attachments": [
+                    {
+                        "attachment_type": "html",
+                        "id": "h1",
+                        "url": "/government/publications/harbour-review/harbour-review-2020",
+                    },
+                    {"attachment_type": "html", "id": "h2", "url": "https://example.org/elsewhere"},
+                ],
+            },
+        ),
+        content("/empty-guide", "guide", "2014-04-04", {"parts": []}),
+    ]
+    listed = {item["base_path"]: item for item in items}
+    attached = content(
+        "/government/publications/harbour-review/harbour-review-2020",
+        "html_publication",
+        "2020-06-30",
+        {"body": "<div class='govspeak'><h2>Findings</h2><p>Moorings rose.</p></div>"},
+    )
+    return {**listed, attached["base_path"]: attached}
+
+
+def text_results(items: dict[str, dict]) -> list[dict]:
+    return [
+        {"title": i["title"], "link": path, "first_published_at": i["first_published_at"]}
+        for path, i in items.items()
+        if i["schema_name"] != "html_publication"  # reached through its publication only
+    ]
+
+
 @contextlib.contextmanager
 def serve_govuk() -> Iterator[tuple[str, str, list[Item], list[str]]]:
     items = make_items()
+    texts = text_items()
     seen: list[str] = []
     bases: dict[str, str] = {}  # filled once the servers run; handlers read it per request
 
@@ -81,12 +206,17 @@ def serve_govuk() -> Iterator[tuple[str, str, list[Item], list[str]]]:
                     }
                     for i in chosen[start : start + count]
                 ]
+                if org == TEXT_ORG:
+                    page = text_results(texts)[start : start + count]
                 if org == "roads-agency":
                     page.append({"title": "elsewhere", "link": "https://example.org/x"})
-                body = {"results": page, "total": len(chosen), "start": start}
+                total = len(text_results(texts)) if org == TEXT_ORG else len(chosen)
+                body = {"results": page, "total": total, "start": start}
                 return self.send(200, json.dumps(body).encode(), "application/json")
             if parts.path.startswith("/api/content/"):
                 path = parts.path.removeprefix("/api/content")
+                if path in texts:
+                    return self.send(200, json.dumps(texts[path]).encode(), "application/json")
                 item = next((i for i in items if i.path == path), None)
                 if item is None:
                     return self.send(404, b"{}", "application/json")

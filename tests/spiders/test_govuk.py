@@ -7,19 +7,17 @@ import pytest
 
 from marketspeak.pipelines import steps
 from marketspeak.spiders.extract import fragment_text
-from tests.spiders.govuk_site import ORGS, serve_govuk
+from tests.spiders.govuk_site import ORGS, TEXT_ORG, serve_govuk
 
 
-@pytest.fixture(scope="module")
-def govuk_crawl(tmp_path_factory):
-    db = tmp_path_factory.mktemp("govuk") / "govuk.duckdb"
+def crawl_organisation(db, organisation):
     with serve_govuk() as (api, assets, items, seen):
         source = {
             "name": "cqsb",
             "kind": "regulator",
             "platform": "govuk",
             "start_urls": [f"{api}/api/search.json"],
-            "organisations": ["care-quality-standards"],
+            "organisations": [organisation],
             "hosts": [assets.split("//")[1]],
             "delay": 0,
             "concurrency": 4,
@@ -27,8 +25,24 @@ def govuk_crawl(tmp_path_factory):
         }
         files = steps.crawl([source], db)
         steps.ingest(db, files, [source])
+    return api, items, seen
+
+
+@pytest.fixture(scope="module")
+def govuk_crawl(tmp_path_factory):
+    db = tmp_path_factory.mktemp("govuk") / "govuk.duckdb"
+    api, items, seen = crawl_organisation(db, "care-quality-standards")
     con = duckdb.connect(str(db), read_only=True)
     yield con, api, items, seen
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def text_crawl(tmp_path_factory):
+    db = tmp_path_factory.mktemp("govuk-text") / "govuk.duckdb"
+    api, _, seen = crawl_organisation(db, TEXT_ORG)
+    con = duckdb.connect(str(db), read_only=True)
+    yield con, api, seen
     con.close()
 
 
@@ -73,3 +87,49 @@ def test_search_results_are_paged_until_the_total(govuk_crawl):
 def test_fragment_text_keeps_paragraphs_and_list_items():
     html = "<div><p>One <b>two</b>.</p><ul><li>Three</li></ul><p></p></div>"
     assert fragment_text(html) == "One two.\nThree"
+
+
+def test_text_outside_the_body_is_stored_in_page_order_with_the_item_date(text_crawl):
+    con, api, _ = text_crawl
+    stored = {
+        url.removeprefix(api): (str(published), source, text)
+        for url, published, source, text in con.execute(
+            "SELECT url, published, date_source, text FROM documents"
+        ).fetchall()
+    }
+    review = "/government/publications/harbour-review"
+    assert stored == {
+        "/renew-a-harbour-permit": (
+            "2019-03-11",
+            "api",
+            "Overview\nPermits last a year.\nWhat to bring\nBring the old permit.\n"
+            "Fees\nSmall boats pay less.",
+        ),
+        "/foreign-travel-advice/freedonia": (
+            "2018-07-02",
+            "api",
+            "Check the ferry timetable.\nSafety\nRoads flood in spring.\nHealth\nCarry water.",
+        ),
+        "/government/collections/harbour-statistics": (
+            "2017-05-15",
+            "api",
+            "Yearly counts of moorings.\nCurrent\nCounts from 2016.\nArchive\nCounts before 2016.",
+        ),
+        "/apply-mooring-licence": ("2016-02-01", "api", "Apply before you arrive."),
+        "/report-a-wreck": ("2015-09-21", "api", "Tell your council about a wreck."),
+        review: ("2020-06-29", "api", "The review is attached."),
+        review + "/harbour-review-2020": ("2020-06-30", "api", "Findings\nMoorings rose."),
+    }
+
+
+def test_an_item_without_text_anywhere_is_an_issue(text_crawl):
+    con, api, _ = text_crawl
+    issues = con.execute("SELECT url, reason, detail FROM crawl_issues").fetchall()
+    assert issues == [(api + "/empty-guide", "no-main-text", "content item has no body text")]
+
+
+def test_html_attachments_are_read_through_the_content_api_on_the_site_only(text_crawl):
+    _, _, seen = text_crawl
+    attached = "/api/content/government/publications/harbour-review/harbour-review-2020"
+    assert seen.count(attached) == 1
+    assert not [p for p in seen if "example.org" in p or "elsewhere" in p]
