@@ -306,18 +306,21 @@ def _add_data_commands(add: AddCommand) -> None:
 
 
 def _add_other_commands(add: AddCommand, sub) -> None:
-    """audit, peers, coverage, changes, init and demo, in the order -h lists them."""
+    """audit, peers, coverage, changes, init, merge and demo, in the order -h lists them."""
     from marketspeak.pipelines.cli_audit import add_audit_parser
     from marketspeak.pipelines.cli_changes import add_arguments as add_changes_arguments
     from marketspeak.pipelines.cli_changes import cmd_changes
     from marketspeak.pipelines.cli_init import add_arguments as add_init_arguments
     from marketspeak.pipelines.cli_init import cmd_init
+    from marketspeak.pipelines.cli_merge import add_arguments as add_merge_arguments
+    from marketspeak.pipelines.cli_merge import cmd_merge
     from marketspeak.pipelines.cli_peers import add_commands as add_peer_commands
 
     add_audit_parser(sub)  # audit sample, audit score
     add_peer_commands(add)  # peers and coverage
     add_changes_arguments(add("changes", cmd_changes, "db"))  # which changes are real
     add_init_arguments(add("init", cmd_init))  # a starter sources file
+    add_merge_arguments(add("merge", cmd_merge, "db"))  # other crawl machines' databases
     add_db(
         add("demo", cmd_demo, "out"),
         default=DEMO_DB,
