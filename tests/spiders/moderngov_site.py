@@ -1,18 +1,28 @@
-"""A local ModernGov web service (`mgWebService.asmx`) with our own committees and papers.
+"""A local ModernGov site with our own committees and papers: its web service
+(`mgWebService.asmx`) and the public pages that show the same meetings.
 
 Element names and shapes follow real responses (lower-case elements, True/False, counts
 with a leading space, dd/mm/yyyy dates, escaped HTML in agendatext, linkeddoc with url and
 publicationdate). One committee is deleted, one meeting cancelled, one paper restricted.
+The pages follow the public site's shapes: mgListCommittees.aspx links
+mgCommitteeDetails.aspx?ID=<cid>; ieListMeetings.aspx?CId=<cid>&Year=0 links each meeting
+by its date (a cancelled one marked so); ieListDocuments.aspx has agenda items
+(p.mgAiTitleTxt, div.mgWordPara, a "Minutes:" label) and report links
+documents/s<attachmentid>/<title>.pdf in ul.mgBulletList, with the size and publication
+date beside them. Deleted committees and restricted papers are not on the pages.
+The web service can be switched off: every mgWebService.asmx URL then answers a given
+status (404, 403), or 200 with an HTML page (`web_service="html"`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from marketspeak.pipelines.demo_site.pdf import build_pdf
 from tests.spiders.fixture_http import FixtureHandler, running
@@ -124,8 +134,103 @@ def get_meeting(mid: int, base: str) -> bytes | None:
     return None
 
 
+def page(title: str, body: str) -> bytes:
+    return (
+        f"<!DOCTYPE html><html><head><title>{html.escape(title)}</title></head><body>"
+        f'<div id="modgov"><h1 class="mgMainTitleTxt">{html.escape(title)}</h1>'
+        f'<div class="mgContent">{body}</div></div></body></html>'
+    ).encode()
+
+
+def committee_list() -> bytes:
+    rows = "".join(
+        f'<li><a href="mgCommitteeDetails.aspx?ID={cid}">{html.escape(title)}</a></li>'
+        for cid, (title, deleted, _) in COMMITTEES.items()
+        if not deleted
+    )
+    return page("Committee structure", f'<ul class="mgBulletList">{rows}</ul>')
+
+
+def meeting_list(cid: int) -> bytes | None:
+    if cid not in COMMITTEES or COMMITTEES[cid][1]:
+        return None
+    title, _, meetings = COMMITTEES[cid]
+    rows = "".join(
+        f'<li><a href="ieListDocuments.aspx?CId={cid}&amp;MId={m.id}&amp;Ver=4">'
+        f"{m.held.day} {m.held:%b %Y} 10.00 am{' CANCELLED' if m.cancelled else ''}</a></li>"
+        for m in sorted(meetings, key=lambda m: m.held, reverse=True)
+    )
+    return page(f"Meetings of {title}", f'<ul class="mgBulletList">{rows}</ul>')
+
+
+def meeting_page(mid: int) -> bytes | None:
+    for title, deleted, meetings in COMMITTEES.values():
+        for m in meetings:
+            if m.id != mid or deleted:
+                continue
+            links = "".join(
+                f'<li><a href="documents/s{p.attachment}/{quote(p.title)}.pdf">'
+                f'{html.escape(p.title)}</a> <span class="mgFileSize">PDF 12 KB</span> '
+                f"published {p.published:%d/%m/%Y}</li>"
+                for p in m.papers
+                if not p.restricted
+            )
+            # A meeting-level pack: the web service has no linkeddoc for it.
+            links += (
+                f'<li><a href="documents/g{m.id}/Printed%20minutes.pdf">Printed minutes</a></li>'
+            )
+            item = (
+                '<table class="mgItemTable"><tr><td class="mgItemNumberCell">1.</td><td>'
+                '<p class="mgAiTitleTxt">Minutes</p><p class="mgSubItemTitleTxt">Minutes:</p>'
+                f'<div class="mgWordPara"><div class="WordSection1"><p>{m.minutes}</p></div>'
+                f'</div><ul class="mgBulletList">{links}</ul></td></tr></table>'
+            )
+            heading = f'<h2 class="mgSubTitleTxt">{html.escape(title)} - {m.held:%A, %d %B %Y}</h2>'
+            return page("Agenda and minutes", heading + item)
+    return None
+
+
+def paper_pdf(attachment: str | None) -> bytes | None:
+    papers = [p for _, _, ms in COMMITTEES.values() for m in ms for p in m.papers]
+    paper = next((p for p in papers if str(p.attachment) == attachment), None)
+    if paper is None:
+        return None
+    # The file's own creation date is earlier than its publication date.
+    made = date(paper.published.year - 1, 1, 1)
+    return build_pdf(paper.title, made, [f"{paper.title}. Unit costs rose."])
+
+
+def paper_at(path: str, query: dict[str, str]) -> bytes | None:
+    """A report, at the web service's URL or at the one the meeting page links."""
+    if path == "/mgConvert2PDF.aspx":
+        return paper_pdf(query.get("ID"))
+    found = re.match(r"/documents/s(\d+)/", path)
+    return paper_pdf(found[1]) if found else None
+
+
+def web_service(path: str, query: dict[str, str], base: str) -> bytes | None:
+    if path == "/mgWebService.asmx/GetCommittees":
+        return get_committees()
+    if path == "/mgWebService.asmx/GetMeetings":
+        return get_meetings(int(query["lCommitteeId"]))
+    if path == "/mgWebService.asmx/GetMeeting":
+        return get_meeting(int(query["lMeetingId"]), base)
+    return None
+
+
+def public_page(path: str, query: dict[str, str]) -> bytes | None:
+    if path == "/mgListCommittees.aspx":
+        return committee_list()
+    if path == "/ieListMeetings.aspx":
+        return meeting_list(int(query.get("CId", 0)))
+    if path == "/ieListDocuments.aspx":
+        return meeting_page(int(query.get("MId", 0)))
+    return None
+
+
 @contextlib.contextmanager
-def serve_moderngov() -> Iterator[tuple[str, list[str]]]:
+def serve_moderngov(web_service_answer: int | str = 200) -> Iterator[tuple[str, list[str]]]:
+    """Serve the site; `web_service_answer` other than 200 switches the web service off."""
     seen: list[str] = []
 
     class Handler(FixtureHandler):
@@ -134,21 +239,15 @@ def serve_moderngov() -> Iterator[tuple[str, list[str]]]:
             parts = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             base = f"http://{self.headers['Host']}"
-            body, ctype = None, "text/xml; charset=utf-8"
-            if parts.path == "/mgWebService.asmx/GetCommittees":
-                body = get_committees()
-            elif parts.path == "/mgWebService.asmx/GetMeetings":
-                body = get_meetings(int(query["lCommitteeId"]))
-            elif parts.path == "/mgWebService.asmx/GetMeeting":
-                body = get_meeting(int(query["lMeetingId"]), base)
-            elif parts.path == "/mgConvert2PDF.aspx":
-                papers = [p for _, _, ms in COMMITTEES.values() for m in ms for p in m.papers]
-                paper = next((p for p in papers if str(p.attachment) == query.get("ID")), None)
-                if paper:
-                    # The file's own creation date is earlier than its publication date.
-                    made = date(paper.published.year - 1, 1, 1)
-                    body = build_pdf(paper.title, made, [f"{paper.title}. Unit costs rose."])
-                    ctype = "application/pdf"
+            if parts.path.startswith("/mgWebService.asmx/") and web_service_answer != 200:
+                if web_service_answer == "html":
+                    return self.send(200, page("Web service", "<p>Not available.</p>"))
+                return self.send(int(web_service_answer), b"forbidden or not found")
+            body, ctype = web_service(parts.path, query, base), "text/xml; charset=utf-8"
+            if body is None:
+                body, ctype = public_page(parts.path, query), "text/html; charset=utf-8"
+            if body is None and (paper := paper_at(parts.path, query)):
+                body, ctype = paper, "application/pdf"
             if body is None:
                 return self.send(404, b"not found")
             return self.send(200, body, ctype)

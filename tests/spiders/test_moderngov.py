@@ -1,4 +1,5 @@
-"""The moderngov platform: committee papers and minutes through mgWebService.asmx."""
+"""The moderngov platform: committee papers and minutes through mgWebService.asmx, and
+through the public pages when the web service is switched off."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ from marketspeak.pipelines import steps
 from tests.spiders.moderngov_site import COMMITTEES, serve_moderngov
 
 
-@pytest.fixture(scope="module")
-def moderngov_crawl(tmp_path_factory):
-    db = tmp_path_factory.mktemp("moderngov") / "mg.duckdb"
-    with serve_moderngov() as (base, seen):
+def crawl_into(db, web_service_answer=200):
+    with serve_moderngov(web_service_answer) as (base, seen):
         source = {
             "name": "borough",
             "kind": "council",
@@ -23,7 +22,21 @@ def moderngov_crawl(tmp_path_factory):
         }
         files = steps.crawl([source], db)
         steps.ingest(db, files, [source])
-    con = duckdb.connect(str(db), read_only=True)
+    return duckdb.connect(str(db), read_only=True), base, seen
+
+
+@pytest.fixture(scope="module")
+def moderngov_crawl(tmp_path_factory):
+    con, base, seen = crawl_into(tmp_path_factory.mktemp("moderngov") / "mg.duckdb")
+    yield con, base, seen
+    con.close()
+
+
+@pytest.fixture(scope="module", params=[404, 403, "html"])
+def public_pages_crawl(request, tmp_path_factory):
+    """The same site crawled with its web service answering 404, 403, or an HTML page."""
+    db = tmp_path_factory.mktemp("moderngov-pages") / "mg.duckdb"
+    con, base, seen = crawl_into(db, request.param)
     yield con, base, seen
     con.close()
 
@@ -70,3 +83,45 @@ def test_deleted_committees_cancelled_meetings_and_restricted_papers_are_skipped
     assert not [p for p in seen if "lCommitteeId=102" in p]
     assert not [p for p in seen if "lMeetingId=5002" in p]
     assert not [p for p in seen if "ID=9002" in p or "ID=9003" in p]
+
+
+DOCUMENTS = (
+    "SELECT replace(url, ?, '') AS url, title, text, CAST(published AS VARCHAR), date_source "
+    "FROM documents ORDER BY url"
+)
+
+
+def test_public_pages_give_the_web_services_documents_and_dates(
+    moderngov_crawl, public_pages_crawl
+):
+    service, service_base, _ = moderngov_crawl
+    pages, pages_base, _ = public_pages_crawl
+    by_service = service.execute(DOCUMENTS, [service_base]).fetchall()
+    by_pages = pages.execute(DOCUMENTS, [pages_base]).fetchall()
+    assert len(by_service) == 4  # two meetings' minutes and their two public papers
+    # Same URLs, titles, texts and dates; the date's source says where it was read.
+    assert [row[:4] for row in by_pages] == [row[:4] for row in by_service]
+    assert {row[4] for row in by_service} == {"api"}
+    assert {row[4] for row in by_pages} == {"listing"}
+
+
+def test_the_crawl_records_which_path_it_used(moderngov_crawl, public_pages_crawl):
+    service, _, _ = moderngov_crawl
+    pages, base, _ = public_pages_crawl
+    query = "SELECT url, reason, detail FROM crawl_issues WHERE reason = 'moderngov-public-pages'"
+    assert service.execute(query).fetchall() == []
+    [(url, _, detail)] = pages.execute(query).fetchall()
+    assert url == f"{base}/mgWebService.asmx/GetCommittees"
+    assert "mgListCommittees.aspx" in detail
+    assert pages.execute("SELECT issues FROM crawl_runs").fetchall() == [(1,)]
+
+
+def test_public_pages_skip_cancelled_meetings_and_never_call_the_service_again(
+    public_pages_crawl,
+):
+    _, _, seen = public_pages_crawl
+    assert [p for p in seen if p.startswith("/mgWebService.asmx")] == [
+        "/mgWebService.asmx/GetCommittees"
+    ]
+    assert not [p for p in seen if "MId=5002" in p or "ID=9003" in p or "CId=102" in p]
+    assert not [p for p in seen if "/documents/" in p]  # reports are fetched by attachment id
