@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from marketspeak.corpus.yamlfile import ConfigError, line_of, load_yaml
 
 KINDS = ("council", "regulator", "government", "other")
-PLATFORMS = ("site", "sitemap", "feed", "govuk", "moderngov")
+PLATFORMS = ("site", "sitemap", "feed", "govuk", "moderngov", "cmis")
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
@@ -137,7 +137,8 @@ class Source:
     platform: str = key(
         "site: follow links from start_urls; sitemap: start_urls are sitemap.xml files or "
         "indexes; feed: RSS or Atom feeds; govuk: GOV.UK's Search API (needs "
-        "organisations); moderngov: start_urls is a ModernGov site root",
+        "organisations); moderngov: start_urls is a ModernGov site root; cmis: start_urls "
+        "is a CMIS entry page (Meetings.aspx)",
         _one_of(PLATFORMS),
         "site",
     )

@@ -24,6 +24,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from marketspeak.spiders import settings as default_settings
+from marketspeak.spiders.cmis import CmisSpider
 from marketspeak.spiders.govuk import GovukSpider
 from marketspeak.spiders.moderngov import ModernGovSpider
 from marketspeak.spiders.source_spider import SourceSpider
@@ -56,9 +57,8 @@ def source_settings(source: dict[str, Any], out_dir: Path) -> dict[str, Any]:
 
 def spider_for(source: dict[str, Any], out_dir: Path) -> type[SourceSpider]:
     """A SourceSpider subclass carrying this source's settings."""
-    base = {"govuk": GovukSpider, "moderngov": ModernGovSpider}.get(
-        source.get("platform"), SourceSpider
-    )
+    platforms = {"govuk": GovukSpider, "moderngov": ModernGovSpider, "cmis": CmisSpider}
+    base = platforms.get(source.get("platform"), SourceSpider)
     return type(
         f"{base.__name__}_{source['name'].replace('-', '_')}",
         (base,),
