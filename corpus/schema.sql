@@ -275,7 +275,7 @@ CREATE TABLE IF NOT EXISTS crawl_issues (
 COMMENT ON TABLE crawl_issues IS 'Pages that were fetched but yielded no document, and stored documents that could not be tokenised; and why.';
 COMMENT ON COLUMN crawl_issues.source IS 'Source whose crawl met the page.';
 COMMENT ON COLUMN crawl_issues.url IS 'Canonical URL of the page.';
-COMMENT ON COLUMN crawl_issues.reason IS 'Short code: pdf-no-text-layer, pdf-unreadable, pdf-timeout (extraction ran past its time limit), pdf-crashed (the extracting process died, e.g. at its memory limit), pdf-out-of-memory, no-main-text, moderngov-public-pages (the ModernGov web service did not answer, so the crawl read the council's public pages; not a failure), tokenise-failed (a stored document that could not be tokenised; its detail starts with ''document <doc_id>,'', and it is tried in at most three runs).';
+COMMENT ON COLUMN crawl_issues.reason IS 'Short code: pdf-no-text-layer, pdf-unreadable, pdf-timeout (extraction ran past its time limit), pdf-crashed (the extracting process died, e.g. at its memory limit), pdf-out-of-memory, no-main-text, moderngov-public-pages (the ModernGov web service did not answer, so the crawl read the council''s public pages; not a failure), tokenise-failed (a stored document that could not be tokenised; its detail starts with ''document <doc_id>,'', and it is tried in at most three runs).';
 COMMENT ON COLUMN crawl_issues.detail IS 'Human-readable explanation.';
 COMMENT ON COLUMN crawl_issues.seen_at IS 'When the page was fetched (UTC); for tokenise-failed, when tokenising failed.';
 
