@@ -348,7 +348,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 COMMENT ON TABLE runs IS 'Pipeline steps that wrote to this file, for provenance.';
 COMMENT ON COLUMN runs.run_id IS 'Unique id of the step run.';
-COMMENT ON COLUMN runs.step IS 'Step name: ingest or tokenise (see corpus/runs.py).';
+COMMENT ON COLUMN runs.step IS 'Step name: ingest, tokenise or merge (see corpus/runs.py).';
 COMMENT ON COLUMN runs.started_at IS 'Start time (UTC).';
 COMMENT ON COLUMN runs.finished_at IS 'End time (UTC); NULL if the step did not finish.';
 COMMENT ON COLUMN runs.status IS 'running, completed, failed, or interrupted (killed part-way: the next step found it still running).';
