@@ -450,6 +450,18 @@ def role_precision(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[float, flo
     return out
 
 
+# The naming index, plain and audited, each with its 95% interval: the columns of an
+# audited naming index row.
+INDEX_COLUMNS = (
+    "naming_index",
+    "naming_index_low",
+    "naming_index_high",
+    "audited_naming_index",
+    "audited_low",
+    "audited_high",
+)
+
+
 def _audited(
     mr_all: np.ndarray,
     rr_all: np.ndarray,
@@ -462,17 +474,7 @@ def _audited(
     from marketspeak.analysis.uncertainty import resampled_sums
 
     m, r = mr_all.sum(), rr_all.sum()
-    nothing = dict.fromkeys(
-        (
-            "naming_index",
-            "naming_index_low",
-            "naming_index_high",
-            "audited_naming_index",
-            "audited_low",
-            "audited_high",
-        ),
-        math.nan,
-    )
+    nothing = dict.fromkeys(INDEX_COLUMNS, math.nan)
     if not len(mr_all) or m + r == 0:
         return nothing
     mr, rr = resampled_sums([mr_all, rr_all], rng, n_boot)
@@ -531,15 +533,7 @@ def audited_naming_trend(
     lexicons' role words are audited."""
     from marketspeak.analysis.frequency import period_label
 
-    columns = [
-        "period",
-        "naming_index",
-        "naming_index_low",
-        "naming_index_high",
-        "audited_naming_index",
-        "audited_low",
-        "audited_high",
-    ]
+    columns = ["period", *INDEX_COLUMNS]
     precision = role_precision(con)
     if set(precision) != {"market", "relational"}:
         return pd.DataFrame(columns=columns)
