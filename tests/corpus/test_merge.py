@@ -15,9 +15,12 @@ from marketspeak.pipelines.cli import main
 from marketspeak.pipelines.demo import demo_sources
 from marketspeak.pipelines.exit_codes import EXIT_FAILED, EXIT_OK
 
-# What must be the same whichever machine crawled what (first and last seen aside).
+# What must be the same whichever machine crawled what (first and last seen aside). Not
+# `url`: of a text served at two URLs of one source, the one stored is whichever of two
+# concurrent requests answered first, which differs between any two crawls; every URL and
+# the text it leads to are compared in URLS.
 DOCUMENTS = """
-SELECT doc_id, source, url, title, published, date_source, content_type, content_sha256,
+SELECT doc_id, source, title, published, date_source, content_type, content_sha256,
        n_chars, n_tokens, n_words, lexicon_versions
 FROM documents ORDER BY doc_id
 """
