@@ -72,7 +72,7 @@ def serve_faults() -> Iterator[tuple[str, Counter, set[str]]]:
             if path == "/faults/down.html":
                 return self.send(503, b"down")
             if path == "/faults/slow.html":
-                time.sleep(3)
+                time.sleep(10)  # past the crawl's 4 s timeout
                 return self.send(200, b"late")
             if path == "/faults/loop.html":
                 return self.redirect("/faults/loop.html")
