@@ -40,6 +40,8 @@ MIGRATIONS = {
     12: "audit_labels: hand labels of sampled hits, scored into the precision of each count",
     13: "period_documents and trend_measures feed every trend and its bootstrap; "
     "document_counts.trend_date and n_words in trends, the old names kept as deprecated",
+    14: "boilerplate_sources.fingerprint: boilerplate recomputed when a source's set of "
+    "documents changes, not only their number",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -157,6 +159,22 @@ def recorded_versions(con: duckdb.DuckDBPyConnection) -> str:
     relational@1.0.0' (the form of corpus.lexicons.signature); empty before any tokenising."""
     rows = con.execute(RECORDED_VERSIONS).fetchall()
     return " ".join(f"{name}@{version}" for name, version in rows)
+
+
+# The signatures the tokenised documents were matched under: lexicon versions and name rule.
+MATCHED_UNDER = """
+SELECT DISTINCT lexicon_versions FROM documents WHERE lexicon_versions IS NOT NULL ORDER BY 1
+"""
+
+
+def matched_under(con: duckdb.DuckDBPyConnection) -> str:
+    """What the file's counted hits were matched and judged under, as the documents record
+    it, e.g. 'market@2.0.0 relational@2.0.0 names@2': the label every published number
+    carries, since a change of name rule changes the counts as a lexicon change does.
+    Signatures of documents still waiting to be matched again are joined with ' + '; a file
+    with no tokenised documents names its lexicon versions (recorded_versions)."""
+    signatures = [row[0] for row in con.execute(MATCHED_UNDER).fetchall()]
+    return " + ".join(signatures) or recorded_versions(con)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

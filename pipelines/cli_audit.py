@@ -127,11 +127,11 @@ def _scores(db: str, args: argparse.Namespace):
     """The precision table, the lexicon versions, the corrected naming index and, with --by,
     the index per period."""
     from marketspeak.analysis.audit import audited_naming_index, audited_naming_trend, score
-    from marketspeak.corpus.db import reading, recorded_versions
+    from marketspeak.corpus.db import matched_under, reading
 
     with reading(db) as con:
         frame = score(con, args.by)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
         naming = audited_naming_index(con, args.bootstrap, args.seed)
         by_period = (
             audited_naming_trend(con, args.by, args.bootstrap, args.seed) if args.by else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from marketspeak.corpus.db import reading, recorded_versions
+from marketspeak.corpus.db import matched_under, reading
 from marketspeak.pipelines.cli_measures import _emit, _print_table
 from marketspeak.pipelines.cli_options import add_bootstrap, add_by, add_format, add_seed
 from marketspeak.pipelines.exit_codes import EXIT_OK
@@ -59,7 +59,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
         raise ValueError(f"--bootstrap must be at least 10, not {args.bootstrap}")
     with reading(DB.value(args.db)) as con:
         frame = changes(con, args.by, args.bootstrap, args.seed, args.min_tokens, args.fdr)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
 
     def show(frame) -> None:
         columns = [c for c in TABLE if c in frame.columns]

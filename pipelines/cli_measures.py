@@ -11,7 +11,7 @@ import numbers
 import sys
 from collections.abc import Callable
 
-from marketspeak.corpus.db import reading, recorded_versions
+from marketspeak.corpus.db import matched_under, reading
 from marketspeak.pipelines.cli_options import (
     add_bootstrap,
     add_by,
@@ -52,7 +52,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
             frame = trend_with_ci(con, args.by, args.bootstrap, args.seed, by=group)
         else:
             frame = trend(con, args.by, group)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
     frame = frame.drop(columns=["period_start"])
     _emit(frame, args.format, versions, lambda frame: _print_table(frame, caption=TREND_CAPTION))
@@ -84,7 +84,7 @@ def cmd_kwic(args: argparse.Namespace) -> int:
             _date_arg(args.date_to, start=False),
             every_hit=args.every_hit,
         )
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     frame["published"] = [v.isoformat() if v else "" for v in frame["published"]]
     _emit(frame, args.format, versions, _print_kwic)
     print(f"{len(frame)} line(s)", file=sys.stderr)
@@ -106,7 +106,7 @@ def cmd_collocates(args: argparse.Namespace) -> int:
     exclude = stop_words() if args.no_stopwords else ()
     with reading(DB.value(args.db)) as con:
         frame = collocates(con, args.term, args.window, args.min_freq, args.by, exclude)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     labels = [period_label(v, args.by) if args.by else "all" for v in frame["period_start"]]
     frame = frame.drop(columns=["period_start"])
     frame.insert(0, "period", labels)
@@ -144,7 +144,7 @@ def cmd_keyness(args: argparse.Namespace) -> int:
             args.min_freq,
             terms,
         )
-        versions = recorded_versions(con)
+        versions = matched_under(con)
 
     def show(frame) -> None:
         shown = frame.head(args.top)
@@ -182,7 +182,7 @@ def cmd_dispersion(args: argparse.Namespace) -> int:
 
     with reading(DB.value(args.db)) as con:
         frame = dispersion(con)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     _emit(frame, args.format, versions, digits=3)
     return EXIT_OK
 
@@ -202,7 +202,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
         frame = collocate_drift(
             con, args.term, args.by, args.top, args.window, args.min_freq, exclude
         )
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     _emit(frame, args.format, versions, digits=3)
     return EXIT_OK
 
@@ -218,7 +218,7 @@ def cmd_neighbours(args: argparse.Namespace) -> int:
 
     with reading(DB.value(args.db)) as con:
         frame = neighbour_drift(con, args.term, args.by, args.top, seed=args.seed)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     _emit(frame, args.format, versions, digits=3)
     return EXIT_OK
 
@@ -246,7 +246,7 @@ def cmd_compounds(args: argparse.Namespace) -> int:
             frame = modifier_uses(con, words, args.by, args.min_freq)
             frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
             frame = frame.drop(columns=["period_start"])
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     _emit(frame, args.format, versions, digits=2)
     return EXIT_OK
 
@@ -273,7 +273,7 @@ def cmd_agency(args: argparse.Namespace) -> int:
         return EXIT_NO_PARSER
     with reading(DB.value(args.db)) as con:
         roles = hit_roles(con, nlp, args.by, args.terms or None, args.max_tokens)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     frame = agency_shares(roles, by_term=args.by_term)
     frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
     frame = frame.drop(columns=["period_start"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from marketspeak.corpus.db import reading, recorded_versions
+from marketspeak.corpus.db import matched_under, reading
 from marketspeak.pipelines.cli_measures import _emit, _print_table
 from marketspeak.pipelines.cli_options import add_by, add_format
 from marketspeak.pipelines.exit_codes import EXIT_OK
@@ -60,7 +60,7 @@ def cmd_peers(args: argparse.Namespace) -> int:
 
     with reading(DB.value(args.db)) as con:
         frame = peers(con, args.year_from, args.year_to, args.limits)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
 
     _emit(frame, args.format, versions, lambda frame: _show(frame, PEERS_COLUMNS, PEERS_CAPTION))
     return EXIT_OK
@@ -81,7 +81,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     with reading(DB.value(args.db)) as con:
         frame = coverage(con, args.by)
-        versions = recorded_versions(con)
+        versions = matched_under(con)
     frame.insert(0, "period", [period_label(v, args.by) for v in frame["period_start"]])
     frame = frame.drop(columns=["period_start"])
     _emit(frame, args.format, versions, lambda frame: _show(frame, COVERAGE_COLUMNS))

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from marketspeak.corpus import annotate
 from marketspeak.corpus.boilerplate import BoilerplateResult, find_boilerplate
-from marketspeak.corpus.db import connect, publish_snapshot, reading, recorded_versions, utcnow
+from marketspeak.corpus.db import connect, matched_under, publish_snapshot, reading, utcnow
 from marketspeak.corpus.duplicates import DuplicateResult, find_duplicates
 from marketspeak.corpus.ingest import checked_since, ingest_files, validators
 from marketspeak.corpus.language import LanguageResult, identify_pending, merge_partition_languages
@@ -446,7 +446,7 @@ def publish(
             con,
             Path(out),
             period,
-            recorded_versions(con),
+            matched_under(con),
             base_url=SITE_URL.value(),
             parser_model=PARSER.value(),
             measures=measures,

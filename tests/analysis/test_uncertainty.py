@@ -22,7 +22,8 @@ from marketspeak.analysis.uncertainty import (
     trend_with_ci,
 )
 from marketspeak.corpus.db import schema_sql
-from marketspeak.corpus.lexicons import load_lexicons
+from marketspeak.corpus.lexicons import load_lexicons, signature
+from marketspeak.corpus.names import NAME_RULE_VERSION
 from marketspeak.pipelines.cli import main
 
 # Per document: words, market hits, relational hits, and of those the role-word hits.
@@ -101,11 +102,12 @@ def test_intervals_per_kind_of_source_resample_only_that_kinds_documents(read_db
     assert (frame["market_share_index"] <= frame["market_share_index_high"] + 1e-9).all()
 
 
-def test_trend_output_names_the_lexicon_versions(crawled, capsys):
+def test_trend_output_names_the_lexicon_versions_and_the_name_rule(crawled, capsys):
     assert main(["trend", "--db", str(crawled.db), "--by-kind", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "source_kind" in lines[0] and lines[0].endswith("lexicon_versions")
-    versions = " ".join(f"{lx.name}@{lx.version}" for lx in load_lexicons())
+    versions = signature(load_lexicons())  # e.g. market@2.0.0 relational@2.0.0 names@2
+    assert versions.endswith(NAME_RULE_VERSION)
     assert all(line.endswith(versions) for line in lines[1:])
 
 

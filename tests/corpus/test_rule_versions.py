@@ -5,6 +5,7 @@ version does."""
 from __future__ import annotations
 
 from marketspeak.corpus import annotate, lexicons, names
+from marketspeak.corpus.db import matched_under, recorded_versions
 from marketspeak.corpus.lexicons import load_lexicons, signature
 from tests.conftest import tiny_corpus
 
@@ -48,3 +49,20 @@ def test_a_new_name_rule_version_reclassifies_stored_hits_without_retokenising(
         "SELECT count(*) FROM term_hits WHERE matched = 'community' AND counted"
     ).fetchone() == (1,)
     assert annotate.rematch(con, shipped).documents == 0
+
+
+def test_published_numbers_name_the_rule_their_hits_were_judged_under(tmp_path):
+    con = tiny_corpus(tmp_path, [TEXT, "Our customers and our citizens."])
+    assert matched_under(con) == signature(load_lexicons())
+    assert matched_under(con).endswith(names.NAME_RULE_VERSION)
+    # A document not yet matched again under a new rule: both labels, so none is hidden.
+    doc = con.execute("SELECT min(doc_id) FROM documents").fetchone()[0]
+    con.execute("UPDATE documents SET lexicon_versions = 'market@1.0.0' WHERE doc_id = ?", [doc])
+    assert matched_under(con) == f"market@1.0.0 + {signature(load_lexicons())}"
+
+
+def test_a_file_with_nothing_tokenised_names_its_lexicon_versions(tmp_path):
+    con = tiny_corpus(tmp_path, [TEXT])
+    con.execute("UPDATE documents SET lexicon_versions = NULL")
+    assert matched_under(con) == recorded_versions(con)
+    assert not recorded_versions(con).endswith(names.NAME_RULE_VERSION)
