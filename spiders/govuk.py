@@ -6,10 +6,13 @@ publication date and the attachments, whose PDFs are fetched too; an HTML attach
 html_publication) is a content item of its own, fetched through the Content API. Dates come
 from the API (`first_published_at`, else `public_timestamp`), recorded as date_source `api`.
 
-A content item's text is everything GOV.UK shows as the publisher's words, in page order:
-the lead text (`introduction`, `introductory_paragraph`, `summary`), `body`, the parts of a
-guide or travel advice (`parts[]`: each title, then its body) and the groups of a document
-collection (`collection_groups[]`: each title, then its body).
+A content item's text is everything GOV.UK shows as the publisher's words, in this order:
+the lead text (`introduction`, `introductory_paragraph`, `summary`), `body`, the further
+prose fields of PROSE_FIELDS (a transaction's tabs, a local transaction's or place's "what
+you need to know" and "more information", a licence's overview, a consultation's outcome
+and feedback), the parts of a guide or travel advice (`parts[]`: each title, then its body)
+and the groups of a document collection (`collection_groups[]`: each title, then its body).
+No schema has both further prose fields and parts or groups.
 
 Source keys: `start_urls` holds the search API URL (https://www.gov.uk/api/search.json),
 `organisations` the organisation slugs, `hosts` the attachment host
@@ -49,6 +52,28 @@ def search_url(api: str, organisation: str, start: int, count: int = PAGE_SIZE) 
 LEAD_FIELDS = ("introduction", "introductory_paragraph", "summary")  # shown above the body
 SECTION_LISTS = ("parts", "collection_groups")  # lists of {title, body}, shown below it
 
+# details fields other than the body that hold the publisher's own prose, read after the
+# body in this order; each is HTML (or the list of content types) as the body is. The order
+# is the page's for every schema that has them: a local transaction or place shows
+# need_to_know above more_information; a transaction's tabs run more_information,
+# what_you_need_to_know, other_ways_to_apply. A consultation's page shows its outcome and
+# feedback above the original proposal (the body); they are read after it, so the proposal
+# leads as it did before the outcome was published.
+PROSE_FIELDS = (
+    "need_to_know",  # local_transaction, place
+    "more_information",  # transaction, local_transaction, place
+    "what_you_need_to_know",  # transaction
+    "other_ways_to_apply",  # transaction
+    "licence_overview",  # licence: its whole text, the schema has no body
+    "final_outcome_detail",  # consultation, call_for_evidence
+    "public_feedback_detail",  # consultation
+)
+# Not prose, so never read: start_button_text and will_continue_on (button labels),
+# transaction_start_link, continuation_link and ways_to_respond (where to go), downtime_message
+# (a passing service notice), licence_short_description (the licence finder's one-line
+# summary, like an item's description), place_type, lgsl_code and service_tiers (codes),
+# variants (other pages at their own paths), external_related_links and metadata.
+
 
 def html_of(value: Any) -> str:
     """An HTML field's markup: a string, or GOV.UK's list of content types (HTML preferred)."""
@@ -62,9 +87,9 @@ def html_of(value: Any) -> str:
 
 
 def item_text(details: dict) -> str:
-    """The publisher's words in a content item's details, in the order a reader sees them."""
-    pieces = [fragment_text(html_of(details.get(field))) for field in LEAD_FIELDS]
-    pieces.append(fragment_text(html_of(details.get("body"))))
+    """The publisher's words in a content item's details: lead, body, prose fields, sections."""
+    fields = (*LEAD_FIELDS, "body", *PROSE_FIELDS)
+    pieces = [fragment_text(html_of(details.get(field))) for field in fields]
     for name in SECTION_LISTS:
         for section in details.get(name) or []:
             if not isinstance(section, dict):

@@ -5,8 +5,8 @@ Shapes follow the platform notes (results/total/start paging, filter_organisatio
 details.documents HTML strings). Assets are served on a second port: another host.
 
 The organisation `guides-and-collections` publishes items whose text is held elsewhere
-than details.body, one per schema (see `text_items`), and an HTML attachment reached only
-through its publication.
+than details.body, one per schema (see `text_items` and `further_prose_items`), and an HTML
+attachment reached only through its publication.
 """
 
 from __future__ import annotations
@@ -157,6 +157,7 @@ def text_items() -> dict[str, dict]:
             },
         ),
         content("/empty-guide", "guide", "2014-04-04", {"parts": []}),
+        *further_prose_items(),
     ]
     listed = {item["base_path"]: item for item in items}
     attached = content(
@@ -166,6 +167,78 @@ def text_items() -> dict[str, dict]:
         {"body": "<div class='govspeak'><h2>Findings</h2><p>Moorings rose.</p></div>"},
     )
     return {**listed, attached["base_path"]: attached}
+
+
+def further_prose_items() -> list[dict]:
+    """Items whose prose sits in details fields other than the body, in our own words.
+
+    Keys are written in an order unlike the page's, so that the reading order must come
+    from the spider; buttons, links, codes and notices beside them are not prose.
+    """
+    return [
+        content(
+            "/register-a-houseboat",
+            "transaction",
+            "2013-08-19",
+            {
+                "other_ways_to_apply": "<p>You can also post the form to the harbour office.</p>",
+                "what_you_need_to_know": "<ul><li>Takes about ten minutes</li></ul>",
+                "more_information": [
+                    {"content_type": "text/govspeak", "content": "Have your hull number."},
+                    {"content_type": "text/html", "content": "<p>Have your hull number.</p>"},
+                ],
+                "introductory_paragraph": "<p>Register a boat you live on.</p>",
+                "start_button_text": "Register now",
+                "will_continue_on": "the harbour register",
+                "transaction_start_link": "https://example.org/register",
+                "downtime_message": "The register is closed on Sundays.",
+            },
+        ),
+        content(
+            "/report-a-loose-buoy",
+            "local_transaction",
+            "2012-11-05",
+            {
+                "lgsl_code": 1234,
+                "service_tiers": ["district", "unitary"],
+                "more_information": "<h2>After you report</h2><p>A crew checks within a day.</p>",
+                "need_to_know": "<ul><li>Available on the coast only</li></ul>",
+                "introduction": "<p>Tell your council about a buoy adrift.</p>",
+            },
+        ),
+        content(
+            "/find-a-harbour-office",
+            "place",
+            "2012-03-12",
+            {
+                "place_type": "harbour-offices",
+                "more_information": "<p>Offices open at high tide.</p>",
+                "introduction": "<p>Enter a postcode to find the nearest office.</p>",
+            },
+        ),
+        content(
+            "/harbour-event-licence",
+            "licence",
+            "2011-06-27",
+            {
+                "licence_identifier": "9999-1-1",
+                "licence_short_description": "A licence for events on the quay.",
+                "continuation_link": "https://example.org/licences",
+                "licence_overview": "<p>You need a licence to hold a regatta.</p>",
+            },
+        ),
+        content(
+            "/government/consultations/mooring-fees",
+            "consultation",
+            "2010-10-11",
+            {
+                "public_feedback_detail": "<p>Most replies backed the change.</p>",
+                "final_outcome_detail": "<p>Fees will rise by a tenth.</p>",
+                "body": "<div class='govspeak'><p>We propose new mooring fees.</p></div>",
+                "ways_to_respond": {"email": "fees@example.org"},
+            },
+        ),
+    ]
 
 
 def text_results(items: dict[str, dict]) -> list[dict]:

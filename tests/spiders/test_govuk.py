@@ -7,6 +7,7 @@ import pytest
 
 from marketspeak.pipelines import steps
 from marketspeak.spiders.extract import fragment_text
+from marketspeak.spiders.govuk import PROSE_FIELDS, item_text
 from tests.spiders.govuk_site import ORGS, TEXT_ORG, serve_govuk
 
 
@@ -89,14 +90,19 @@ def test_fragment_text_keeps_paragraphs_and_list_items():
     assert fragment_text(html) == "One two.\nThree"
 
 
-def test_text_outside_the_body_is_stored_in_page_order_with_the_item_date(text_crawl):
-    con, api, _ = text_crawl
-    stored = {
+def stored_texts(con, api):
+    """Each stored document by path on the fixture site: (published, date_source, text)."""
+    return {
         url.removeprefix(api): (str(published), source, text)
         for url, published, source, text in con.execute(
             "SELECT url, published, date_source, text FROM documents"
         ).fetchall()
     }
+
+
+def test_text_outside_the_body_is_stored_in_page_order_with_the_item_date(text_crawl):
+    con, api, _ = text_crawl
+    stored = stored_texts(con, api)
     review = "/government/publications/harbour-review"
     assert stored == {
         "/renew-a-harbour-permit": (
@@ -119,7 +125,85 @@ def test_text_outside_the_body_is_stored_in_page_order_with_the_item_date(text_c
         "/report-a-wreck": ("2015-09-21", "api", "Tell your council about a wreck."),
         review: ("2020-06-29", "api", "The review is attached."),
         review + "/harbour-review-2020": ("2020-06-30", "api", "Findings\nMoorings rose."),
+        "/register-a-houseboat": (
+            "2013-08-19",
+            "api",
+            "Register a boat you live on.\nHave your hull number.\nTakes about ten minutes\n"
+            "You can also post the form to the harbour office.",
+        ),
+        "/report-a-loose-buoy": (
+            "2012-11-05",
+            "api",
+            "Tell your council about a buoy adrift.\nAvailable on the coast only\n"
+            "After you report\nA crew checks within a day.",
+        ),
+        "/find-a-harbour-office": (
+            "2012-03-12",
+            "api",
+            "Enter a postcode to find the nearest office.\nOffices open at high tide.",
+        ),
+        "/harbour-event-licence": ("2011-06-27", "api", "You need a licence to hold a regatta."),
+        "/government/consultations/mooring-fees": (
+            "2010-10-11",
+            "api",
+            "We propose new mooring fees.\nFees will rise by a tenth.\n"
+            "Most replies backed the change.",
+        ),
     }
+
+
+def test_a_transaction_is_one_document_of_its_intro_then_its_tabs_in_page_order(text_crawl):
+    con, api, _ = text_crawl
+    rows = con.execute(
+        "SELECT text FROM documents WHERE url = ?", [api + "/register-a-houseboat"]
+    ).fetchall()
+    # the start button, the service it continues on, its link and the downtime notice are
+    # not the publisher's prose
+    assert rows == [
+        (
+            "Register a boat you live on.\nHave your hull number.\nTakes about ten minutes\n"
+            "You can also post the form to the harbour office.",
+        )
+    ]
+
+
+def test_a_local_transaction_reads_what_you_need_to_know_before_more_information(text_crawl):
+    con, api, _ = text_crawl
+    _, _, text = stored_texts(con, api)["/report-a-loose-buoy"]
+    assert text.split("\n") == [
+        "Tell your council about a buoy adrift.",
+        "Available on the coast only",
+        "After you report",
+        "A crew checks within a day.",
+    ]
+
+
+def test_an_item_whose_only_prose_is_a_further_field_is_stored_not_an_issue(text_crawl):
+    con, api, _ = text_crawl
+    licence = api + "/harbour-event-licence"
+    assert stored_texts(con, api)["/harbour-event-licence"] == (
+        "2011-06-27",
+        "api",
+        "You need a licence to hold a regatta.",
+    )
+    issues = con.execute("SELECT count(*) FROM crawl_issues WHERE url = ?", [licence]).fetchone()
+    assert issues == (0,)
+
+
+def test_further_fields_follow_the_body_in_page_order_not_the_json_order():
+    order = [
+        "need_to_know",
+        "more_information",
+        "what_you_need_to_know",
+        "other_ways_to_apply",
+        "licence_overview",
+        "final_outcome_detail",
+        "public_feedback_detail",
+    ]
+    details = {name: f"<p>{name}</p>" for name in reversed(order)}
+    details |= {"body": "<p>body</p>", "summary": "<p>lead</p>", "start_button_text": "Go"}
+    assert item_text(details).split("\n") == ["lead", "body", *order]
+    assert list(PROSE_FIELDS) == order
 
 
 def test_an_item_without_text_anywhere_is_an_issue(text_crawl):
