@@ -249,7 +249,7 @@ def _index_subtitle(
 
 
 def lexicon_rates_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
-    """Market and relational hits per million tokens per period, one line each."""
+    """Market and relational hits per million words per period, one line each."""
     data = _dated(trend, period)
     long = data.melt(
         id_vars=["period", "period_start", "n_documents"],
@@ -263,24 +263,24 @@ def lexicon_rates_chart(trend: pd.DataFrame, period: str = "year") -> alt.Chart:
         .mark_line(point=alt.OverlayMarkDef(cursor="pointer"))
         .encode(
             x=alt.X("period_start:T", title=None),
-            y=alt.Y("per_million:Q", title="Hits per million tokens"),
+            y=alt.Y("per_million:Q", title="Hits per million words"),
             color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
             tooltip=[
                 alt.Tooltip("period:N", title=period.title()),
                 alt.Tooltip("lexicon:N", title="Lexicon"),
-                alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
+                alt.Tooltip("per_million:Q", title="Per million words", format=",.0f"),
                 alt.Tooltip("n_documents:Q", title="Documents (click to list)"),
             ],
         )
         .properties(
-            title="Market and relational words per million tokens",
-            description="Line chart of market and relational hits per million tokens per period.",
+            title="Market and relational hits per million words",
+            description="Line chart of market and relational hits per million words per period.",
         )
     )
 
 
 def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: int = 5) -> alt.Chart:
-    """Small multiples: each term's hits per million tokens per period."""
+    """Small multiples: each term's hits per million words per period."""
     data = _dated(term_trend, period)[
         ["period", "period_start", "lexicon", "term", "hits", "per_million"]
     ]
@@ -289,13 +289,13 @@ def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: in
         .mark_line(point=True)
         .encode(
             x=alt.X("period_start:T", title=None),
-            y=alt.Y("per_million:Q", title="Per million tokens"),
+            y=alt.Y("per_million:Q", title="Per million words"),
             color=alt.Color("lexicon:N", title="Lexicon", scale=theme.lexicon_scale()),
             tooltip=[
                 alt.Tooltip("term:N", title="Term"),
                 alt.Tooltip("period:N", title=period.title()),
                 alt.Tooltip("hits:Q", title="Hits"),
-                alt.Tooltip("per_million:Q", title="Per million tokens", format=",.0f"),
+                alt.Tooltip("per_million:Q", title="Per million words", format=",.0f"),
             ],
         )
         .properties(width=150, height=90)
@@ -304,8 +304,8 @@ def term_rates_chart(term_trend: pd.DataFrame, period: str = "year", columns: in
             columns=columns,
         )
         .properties(
-            title="Each term per million tokens",
-            description="Small multiples of each lexicon term's rate per million tokens.",
+            title="Each term per million words",
+            description="Small multiples of each lexicon term's rate per million words.",
         )
     )
 

@@ -105,7 +105,7 @@ def _rates_summary(frame: pd.DataFrame, period: str) -> str:
         f"relational {row['relational_per_million']:,.0f}"
         for row in (dated.iloc[0], dated.iloc[-1])
     ]
-    return "Hits per million tokens in " + "; ".join(parts) + "."
+    return "Hits per million words in " + "; ".join(parts) + "."
 
 
 def _terms_summary(terms: pd.DataFrame) -> str:
@@ -365,7 +365,7 @@ CHARTS: tuple[Chart, ...] = (
     ),
     Chart(
         name="lexicon-rates",
-        title="Market and relational words per million tokens",
+        title="Market and relational hits per million words",
         data=lambda m: m.register,
         builder=lambda m: charts.lexicon_rates_chart(m.register, m.period),
         summary=lambda m: _rates_summary(m.register, m.period),
@@ -378,7 +378,7 @@ CHARTS: tuple[Chart, ...] = (
     ),
     Chart(
         name="term-rates",
-        title="Each term per million tokens",
+        title="Each term per million words",
         data=lambda m: m.terms,
         builder=lambda m: charts.term_rates_chart(m.terms, m.period),
         summary=lambda m: _terms_summary(m.terms),

@@ -369,7 +369,7 @@ TABLE_COLUMNS = {
 
 
 TREND_CAPTION = (
-    "market/M, relational/M: hits per million tokens; naming: market role words / (market +"
+    "market/M, relational/M: hits per million words; naming: market role words / (market +"
     " relational role words); register: market / (market + relational), all words"
 )
 

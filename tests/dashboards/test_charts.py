@@ -211,7 +211,7 @@ def test_kinds_never_take_the_lexicon_colours():
 
 def test_the_footer_is_part_of_the_chart_and_keeps_its_title():
     spec = charts.with_footer(charts.lexicon_rates_chart(small_trend()), "lexicons x@1").to_dict()
-    assert spec["title"] == "Market and relational words per million tokens"
+    assert spec["title"] == "Market and relational hits per million words"
     texts = [v for d in spec["datasets"].values() for r in d for v in r.values()]
     assert "lexicons x@1" in texts
 
