@@ -631,7 +631,7 @@ def trend_with_audit(
     period: str = "year",
     n_boot: int = 1000,
     seed: int = 0,
-    min_tokens: int = 10_000,
+    min_words: int = 10_000,
 ) -> pd.DataFrame:
     """analysis.uncertainty.trend_with_ci(con, period) for all sources together, and, when
     both lexicons' role words are audited, the naming index per period corrected by their
@@ -647,7 +647,7 @@ def trend_with_audit(
 
     precision = role_precision(con)
     if set(precision) != {"market", "relational"}:
-        return uncertainty.trend_with_ci(con, period, n_boot, seed, min_tokens)
+        return uncertainty.trend_with_ci(con, period, n_boot, seed, min_words)
     beta_rng = np.random.default_rng([seed, 1])
     (pm, nm), (pr, nr) = precision["market"], precision["relational"]
 
@@ -660,4 +660,4 @@ def trend_with_audit(
         point = float(index_share(pm * market, pr * relational))
         return dict(zip(AUDITED_COLUMNS, (point, low, high), strict=True))
 
-    return uncertainty.trend_with_ci(con, period, n_boot, seed, min_tokens, extra=audited)
+    return uncertainty.trend_with_ci(con, period, n_boot, seed, min_words, extra=audited)

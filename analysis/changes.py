@@ -30,7 +30,7 @@ register index, per year or quarter):
   |U_t| peaks; the p-value is from `n_perm` random orders of the periods (and Pettitt's
   approximation 2 exp(-6K^2 / (n^3 + n^2)) is given beside it).
 
-Periods with fewer than `min_tokens` (10,000) word tokens, those analysis.uncertainty flags
+Periods with fewer than `min_words` (10,000) word tokens, those analysis.uncertainty flags
 `sparse`, are left out of every series, as are undated documents; an index is left out of a
 period where its denominator is 0. Each row says how many periods were used and which were
 left out. A series with fewer than 3 periods, or no hit in the periods kept, is not tested.
@@ -238,7 +238,7 @@ def changes_from_counts(
     period: str = "year",
     n_boot: int = 1000,
     seed: int = 0,
-    min_tokens: int = 10_000,
+    min_words: int = 10_000,
     fdr: float = 0.05,
     n_perm: int = 1999,
 ) -> pd.DataFrame:
@@ -254,14 +254,14 @@ def changes_from_counts(
     terms, matrix = _document_matrix(docs, hits)
     periods = sorted(starts[starts.notna()].unique())
     tokens = {p: matrix[(starts == p).to_numpy(), 0].sum() for p in periods}
-    kept = [p for p in periods if tokens[p] >= min_tokens]
-    sparse = [p for p in periods if tokens[p] < min_tokens]
+    kept = [p for p in periods if tokens[p] >= min_words]
+    sparse = [p for p in periods if tokens[p] < min_words]
     values, boot_values = _period_values(matrix, starts, kept, len(terms), seed, n_boot)
     context = _Periods(
         kept=kept,
         x=period_years(pd.Series(kept)),
         period=period,
-        left_out=_left_out(sparse, int(starts.isna().sum()), period, min_tokens),
+        left_out=_left_out(sparse, int(starts.isna().sum()), period, min_words),
     )
     names = [*terms["term"], *INDICES]
     lexicons = [*terms["lexicon"], "index", "index"]
@@ -317,12 +317,12 @@ def _period_values(
     return _values(sums, n_terms), _values(boot, n_terms)
 
 
-def _left_out(sparse: list, undated: int, period: str, min_tokens: int) -> list[str]:
+def _left_out(sparse: list, undated: int, period: str, min_words: int) -> list[str]:
     """What every series leaves out: the sparse periods and the undated documents."""
     left = []
     if sparse:
         labels = ", ".join(period_label(p, period) for p in sparse)
-        left.append(f"{len(sparse)} sparse period(s) under {min_tokens:,} tokens: {labels}")
+        left.append(f"{len(sparse)} sparse period(s) under {min_words:,} words: {labels}")
     if undated:
         left.append(f"{undated} undated document(s)")
     return left
@@ -471,7 +471,7 @@ def changes(
     period: str = "year",
     n_boot: int = 1000,
     seed: int = 0,
-    min_tokens: int = 10_000,
+    min_words: int = 10_000,
     fdr: float = 0.05,
 ) -> pd.DataFrame:
     """changes_from_counts over the database's counted documents and hits (the documents
@@ -480,7 +480,7 @@ def changes(
         raise ValueError(f"period must be year, quarter or month, not {period!r}")
     documents = con.execute(DOCUMENTS, [period]).df()
     hits = con.execute(TERM_HITS).df()
-    return changes_from_counts(documents, hits, period, n_boot, seed, min_tokens, fdr)
+    return changes_from_counts(documents, hits, period, n_boot, seed, min_words, fdr)
 
 
 def summary(frame: pd.DataFrame, fdr: float = 0.05) -> str:

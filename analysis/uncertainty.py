@@ -7,7 +7,7 @@ same seed gives the same intervals); each draw's rates, naming index and registe
 and 97.5th percentiles of the draws bound the 95% interval (the percentile bootstrap, Efron
 & Tibshirani 1993). The documents resampled are the rows trend() sums
 (`period_documents(period, group_by)`). Resampling documents rather than tokens respects
-that words in one document are not independent. Periods with fewer than `min_tokens`
+that words in one document are not independent. Periods with fewer than `min_words`
 English word tokens (n_words) are flagged `sparse`: their numbers are shown but should not
 be read as certain. Resamples are drawn in batches, so memory stays a few MB however many
 documents a period has.
@@ -149,7 +149,7 @@ def trend_with_ci(
     period: str = "year",
     n_boot: int = 1000,
     seed: int = 0,
-    min_tokens: int = 10_000,
+    min_words: int = 10_000,
     by: str = "all",
     extra: PeriodColumns | None = None,
 ) -> pd.DataFrame:
@@ -182,5 +182,5 @@ def trend_with_ci(
     add_intervals(con, pending, bounds)
     for name, values in bounds.items():
         frame[name] = values
-    frame["sparse"] = frame["n_words"] < min_tokens
+    frame["sparse"] = frame["n_words"] < min_words
     return frame

@@ -37,7 +37,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     slope per year with its 95% interval, a Mann-Kendall test and Benjamini-Hochberg q-values.
 
     Each term's rate per million words and the naming and register indices are computed per
-    period; periods under 10,000 word tokens (--min-tokens; those `trend --ci` flags
+    period; periods under 10,000 words (--min-words; those `trend --ci` flags
     sparse) and undated documents are left out, and each row says which. Documents are
     resampled within each period (--bootstrap, --seed), so that a few long documents
     cannot make a trend: the interval spans Sen's and the resampled one, and p is the
@@ -58,7 +58,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     if args.bootstrap < 10:
         raise ValueError(f"--bootstrap must be at least 10, not {args.bootstrap}")
     with reading(DB.value(args.db)) as con:
-        frame = changes(con, args.by, args.bootstrap, args.seed, args.min_tokens, args.fdr)
+        frame = changes(con, args.by, args.bootstrap, args.seed, args.min_words, args.fdr)
         versions = matched_under(con)
 
     def show(frame) -> None:
@@ -90,10 +90,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_bootstrap(parser, "document resamples")
     add_seed(parser, "seed for the resamples")
     parser.add_argument(
-        "--min-tokens",
+        "--min-words",
+        "--min-tokens",  # the former name, kept until 0.3: it always counted words
+        dest="min_words",
         type=int,
         default=10_000,
         metavar="N",
-        help="leave out periods with fewer word tokens (default 10,000; 0 keeps every period)",
+        help="leave out periods with fewer words (default 10,000; 0 keeps every period; "
+        "--min-tokens is the former name, removed in 0.3)",
     )
     add_format(parser)

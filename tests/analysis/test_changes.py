@@ -184,7 +184,7 @@ def planted_runs(seeds: range):
     for seed in seeds:
         documents, hits = generated(seed, trend=0.15)
         frame = ch.changes_from_counts(
-            documents, hits, n_boot=100, seed=seed, min_tokens=0, n_perm=199
+            documents, hits, n_boot=100, seed=seed, min_words=0, n_perm=199
         )
         significant = dict(zip(frame["term"], frame["significant"], strict=True))
         found.append(significant["unit cost"])
@@ -203,7 +203,7 @@ def test_with_no_trend_nothing_is_found_in_most_runs():
     for seed in range(100):
         documents, hits = generated(1000 + seed)
         frame = ch.changes_from_counts(
-            documents, hits, n_boot=100, seed=seed, min_tokens=0, n_perm=199
+            documents, hits, n_boot=100, seed=seed, min_words=0, n_perm=199
         )
         false += frame["significant"].any()
     assert false <= 6
@@ -211,7 +211,7 @@ def test_with_no_trend_nothing_is_found_in_most_runs():
 
 def test_one_long_document_in_the_last_period_makes_no_trend():
     documents, hits = generated(7, n_periods=10)
-    flat = ch.changes_from_counts(documents, hits, n_boot=300, min_tokens=0)
+    flat = ch.changes_from_counts(documents, hits, n_boot=300, min_words=0)
     long_doc = len(documents)
     last = documents["period_start"].max()
     documents = pd.concat(
@@ -240,7 +240,7 @@ def test_one_long_document_in_the_last_period_makes_no_trend():
         ],
         ignore_index=True,
     )
-    frame = ch.changes_from_counts(documents, hits, n_boot=300, min_tokens=0).set_index("term")
+    frame = ch.changes_from_counts(documents, hits, n_boot=300, min_words=0).set_index("term")
     before = flat.set_index("term")
     # The document is a tenth of the last year's words at ten times the usual rate:
     # that year's rate of customer, and both indices, jump ...
@@ -257,24 +257,24 @@ def test_sparse_periods_and_undated_documents_are_left_out():
     documents, hits = generated(8, n_periods=6)
     documents.loc[documents["period_start"] == documents["period_start"].min(), "n_words"] = 10
     documents.loc[0:2, "period_start"] = pd.NaT
-    frame = ch.changes_from_counts(documents, hits, n_boot=50, min_tokens=1000)
+    frame = ch.changes_from_counts(documents, hits, n_boot=50, min_words=1000)
     row = frame.set_index("term").loc["customer"]
     assert row["n_periods"] == 5 and row["first_period"] == "2011"
-    assert "1 sparse period(s) under 1,000 tokens: 2010" in row["left_out"]
+    assert "1 sparse period(s) under 1,000 words: 2010" in row["left_out"]
     assert "3 undated document(s)" in row["left_out"]
 
 
 def test_too_few_periods_are_not_tested():
     documents, hits = generated(9, n_periods=2)
-    frame = ch.changes_from_counts(documents, hits, n_boot=20, min_tokens=0)
+    frame = ch.changes_from_counts(documents, hits, n_boot=20, min_words=0)
     assert frame["p"].isna().all() and not frame["significant"].any()
     assert (frame["n_periods"] == 2).all()
 
 
 def test_the_same_seed_gives_the_same_rows():
     documents, hits = generated(10, trend=0.1)
-    first = ch.changes_from_counts(documents, hits, n_boot=100, seed=4, min_tokens=0)
-    again = ch.changes_from_counts(documents, hits, n_boot=100, seed=4, min_tokens=0)
+    first = ch.changes_from_counts(documents, hits, n_boot=100, seed=4, min_words=0)
+    again = ch.changes_from_counts(documents, hits, n_boot=100, seed=4, min_words=0)
     pd.testing.assert_frame_equal(first, again)
 
 
@@ -282,7 +282,7 @@ def test_the_same_seed_gives_the_same_rows():
 
 
 def test_the_series_are_those_of_term_trend_and_trend(read_db):
-    frame = ch.changes(read_db, "year", n_boot=50, min_tokens=0).set_index("term")
+    frame = ch.changes(read_db, "year", n_boot=50, min_words=0).set_index("term")
     terms = term_trend(read_db, "year").dropna(subset=["period_start"])
     periods = trend(read_db, "year").dropna(subset=["period_start"])
     n = len(periods)
@@ -299,7 +299,7 @@ def test_the_series_are_those_of_term_trend_and_trend(read_db):
 def test_the_command_prints_the_rows_in_every_format(crawled, capsys):
     db = str(crawled.db)
     assert (
-        main(["changes", "--db", db, "--format", "csv", "--bootstrap", "50", "--min-tokens", "0"])
+        main(["changes", "--db", db, "--format", "csv", "--bootstrap", "50", "--min-words", "0"])
         == 0
     )
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
@@ -324,12 +324,12 @@ def test_the_command_prints_the_rows_in_every_format(crawled, capsys):
     # The sample site's naming index rises from 17% to 81% over its twenty years.
     naming = frame.set_index("term").loc["naming index"]
     assert naming["significant"] and naming["slope_low"] > 0
-    # Every sample year has under 10,000 tokens: by default all are left out, and said so.
+    # Every sample year has under 10,000 words: by default all are left out, and said so.
     assert main(["changes", "--db", db, "--format", "json", "--bootstrap", "20"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0].keys() >= {"term", "slope", "q", "significant", "n_periods", "left_out"}
     assert all(r["n_periods"] == 0 and r["p"] is None for r in rows)
-    assert "20 sparse period(s) under 10,000 tokens: 2005, 2006" in rows[0]["left_out"]
+    assert "20 sparse period(s) under 10,000 words: 2005, 2006" in rows[0]["left_out"]
     assert (
         main(
             [
@@ -340,7 +340,7 @@ def test_the_command_prints_the_rows_in_every_format(crawled, capsys):
                 "quarter",
                 "--bootstrap",
                 "20",
-                "--min-tokens",
+                "--min-tokens",  # the former name of --min-words still works until 0.3
                 "0",
                 "--fdr",
                 "0.1",
@@ -371,7 +371,7 @@ def test_a_term_that_appears_late_changes_with_a_slope_of_zero_and_says_why():
     late = documents.loc[documents["period_start"].dt.year >= 2028, "doc_id"].to_numpy()
     extra = pd.DataFrame({"doc_id": late, "lexicon": "relational", "term": "carer", "hits": 1})
     frame = ch.changes_from_counts(
-        documents, pd.concat([hits, extra], ignore_index=True), n_boot=100, min_tokens=0
+        documents, pd.concat([hits, extra], ignore_index=True), n_boot=100, min_words=0
     ).set_index("term")
     carer = frame.loc["carer"]
     assert carer["significant"] and carer["slope"] == 0
@@ -381,7 +381,7 @@ def test_a_term_that_appears_late_changes_with_a_slope_of_zero_and_says_why():
 
 def test_the_summary_names_what_changed():
     documents, hits = generated(12, trend=0.2)
-    frame = ch.changes_from_counts(documents, hits, n_boot=100, min_tokens=0)
+    frame = ch.changes_from_counts(documents, hits, n_boot=100, min_words=0)
     text = ch.summary(frame)
     assert text.startswith(f"{frame['significant'].sum()} of 10 series tested changed")
     assert "unit cost (+" in text and "% of its mean rate a year" in text
