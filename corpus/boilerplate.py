@@ -20,9 +20,13 @@ publisher put out (a footer's words are part of every page as read), and a boile
 paragraph with no lexicon term then changes no measure at all. The methods page shows
 per source how many words and hits were boilerplate.
 
-A source is recomputed whenever its number of tokenised documents differs from the one its
-boilerplate was computed over (`boilerplate_sources`): hashing paragraphs is cheap, and a
-new document can make an old paragraph cross the threshold everywhere.
+A source is recomputed whenever its set of tokenised documents differs from the one its
+boilerplate was computed over (`boilerplate_sources`: their number and a fingerprint of
+their ids and token counts): hashing paragraphs is cheap, and a new document can make an
+old paragraph cross the threshold everywhere. The number alone is not enough: a merge can
+move a document to the source that found it first while bringing the source another one,
+leaving the number as it was. A source left with no tokenised documents (all moved away)
+keeps no boilerplate.
 """
 
 from __future__ import annotations
@@ -89,12 +93,20 @@ def runs(flags: list[bool]) -> list[tuple[int, int]]:
 
 
 # A document belongs to the source it was first found under (documents.source), so that
-# each document is in exactly one source's counts.
-SOURCE_SIZES = """
-SELECT source, count(*) AS n FROM documents WHERE n_tokens IS NOT NULL GROUP BY source
+# each document is in exactly one source's counts. Each source's tokenised documents as
+# their number and an order-free fingerprint: the XOR of a 64-bit hash of each doc_id with
+# its token count. A document's text never changes under its doc_id (the start of the text's
+# SHA-256) and its paragraphs' tokens come with its token count, so the fingerprint changes
+# whenever the paragraphs found could; it reads no text. MD5 rather than DuckDB's hash(),
+# which a DuckDB release may change (and so recompute every source).
+SOURCE_STATES = """
+SELECT source, count(*) AS n,
+       bit_xor(('0x' || left(md5(doc_id || ':' || n_tokens), 16))::UBIGINT) AS fingerprint
+FROM documents WHERE n_tokens IS NOT NULL GROUP BY source ORDER BY source
 """
-# The document count each source's boilerplate was last computed over.
-COMPUTED = "SELECT source, n_documents FROM boilerplate_sources"
+# What each source's boilerplate was last computed over (fingerprint NULL in a row from
+# before schema version 14, so that source is recomputed once).
+COMPUTED = "SELECT source, n_documents, fingerprint FROM boilerplate_sources"
 # The texts of a source's tokenised documents (a paragraph is found by its hash).
 SOURCE_TEXTS = """
 SELECT doc_id, text FROM documents WHERE source = $source AND n_tokens IS NOT NULL
@@ -118,7 +130,11 @@ CLEAR_SOURCE = [
 # The source's repeated paragraphs (found_paragraphs registered) and its record: how many
 # documents it had, how many a paragraph needed, and under which rule.
 INSERT_PARAGRAPHS = "INSERT INTO boilerplate_paragraphs SELECT $source, * FROM found_paragraphs"
-INSERT_SOURCE = "INSERT INTO boilerplate_sources VALUES ($source, $n, $needed, $rule, $at)"
+INSERT_SOURCE = """
+INSERT INTO boilerplate_sources (source, n_documents, min_documents, rule, computed_at,
+                                 fingerprint)
+VALUES ($source, $n, $needed, $rule, $at, $fingerprint)
+"""
 # What was stored for the source: runs and their words.
 SPAN_WORDS = """
 SELECT count(*), coalesce(sum(n_words), 0) FROM boilerplate_spans WHERE source = $source
@@ -144,20 +160,32 @@ class BoilerplateResult:
 
 
 def find_boilerplate(con: duckdb.DuckDBPyConnection) -> BoilerplateResult:
-    """Recompute the boilerplate of every source whose tokenised documents changed in number
-    since it was last computed (each source in one transaction)."""
-    done = dict(con.execute(COMPUTED).fetchall())
+    """Recompute the boilerplate of every source whose tokenised documents changed (in
+    number or in which they are) since it was last computed, and drop that of a source left
+    with none; each source in one transaction."""
+    done = {source: tuple(state) for source, *state in con.execute(COMPUTED).fetchall()}
+    now = {source: tuple(state) for source, *state in con.execute(SOURCE_STATES).fetchall()}
     result = BoilerplateResult()
-    for source, n in con.execute(SOURCE_SIZES).fetchall():
-        if done.get(source) != n:
-            recompute_source(con, source, n, result)
+    for source, (n, fingerprint) in now.items():
+        if done.get(source) != (n, fingerprint):
+            recompute_source(con, source, n, fingerprint, result)
+    for source in sorted(done.keys() - now.keys()):
+        with transaction(con):
+            for statement in CLEAR_SOURCE:
+                con.execute(statement, {"source": source})
+        result.sources += 1
     return result
 
 
 def recompute_source(
-    con: duckdb.DuckDBPyConnection, source: str, n: int, result: BoilerplateResult
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    n: int,
+    fingerprint: int,
+    result: BoilerplateResult,
 ) -> None:
-    """Find and store the boilerplate of one source of `n` tokenised documents."""
+    """Find and store the boilerplate of one source of `n` tokenised documents (whose
+    fingerprint, as SOURCE_STATES computes it, is `fingerprint`)."""
     texts = con.execute(SOURCE_TEXTS, {"source": source}).fetchall()
     keys = {doc_id: document_keys(text) for doc_id, text in texts}
     examples: dict[str, str] = {}
@@ -195,9 +223,8 @@ def recompute_source(
             con.execute(statement, params)
         con.execute(INSERT_PARAGRAPHS, params)
         con.execute(INSERT_SPANS, params)
-        con.execute(
-            INSERT_SOURCE, {**params, "n": n, "needed": needed, "rule": rule(), "at": utcnow()}
-        )
+        record = {"n": n, "needed": needed, "rule": rule(), "at": utcnow()}
+        con.execute(INSERT_SOURCE, {**params, **record, "fingerprint": fingerprint})
         stored, words = con.execute(SPAN_WORDS, params).fetchone()
     result.sources += 1
     result.paragraphs += len(common)

@@ -178,14 +178,16 @@ CREATE TABLE IF NOT EXISTS boilerplate_sources (
     n_documents INTEGER NOT NULL,
     min_documents INTEGER,
     rule        VARCHAR NOT NULL,
-    computed_at TIMESTAMP NOT NULL
+    computed_at TIMESTAMP NOT NULL,
+    fingerprint UBIGINT
 );
-COMMENT ON TABLE boilerplate_sources IS 'Per source: when its boilerplate (paragraphs repeated across its documents, corpus/boilerplate.py) was last computed and over how many documents; recomputed when that number changes (schema version 9).';
+COMMENT ON TABLE boilerplate_sources IS 'Per source: when its boilerplate (paragraphs repeated across its documents, corpus/boilerplate.py) was last computed and over which documents; recomputed when their number or fingerprint changes (schema version 9; the fingerprint since 14).';
 COMMENT ON COLUMN boilerplate_sources.source IS 'Source name (documents.source: the source a document was first found under).';
 COMMENT ON COLUMN boilerplate_sources.n_documents IS 'Tokenised documents of the source the boilerplate was computed over.';
 COMMENT ON COLUMN boilerplate_sources.min_documents IS 'Documents a paragraph had to occur in to be boilerplate; NULL when the source was too small for any (rule says how small).';
 COMMENT ON COLUMN boilerplate_sources.rule IS 'The threshold in words: minimum paragraph words, documents, share of the source and source size.';
 COMMENT ON COLUMN boilerplate_sources.computed_at IS 'When it was computed (UTC).';
+COMMENT ON COLUMN boilerplate_sources.fingerprint IS 'Order-free fingerprint of the source''s tokenised documents it was computed over: the XOR of the first 16 hex digits of md5(doc_id || '':'' || n_tokens), as an unsigned 64-bit integer; NULL in a row from before schema version 14 (recomputed once).';
 
 CREATE TABLE IF NOT EXISTS boilerplate_paragraphs (
     source      VARCHAR NOT NULL,

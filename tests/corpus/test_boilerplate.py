@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketspeak.corpus.annotate import tokenise_pending
-from marketspeak.corpus.boilerplate import find_boilerplate, normalise, runs, threshold
+from marketspeak.corpus.boilerplate import (
+    SOURCE_STATES,
+    find_boilerplate,
+    normalise,
+    runs,
+    threshold,
+)
 from marketspeak.corpus.db import connect
 from marketspeak.corpus.ingest import ingest_files
 from marketspeak.corpus.lexicons import load_lexicons
@@ -27,6 +33,8 @@ FORMULA = (
     "under section {n} of the act."
 )
 SHARED_BY_TWO = "The customer panel met twice to discuss the new bins with every citizen present."
+# Every run of boilerplate, where it stands and its words.
+SPANS = "SELECT * FROM boilerplate_spans ORDER BY ALL"
 
 
 def body(rng: random.Random) -> str:
@@ -49,7 +57,7 @@ def texts(n: int, seed: int = 5) -> dict[str, str]:
     return found
 
 
-def store(db, source: str, pages: dict[str, str]) -> None:
+def store(db, source: str, pages: dict[str, str], fetched_at: str = "2024-01-01") -> None:
     rows = [
         {
             "item": "document",
@@ -60,11 +68,11 @@ def store(db, source: str, pages: dict[str, str]) -> None:
             "content_type": "html",
             "published": "2020-03-01",
             "date_source": "html-meta",
-            "fetched_at": "2024-01-01T00:00:00",
+            "fetched_at": f"{fetched_at}T00:00:00",
         }
         for name, text in pages.items()
     ]
-    items = db.parent / f"items-{source}-{len(rows)}.jsonl"
+    items = db.parent / f"items-{db.stem}-{source}-{len(rows)}-{fetched_at}.jsonl"
     items.write_text("".join(json.dumps(r) + "\n" for r in rows))
     con = connect(db)
     ingest_files(
@@ -146,6 +154,44 @@ def test_new_documents_of_a_source_bring_its_boilerplate_up_to_date(tmp_path):
     assert find_boilerplate(con).sources == 0  # nothing new: nothing recomputed
     con.close()
     assert set_aside(db) == {"customer service": 12, "citizen": 12}
+
+
+def test_a_version_13_file_recomputes_each_source_once_and_finds_the_same(tmp_path):
+    db = tmp_path / "db.duckdb"
+    store(db, "council-b", texts(20))
+    con = connect(db)
+    find_boilerplate(con)
+    before = con.execute(SPANS).fetchall()
+    # Back to version 13: boilerplate_sources without its fingerprint.
+    con.execute("ALTER TABLE boilerplate_sources DROP COLUMN fingerprint")
+    con.execute("DELETE FROM schema_migrations WHERE version > 13")
+    con.close()
+
+    con = connect(db)
+    assert con.execute("SELECT fingerprint FROM boilerplate_sources").fetchall() == [(None,)]
+    assert find_boilerplate(con).sources == 1
+    assert find_boilerplate(con).sources == 0
+    assert con.execute(SPANS).fetchall() == before
+    con.close()
+
+
+def test_the_fingerprint_changes_with_any_document_or_token_count_and_not_with_order(tmp_path):
+    db = tmp_path / "db.duckdb"
+    store(db, "council-b", texts(12))
+    con = connect(db)
+    find_boilerplate(con)
+    stored = con.execute("SELECT fingerprint FROM boilerplate_sources").fetchone()[0]
+    assert con.execute(SOURCE_STATES).fetchall() == [("council-b", 12, stored)]
+    shuffled = SOURCE_STATES.replace("FROM documents", "FROM (FROM documents ORDER BY random())")
+    assert con.execute(shuffled).fetchall() == [("council-b", 12, stored)]
+    # As if one document were tokenised again into one more token.
+    con.execute(
+        "UPDATE documents SET n_tokens = n_tokens + 1 "
+        "WHERE doc_id = (SELECT min(doc_id) FROM documents)"
+    )
+    assert con.execute(SOURCE_STATES).fetchall()[0][2] != stored
+    assert find_boilerplate(con).sources == 1
+    con.close()
 
 
 def test_pages_differing_in_case_digits_and_punctuation_share_a_paragraph():

@@ -10,10 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from marketspeak.corpus.boilerplate import find_boilerplate
 from marketspeak.pipelines import steps
 from marketspeak.pipelines.cli import main
 from marketspeak.pipelines.demo import demo_sources
 from marketspeak.pipelines.exit_codes import EXIT_FAILED, EXIT_OK
+from tests.corpus.test_boilerplate import set_aside, store, texts
 
 # What must be the same whichever machine crawled what (first and last seen aside). Not
 # `url`: of a text served at two URLs of one source, the one stored is whichever of two
@@ -142,3 +144,59 @@ def test_a_database_is_not_merged_into_itself(halves, tmp_path, capsys):
     assert merge(halves[0], "--db", db) == EXIT_OK
     assert merge(db, "--db", db) == EXIT_FAILED
     assert "is the database being merged into" in capsys.readouterr().err
+
+
+def boilerplate_runs(db: Path) -> list[tuple]:
+    """Each document's runs of boilerplate as (document, its source now, the source whose
+    repeated paragraphs the run is of)."""
+    return rows(
+        db,
+        "SELECT d.doc_id, d.source, b.source FROM boilerplate_spans b JOIN documents d "
+        "USING (doc_id) ORDER BY ALL",
+    )
+
+
+def tokenised_documents(db: Path) -> list[tuple]:
+    """Every tokenised document with its source, twice: the source it is in and the source
+    its boilerplate must come from (every test page has one run: its formula and footer)."""
+    found = rows(db, "SELECT doc_id, source FROM documents WHERE n_tokens IS NOT NULL")
+    return sorted((doc_id, source, source) for doc_id, source in found)
+
+
+def test_a_source_that_loses_one_document_and_gains_another_in_a_merge_is_recomputed(tmp_path):
+    here, there = tmp_path / "here.duckdb", tmp_path / "there.duckdb"
+    pages = texts(13)
+    moving, arriving = "page-11", "page-12"
+    store(here, "council-a", {k: v for k, v in pages.items() if k != arriving})
+    store(here, "council-b", texts(12, seed=7))
+    with duckdb.connect(str(here)) as con:
+        assert find_boilerplate(con).sources == 2
+    # Found there first under council-b: it moves there; council-a gains a new page of its
+    # own, so it keeps its number of documents (12) with one document changed.
+    store(there, "council-b", {f"a-{moving}": pages[moving]}, fetched_at="2023-06-01")
+    store(there, "council-a", {arriving: pages[arriving]}, fetched_at="2024-02-01")
+
+    assert merge(there, "--db", here) == EXIT_OK
+
+    assert rows(here, "SELECT source, count(*) FROM documents GROUP BY 1 ORDER BY 1") == [
+        ("council-a", 12),
+        ("council-b", 13),
+    ]
+    assert boilerplate_runs(here) == tokenised_documents(here)
+    assert set_aside(here) == {"customer service": 25, "citizen": 25}
+
+
+def test_a_source_whose_every_document_moved_away_in_a_merge_keeps_no_boilerplate(tmp_path):
+    here, there = tmp_path / "here.duckdb", tmp_path / "there.duckdb"
+    pages = texts(12)
+    store(here, "council-a", pages)
+    store(here, "council-b", texts(12, seed=7))
+    with duckdb.connect(str(here)) as con:
+        assert find_boilerplate(con).sources == 2
+    store(there, "council-b", {f"a-{k}": v for k, v in pages.items()}, fetched_at="2023-06-01")
+
+    assert merge(there, "--db", here) == EXIT_OK
+
+    assert rows(here, "SELECT DISTINCT source FROM documents") == [("council-b",)]
+    assert boilerplate_runs(here) == tokenised_documents(here)
+    assert rows(here, "SELECT source FROM boilerplate_sources") == [("council-b",)]
