@@ -84,7 +84,7 @@ def store(db, source: str, pages: dict[str, str], fetched_at: str = "2024-01-01"
 
 def trend(db) -> tuple[int, int, int]:
     con = duckdb.connect(str(db), read_only=True)
-    row = con.execute("SELECT n_tokens, market_hits, relational_hits FROM trend('year')")
+    row = con.execute("SELECT n_words, market_hits, relational_hits FROM trend('year')")
     found = row.fetchone()
     con.close()
     return found

@@ -192,7 +192,7 @@ def test_a_partitioned_tokenise_sets_the_welsh_words_and_hits_aside(tmp_path, by
     assert merged["languages"]["documents"] == 2
     con = duckdb.connect(str(db), read_only=True)
     raw = con.execute("SELECT count(*) FROM term_hits WHERE term = 'customer journey'").fetchone()
-    trend = con.execute("SELECT n_tokens, market_hits FROM trend('year')").fetchone()
+    trend = con.execute("SELECT n_words, market_hits FROM trend('year')").fetchone()
     assert raw == (2,)  # one in the Welsh paragraph that quotes it, one in the English
     news = con.execute("SELECT n_words FROM documents WHERE url LIKE '%/news'").fetchone()[0]
     assert trend == (english_words(db, "report") + news, 1)
@@ -257,7 +257,7 @@ def test_a_file_from_before_version_6_has_its_documents_identified_once_on_openi
     con.close()
 
     reader = connect(db, read_only=True)
-    trend = reader.execute("SELECT n_tokens, market_hits FROM trend('year')").fetchone()
+    trend = reader.execute("SELECT n_words, market_hits FROM trend('year')").fetchone()
     language = reader.execute("SELECT language FROM document_languages").fetchall()
     reader.close()
     assert trend == (english_words(db, "report"), 1)

@@ -93,7 +93,7 @@ def test_a_bilingual_councils_trend_counts_its_english_words_and_hits_only(tmp_p
         "SELECT term, count(*) FROM term_hits GROUP BY term ORDER BY term"
     ).fetchall()
     trend = con.execute(
-        "SELECT n_documents, n_tokens, market_hits, relational_hits FROM trend('year')"
+        "SELECT n_documents, n_words, market_hits, relational_hits FROM trend('year')"
     ).fetchone()
     terms = con.execute("SELECT term, hits FROM term_trend('year') ORDER BY term").fetchall()
     languages = con.execute(
