@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from marketspeak.analysis.frequency import period_label
-from marketspeak.analysis.uncertainty import index_share
+from marketspeak.analysis.uncertainty import index_share, per_million
 
 MIN_PERIODS = 3
 NAMING = "naming index"
@@ -210,8 +210,7 @@ def _values(sums: np.ndarray, n_terms: int) -> np.ndarray:
     million, then the naming index and the register index (NaN where undefined)."""
     words, market, relational = sums[..., 0], sums[..., 1], sums[..., 2]
     market_role, relational_role = sums[..., 3], sums[..., 4]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rates = 1e6 * sums[..., 5 : 5 + n_terms] / words[..., None]
+    rates = per_million(sums[..., 5 : 5 + n_terms], words[..., None])
     naming = index_share(market_role, relational_role)
     register = index_share(market, relational)
     return np.concatenate([rates, naming[..., None], register[..., None]], axis=-1)

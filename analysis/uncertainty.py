@@ -114,6 +114,16 @@ def index_share(part: Any, other: Any) -> np.ndarray:
         return np.where(total != 0, part / total, np.nan)
 
 
+def per_million(hits: Any, words: Any) -> np.ndarray:
+    """1e6 * hits / words elementwise, NaN where words is 0: the schema's per_million
+    macro, for numpy code that computes rates without the database (analysis.changes'
+    series). A test checks it against the macro to the digit."""
+    hits = np.asarray(hits, float)
+    words = np.asarray(words, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(words != 0, 1e6 * hits / words, np.nan)
+
+
 def percentile_interval(sample: np.ndarray) -> tuple[float, float]:
     """The 2.5th and 97.5th percentiles of the resampled values that are defined (NaN
     where a resample had no denominator), or NaN twice when none is."""
