@@ -7,6 +7,7 @@ would, and the crawl itself is tested for what it did (requests seen by the serv
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,17 @@ class Crawled:
     item_files: list[Path]
     manifest: dict
     requests: list  # what the server saw during this crawl
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stop_prefect_temporary_server():
+    """Stop the temporary Prefect server a flow test started while pytest's output is still
+    open. Prefect stops it at interpreter exit otherwise, and its log line then goes to a
+    stream pytest has closed: a 'Logging error' traceback after every run of the suite."""
+    yield
+    server = sys.modules.get("prefect.server.api.server")
+    if server is not None:  # only if a test imported Prefect's server at all
+        server.SubprocessASGIServer().stop()  # the one instance the client started, if any
 
 
 @pytest.fixture(scope="session")
