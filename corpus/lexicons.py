@@ -190,6 +190,20 @@ def _parse_term(path: Path | str, items: list, index: int, item: object, seen: s
             line_of(item, "category") or line,
             f"category: {category!r} for {term!r} is not one of {allowed}",
         )
+    forms = _parse_forms(path, item, line, term, seen)
+    match = item.get("match", "lemma")
+    if match not in MATCH_ON:
+        allowed = ", ".join(MATCH_ON)
+        message = f"match: {match!r} for {term!r} is not one of {allowed}"
+        raise ConfigError(path, line_of(item, "match") or line, message)
+    exclude = _parse_excludes(path, item, line, term)
+    return Term(term, category, tuple(forms[1:]), str(item.get("notes") or ""), match, exclude)
+
+
+def _parse_forms(
+    path: Path | str, item: dict, line: int | None, term: str, seen: set[str]
+) -> list[str]:
+    """The term and its variants, normalised; each form may be listed once in a file."""
     variants = item.get("variants") or []
     if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
         raise ConfigError(path, line_of(item, "variants") or line, "variants: list of strings")
@@ -198,13 +212,7 @@ def _parse_term(path: Path | str, items: list, index: int, item: object, seen: s
         if form in seen:
             raise ConfigError(path, line, f"term {form!r} is listed twice")
         seen.add(form)
-    match = item.get("match", "lemma")
-    if match not in MATCH_ON:
-        allowed = ", ".join(MATCH_ON)
-        message = f"match: {match!r} for {term!r} is not one of {allowed}"
-        raise ConfigError(path, line_of(item, "match") or line, message)
-    exclude = _parse_excludes(path, item, line, term)
-    return Term(term, category, tuple(forms[1:]), str(item.get("notes") or ""), match, exclude)
+    return forms
 
 
 def _parse_excludes(path: Path | str, item: dict, line: int | None, term: str) -> tuple:
