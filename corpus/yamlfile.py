@@ -66,6 +66,14 @@ class _LineLoader(yaml.SafeLoader):
         items.line = node.start_mark.line + 1
         return items
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            # `2018-02-30` has a date's shape but names no day: kept as written, so the
+            # key's own rule reports it with its line instead of a traceback.
+            return self.construct_scalar(node)
+
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
@@ -73,6 +81,7 @@ _LineLoader.add_constructor(
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence
 )
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 def load_yaml(path: Path | str) -> Any:

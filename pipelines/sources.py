@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,9 @@ from marketspeak.corpus.yamlfile import ConfigError, line_of, load_yaml
 KINDS = ("council", "regulator", "government", "other")
 PLATFORMS = ("site", "sitemap", "feed", "govuk", "moderngov", "cmis")
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+# The platforms whose spiders list meetings by date, and so can start from `since`.
+SINCE_PLATFORMS = ("cmis", "moderngov")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Invalid(ValueError):
@@ -116,6 +120,24 @@ def _duration(value: Any) -> float | None:
     return seconds or None  # 0: check every stored document on each crawl, as with none
 
 
+def _day(value: Any) -> str:
+    """A past or present day, kept as its ISO string so the crawl spec and Prefect's
+    parameters stay JSON. Unquoted in YAML, `2018-01-01` arrives as a date already."""
+    if isinstance(value, datetime):
+        raise Invalid("give a day, YYYY-MM-DD, without a time")
+    day = value if isinstance(value, date) else None
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        raise Invalid(f"{value!r} is not a date written YYYY-MM-DD")
+    if day > date.today():
+        raise Invalid(f"{day.isoformat()!r} is in the future; nothing has been held since then")
+    return day.isoformat()
+
+
 def key(help: str, rule: Rule, default: Any = MISSING) -> Any:
     """A field of `Source`: its help text and rule ride in the field's metadata. A key
     written as null takes its default."""
@@ -143,6 +165,13 @@ class Source:
         "site",
     )
     organisations: tuple[str, ...] = key("govuk only: GOV.UK organisation slugs", NAMES, ())
+    since: str | None = key(
+        "cmis and moderngov only (other platforms refuse it): read meetings held from this "
+        "day on, YYYY-MM-DD, not in the future. null: from the platform's start (cmis "
+        "2010-01-01, moderngov 2000-01-01)",
+        Rule("date YYYY-MM-DD", _day),
+        None,
+    )
     hosts: tuple[str, ...] = key(
         "more hosts the crawl may fetch from (start_urls' hosts always)", NAMES, ()
     )
@@ -247,6 +276,13 @@ def parse_source(path: Path | str, item: Any, line: int | None) -> Source:
     source = Source(**values)
     if source.platform == "govuk" and not source.organisations:
         raise ConfigError(path, line, f"{label}: platform govuk needs 'organisations'")
+    if source.since and source.platform not in SINCE_PLATFORMS:
+        # Silently ignored, it would look like a short crawl and be a full one.
+        raise fail(
+            "since",
+            f"only {' and '.join(SINCE_PLATFORMS)} read it; platform {source.platform} "
+            "crawls every date (remove the key)",
+        )
     if source.revisit_after and not source.documents:
         # Without them every page may be a listing, and a listing skipped is links lost.
         raise fail("revisit_after", "needs `documents` patterns to tell documents apart")

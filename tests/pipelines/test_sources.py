@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import MISSING
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,7 @@ def test_a_valid_file_loads_into_plain_dicts_with_every_default_filled_in(tmp_pa
         # Not written in the file: the declared defaults, so the crawl needs none of its own.
         "platform": "site",
         "organisations": [],
+        "since": None,
         "hosts": [],
         "concurrency": 2,
         "timeout": 60.0,
@@ -126,6 +128,57 @@ def test_revisit_after_is_read_as_seconds(tmp_path, written, seconds):
 def test_revisit_after_zero_means_every_document_is_checked_each_crawl(tmp_path):
     [source] = load_sources(write(tmp_path, GOOD + "    revisit_after: 0\n"))
     assert source["revisit_after"] is None
+
+
+COMMITTEES = GOOD.replace("kind: council", "kind: council\n    platform: cmis")
+
+
+@pytest.mark.parametrize("written", ["'2018-01-01'", "2018-01-01", '"2018-01-01"'])
+def test_since_is_kept_as_an_iso_date_quoted_or_not(tmp_path, written):
+    [source] = load_sources(write(tmp_path, COMMITTEES + f"    since: {written}\n"))
+    assert source["since"] == "2018-01-01" and isinstance(source["since"], str)
+
+
+def test_since_today_is_accepted(tmp_path):
+    [source] = load_sources(write(tmp_path, COMMITTEES + f"    since: {date.today()}\n"))
+    assert source["since"] == date.today().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("'1 March 2018'", "since: '1 March 2018' is not a date written YYYY-MM-DD"),
+        ("'2018-3-1'", "since: '2018-3-1' is not a date written YYYY-MM-DD"),
+        ("'2018-02-30'", "since: '2018-02-30' is not a date written YYYY-MM-DD"),
+        ("2018-02-30", "since: '2018-02-30' is not a date written YYYY-MM-DD"),
+        ("2018-01-01 10:00:00", "since: give a day, YYYY-MM-DD, without a time"),
+        ("2018", "since: 2018 is not a date written YYYY-MM-DD"),
+        (f"{date.today() + timedelta(days=1)}", "is in the future"),
+    ],
+)
+def test_a_since_that_is_not_a_past_date_is_refused_with_its_line(tmp_path, written, message):
+    path = write(tmp_path, COMMITTEES + f"    since: {written}\n")
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}:9: source 'northshire': since: ")
+    assert message in text and "\n" not in text
+
+
+def test_since_on_a_platform_that_does_not_read_it_is_refused(tmp_path):
+    path = write(tmp_path, GOOD + "    since: 2018-01-01\n")
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}:8: source 'northshire': since: ")
+    assert "only cmis and moderngov read it" in text and "platform site" in text
+
+
+@pytest.mark.parametrize("platform", ["cmis", "moderngov"])
+def test_since_is_accepted_on_the_committee_platforms(tmp_path, platform):
+    text = GOOD.replace("kind: council", f"kind: council\n    platform: {platform}")
+    [source] = load_sources(write(tmp_path, text + "    since: 2018-01-01\n"))
+    assert source["since"] == "2018-01-01"
 
 
 def test_duplicate_source_names_are_refused(tmp_path):
