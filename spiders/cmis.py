@@ -2,17 +2,19 @@
 
 The entry page (`Meetings.aspx` or the install's own calendar page) names the calendar's
 module id (`dnn$ctr<mid>$MeetingCalendarPublic…`) and its tab (`/tabid/<t>/` in its links).
-With both, every month from SINCE to this one is read from the month calendar
-(`…/Meetings/tabid/<t>/ctl/MeetingCalendarPublicNoJava/mid/<mid>/Date/<yyyy-mm-01>/…`);
+With both, every month from the source's `since` (default SINCE) to this one is read from
+the month calendar (`…/Meetings/tabid/<t>/ctl/MeetingCalendarPublicNoJava/mid/<mid>/Date/
+<yyyy-mm-01>/…`);
 with only the module id, the list view (`?ctl=MeetingCalendarListView&mid=<mid>`) gives the
 current month, which is all it shows. Each calendar link to a `ViewMeetingPublic` page
-carries the meeting's date (`9 Jul 2026 11:00 - Planning Committee`). A meeting page lists
+carries the meeting's date (`9 Jul 2026 11:00 - Planning Committee`); a meeting dated
+before `since` (on the first month's calendar) is not requested. A meeting page lists
 its papers (`li.DocumentListItem a.TitleLink` → `Document.ashx?id=…`, PDF or HTML): minutes
 are dated by the meeting (date_source `listing`: the calendar prints it beside the link);
 reports by their own date (the PDF's or page's), since a report is often written weeks
 before the meeting. A calendar page with neither id is an issue item, not a crash.
 
-Source keys: `start_urls` holds the entry page.
+Source keys: `start_urls` holds the entry page; `since` (YYYY-MM-DD) the first day read.
 """
 
 from __future__ import annotations
@@ -62,8 +64,18 @@ def is_minutes(title: str) -> bool:
     return "minute" in title.lower()
 
 
+def since_of(source: dict[str, Any], start: date) -> date:
+    """The first day a source's calendars are read from: its `since`, or `start`."""
+    since = source.get("since")
+    return date.fromisoformat(str(since)) if since else start
+
+
 class CmisSpider(SourceSpider):
     """Calendar months → meetings → minutes (dated by the meeting) and reports."""
+
+    def __init__(self, source: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(source, **kwargs)
+        self.since = since_of(source, SINCE)
 
     async def start(self) -> Any:
         for url in self.start_urls:
@@ -97,7 +109,7 @@ class CmisSpider(SourceSpider):
                 yield request
 
     def calendar_urls(self, entry: str, module: str, tab: str | None) -> list[str]:
-        """The month calendars from SINCE to now, or the current month's list view."""
+        """The month calendars from `since` to now, or the current month's list view."""
         if tab is None:
             return [urljoin(entry, f"?ctl=MeetingCalendarListView&mid={module}")]
         return [
@@ -106,7 +118,7 @@ class CmisSpider(SourceSpider):
                 f"Meetings/tabid/{tab}/ctl/MeetingCalendarPublicNoJava/mid/{module}"
                 f"/Date/{month:%Y-%m-%d}/Default.aspx",
             )
-            for month in months_from(SINCE, date.today())
+            for month in months_from(self.since, date.today())
         ]
 
     def parse_calendar(self, response: Response, record: bool = True) -> Iterator[Any]:
@@ -124,6 +136,8 @@ class CmisSpider(SourceSpider):
                 continue
             label = " ".join(link.css("::text").getall())
             held = meeting_date(label) or meeting_date(link.attrib.get("title", ""))
+            if held is not None and held < self.since:
+                continue  # on the first month's calendar, but before the day asked for
             if request := self.request(url, self.parse_meeting):
                 request.meta["held"] = held
                 yield request

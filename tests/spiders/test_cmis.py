@@ -70,6 +70,45 @@ def test_every_month_since_the_start_is_read_from_the_month_calendar(cmis_crawl)
     assert len(meetings) == len(COUNTY)
 
 
+@pytest.fixture(scope="module")
+def cmis_crawl_since(tmp_path_factory):
+    """The county install crawled from 6 November 2024: the day after one of its meetings."""
+    out = tmp_path_factory.mktemp("cmis-since")
+    with serve_cmis() as (base, seen):
+        source = {
+            "name": "county",
+            "kind": "council",
+            "platform": "cmis",
+            "start_urls": [f"{base}/county/Meetings.aspx"],
+            "since": "2024-11-06",
+            "delay": 0,
+            "concurrency": 8,
+        }
+        result = run_crawl([source], out)
+    rows = [json.loads(line) for f in result.item_files for line in f.read_text().splitlines()]
+    yield rows, base, seen
+
+
+def test_a_crawl_with_since_reads_the_month_calendars_from_its_month_on(cmis_crawl_since):
+    _, _, seen = cmis_crawl_since
+    months = [p.split("/Date/")[1][:10] for p in seen if "MeetingCalendarPublicNoJava" in p]
+    today = date.today()
+    assert len(months) == (today.year - 2024) * 12 + today.month - 11 + 1
+    assert sorted(months) == [f"{m:%Y-%m-%d}" for m in months_from(date(2024, 11, 1), today)]
+    assert min(months) == "2024-11-01"
+
+
+def test_a_crawl_with_since_stores_only_the_papers_of_meetings_from_that_day(cmis_crawl_since):
+    rows, base, seen = cmis_crawl_since
+    doc = f"{base}/county/Document.ashx?id="
+    # The 5 November 2024 meeting is on November's calendar but held before the day.
+    assert documents(rows, "county") == {
+        doc + "a1f3": ("2025-03-12", "listing"),
+        doc + "b2c4": ("2025-02-20", "pdf-metadata"),
+    }
+    assert not [p for p in seen if "/Meeting/15115/" in p]
+
+
 def test_an_install_without_a_month_calendar_is_read_from_its_list_view(cmis_crawl):
     rows, base, seen = cmis_crawl
     [cabinet] = BOROUGH
