@@ -1,12 +1,12 @@
 """ModernGov committee systems, through their web service (`mgWebService.asmx`), or through
 the public pages when a council has switched the web service off.
 
-GetCommittees lists committees; GetMeetings lists a committee's meetings; GetMeeting gives
-a meeting's agenda items (with agenda and minutes text) and linked documents (report PDFs,
-each with its publication date). Each meeting's agenda and minutes text becomes one
-document dated by the meeting; each linked document is fetched and dated by its
-publication date (date_source `api`). Deleted committees, cancelled meetings and restricted
-papers are skipped.
+GetCommittees lists committees; GetMeetings lists a committee's meetings held from the
+source's `since` (sFromDate; default SINCE) to today; GetMeeting gives a meeting's agenda
+items (with agenda and minutes text) and linked documents (report PDFs, each with its
+publication date). Each meeting's agenda and minutes text becomes one document dated by the
+meeting; each linked document is fetched and dated by its publication date (date_source
+`api`). Deleted committees, cancelled meetings and restricted papers are skipped.
 
 When GetCommittees answers with an HTTP error (404, 403, ...) or with something that is not
 a committee list, the same documents are read from the public pages: the committee list
@@ -15,11 +15,14 @@ meeting's page (ieListDocuments.aspx: agenda items, minutes and report links). R
 (documents/s<attachmentid>/...) are fetched as mgConvert2PDF.aspx?ID=<attachmentid>, the URL
 the web service gives, so a council that switches paths keeps its documents' URLs. Dates are
 the ones the pages print beside each link (date_source `listing`): the meeting's date in
-the meetings list, a report's publication date in the meeting page. Cancelled meetings and
-restricted papers do not appear there. The switch is recorded as a crawl issue
+the meetings list, a report's publication date in the meeting page. The meetings list
+(every year) dates each meeting, so one held before `since` is not requested; one whose date
+cannot be read is, since leaving it out could lose a meeting from the period. Cancelled
+meetings and restricted papers do not appear there. The switch is recorded as a crawl issue
 (reason `moderngov-public-pages`, on the GetCommittees URL) and logged.
 
-Source keys: `start_urls` holds the site root (the folder that has mgWebService.asmx).
+Source keys: `start_urls` holds the site root (the folder that has mgWebService.asmx);
+`since` (YYYY-MM-DD) the first day whose meetings are read.
 """
 
 from __future__ import annotations
@@ -89,6 +92,11 @@ def field(node: etree._Element, name: str) -> str:
 class ModernGovSpider(SourceSpider):
     """Committees → meetings → agenda text and linked documents."""
 
+    def __init__(self, source: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(source, **kwargs)
+        since = source.get("since")
+        self.since = date.fromisoformat(str(since)) if since else SINCE
+
     def service(self, root: str, operation: str, **params: object) -> str:
         query = f"?{urlencode(params)}" if params else ""
         return urljoin(root, f"mgWebService.asmx/{operation}{query}")
@@ -152,7 +160,7 @@ class ModernGovSpider(SourceSpider):
                 response.meta["root"],
                 "GetMeetings",
                 lCommitteeId=field(committee, "committeeid"),
-                sFromDate=f"{SINCE:%d/%m/%Y}",
+                sFromDate=f"{self.since:%d/%m/%Y}",
                 sToDate=today,
             )
             yield from self.follow_service(response, url, self.parse_meetings)
@@ -225,11 +233,13 @@ class ModernGovSpider(SourceSpider):
 
     def parse_meeting_list(self, response: Response) -> Iterator[Any]:
         """Each meeting is a link to its ieListDocuments.aspx page, its date as link text;
-        a cancelled meeting says so in the link."""
+        a cancelled meeting says so in the link. Year=0 lists every year, so meetings before
+        `since` are left out here."""
         yield self.fetch_record(canonical_url(response.url), response.status, "", None, response)
         for link in response.css('a[href*="ieListDocuments.aspx"]'):
             label = " ".join(" ".join(link.css("::text").getall()).split())
-            if "cancelled" in label.lower():
+            held = listed_meeting_date(label)
+            if "cancelled" in label.lower() or (held is not None and held < self.since):
                 continue
             url = canonical_url(response.urljoin(link.attrib["href"]))
             yield from self.follow_service(
@@ -237,7 +247,7 @@ class ModernGovSpider(SourceSpider):
                 url,
                 self.parse_meeting_page,
                 committee=response.meta["committee"],
-                held=listed_meeting_date(label),
+                held=held,
                 meeting=query_value(url, "MId"),
             )
 

@@ -3,7 +3,8 @@
 
 Element names and shapes follow real responses (lower-case elements, True/False, counts
 with a leading space, dd/mm/yyyy dates, escaped HTML in agendatext, linkeddoc with url and
-publicationdate). One committee is deleted, one meeting cancelled, one paper restricted.
+publicationdate). GetMeetings answers with the meetings held from sFromDate to sToDate, as
+the service does. One committee is deleted, one meeting cancelled, one paper restricted.
 The pages follow the public site's shapes: mgListCommittees.aspx links
 mgCommitteeDetails.aspx?ID=<cid>; ieListMeetings.aspx?CId=<cid>&Year=0 links each meeting
 by its date (a cancelled one marked so); ieListDocuments.aspx has agenda items
@@ -94,8 +95,14 @@ def get_committees() -> bytes:
     )
 
 
-def get_meetings(cid: int) -> bytes:
+def service_date(text: str) -> date:
+    day, month, year = (int(part) for part in text.split("/"))
+    return date(year, month, day)
+
+
+def get_meetings(cid: int, since: str, until: str) -> bytes:
     title, _, meetings = COMMITTEES[cid]
+    meetings = [m for m in meetings if service_date(since) <= m.held <= service_date(until)]
     rows = "".join(
         f"<meeting><meetingid>{m.id}</meetingid><meetingdate>{m.held:%d/%m/%Y}</meetingdate>"
         f"<meetingstatus>{'Cancelled' if m.cancelled else 'Confirmed'}</meetingstatus>"
@@ -212,7 +219,7 @@ def web_service(path: str, query: dict[str, str], base: str) -> bytes | None:
     if path == "/mgWebService.asmx/GetCommittees":
         return get_committees()
     if path == "/mgWebService.asmx/GetMeetings":
-        return get_meetings(int(query["lCommitteeId"]))
+        return get_meetings(int(query["lCommitteeId"]), query["sFromDate"], query["sToDate"])
     if path == "/mgWebService.asmx/GetMeeting":
         return get_meeting(int(query["lMeetingId"]), base)
     return None

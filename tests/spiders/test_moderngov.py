@@ -7,10 +7,11 @@ import duckdb
 import pytest
 
 from marketspeak.pipelines import steps
+from marketspeak.spiders.moderngov import query_value
 from tests.spiders.moderngov_site import COMMITTEES, serve_moderngov
 
 
-def crawl_into(db, web_service_answer=200):
+def crawl_into(db, web_service_answer=200, **keys):
     with serve_moderngov(web_service_answer) as (base, seen):
         source = {
             "name": "borough",
@@ -19,6 +20,7 @@ def crawl_into(db, web_service_answer=200):
             "start_urls": [f"{base}/"],
             "delay": 0,
             "concurrency": 4,
+            **keys,
         }
         files = steps.crawl([source], db)
         steps.ingest(db, files, [source])
@@ -125,3 +127,33 @@ def test_public_pages_skip_cancelled_meetings_and_never_call_the_service_again(
     ]
     assert not [p for p in seen if "MId=5002" in p or "ID=9003" in p or "CId=102" in p]
     assert not [p for p in seen if "/documents/" in p]  # reports are fetched by attachment id
+
+
+@pytest.fixture(scope="module", params=[200, 404])
+def since_crawl(request, tmp_path_factory):
+    """The site crawled from 2015 (after meeting 5001 of 2012), by its web service (200) and
+    by its public pages (404)."""
+    db = tmp_path_factory.mktemp("moderngov-since") / "mg.duckdb"
+    con, base, seen = crawl_into(db, request.param, since="2015-01-01")
+    yield con, base, seen, request.param
+    con.close()
+
+
+def test_the_web_service_is_asked_for_meetings_from_since(since_crawl):
+    _, _, seen, answer = since_crawl
+    asked = [p for p in seen if p.startswith("/mgWebService.asmx/GetMeetings")]
+    if answer == 200:
+        assert [query_value(p, "lCommitteeId") for p in asked] == ["101"]
+        assert {query_value(p, "sFromDate") for p in asked} == {"01/01/2015"}
+    else:
+        assert asked == []
+
+
+def test_meetings_before_since_and_their_papers_are_not_stored(since_crawl):
+    con, base, seen, _ = since_crawl
+    stored = con.execute(DOCUMENTS, [base]).fetchall()
+    assert [(url, published) for url, _, _, published, _ in stored] == [
+        ("/ieListDocuments.aspx?MId=5003", "2021-06-08"),
+        ("/mgConvert2PDF.aspx?ID=9004", "2021-05-28"),
+    ]
+    assert not [p for p in seen if "5001" in p or "9001" in p]
