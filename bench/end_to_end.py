@@ -21,6 +21,7 @@ import yaml
 
 from bench.common import ROOT, pm_source, report, run_measured, transcripts, write_site
 from marketspeak.pipelines.demo_site.server import serve_site
+from tests.run_command import marketspeak_run_command
 
 COUNTS = "SELECT count(*), coalesce(sum(n_words), 0) FROM documents"
 
@@ -32,18 +33,7 @@ def run_twice(records: list[dict], work: Path, label: str) -> list[dict]:
     with serve_site(site) as served:
         sources = work / "sources.yaml"
         sources.write_text(yaml.safe_dump({"sources": [pm_source(served.base_url)]}))
-        command = [
-            sys.executable,
-            "-m",
-            "marketspeak.pipelines",
-            "run",
-            "--sources",
-            str(sources),
-            "--db",
-            str(db),
-            "--out",
-            str(out),
-        ]
+        command = marketspeak_run_command(sources, db, out)
         env = {**os.environ, "PREFECT_HOME": str(work / "prefect")}
         first = run_measured(command, work / "first-run.log", env=env, cwd=ROOT)
         documents, tokens = duckdb.connect(str(db), read_only=True).execute(COUNTS).fetchone()

@@ -15,20 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 
 from bench.common import report
-
-SERVER_START_SECONDS = 120
+from tests.prefect_server import (
+    PrefectServerDidNotStart,
+    standing_prefect_server,
+    without_prefect_settings,
+)
 
 
 def child() -> None:
@@ -62,7 +61,7 @@ def child() -> None:
 
 def measure(api_url: str | None) -> dict:
     """One fresh process; its own timings plus its whole wall time (exit included)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env = without_prefect_settings()
     env["PREFECT_HOME"] = tempfile.mkdtemp(prefix="bench-prefect-home-")
     # Measured, not cut short: the default 90 s is exceeded on a machine busy enough.
     env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "600"
@@ -83,53 +82,6 @@ def measure(api_url: str | None) -> dict:
     return {**found, "process": time.perf_counter() - start}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def standing_server() -> Iterator[str]:
-    """`prefect server start` on 127.0.0.1 with its own home; yields its API URL."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=tempfile.mkdtemp(prefix="bench-prefect-server-"))
-    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
-    server = subprocess.Popen(
-        [*command, "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        wait_for(url, server)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)
-
-
-def wait_for(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"prefect server start exited with code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    sys.exit(f"prefect server did not answer at {url} within {SERVER_START_SECONDS} s")
-
-
 def summarise(kind: str, runs: list[dict]) -> None:
     for key in ("import", "first_run", "second_run", "process"):
         values = [r[key] for r in runs]
@@ -147,10 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     runs = 1 if args.quick else args.runs
     temporary, standing = [], []
-    with standing_server() as url:
-        for _ in range(runs):
-            temporary.append(measure(None))
-            standing.append(measure(url))
+    home = Path(tempfile.mkdtemp(prefix="bench-prefect-server-"))
+    try:
+        with standing_prefect_server(home) as url:
+            for _ in range(runs):
+                temporary.append(measure(None))
+                standing.append(measure(url))
+    except PrefectServerDidNotStart as error:
+        sys.exit(str(error))
     summarise("temporary server", temporary)
     summarise("standing server", standing)
     for key, name in (("first_run", "first flow run"), ("process", "whole process")):

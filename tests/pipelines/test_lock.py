@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -21,6 +22,7 @@ from marketspeak.pipelines.cli import EXIT_LOCKED, EXIT_OK, main
 from marketspeak.pipelines.demo import demo_sources
 from marketspeak.pipelines.lock import RunLocked, is_locked, run_lock
 from tests.conftest import tiny_corpus
+from tests.run_command import marketspeak_run_command
 
 # Kept in a name: a context manager nobody references is collected, releasing the lock.
 HOLD_LOCK = "from pipelines.lock import run_lock\nheld = run_lock({db!r})\nheld.__enter__()"
@@ -134,12 +136,13 @@ def test_the_holder_may_take_its_lock_again_and_others_still_may_not(tmp_path):
     subprocess.run([sys.executable, "-c", take], check=True)
 
 
-def marketspeak(*args: str, env: dict | None = None, **popen) -> subprocess.Popen:
-    """`marketspeak ARGS` as its own process, with the temporary Prefect server a user gets."""
+def start_run(
+    sources: Path, db: Path, out: Path, *options: str, env: dict | None = None, **popen
+) -> subprocess.Popen:
+    """`marketspeak run` as its own process, with the temporary Prefect server a user gets."""
     env = env or {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "marketspeak.pipelines", *args], env=env, text=True, **popen
-    )
+    command = marketspeak_run_command(sources, db, out, *options)
+    return subprocess.Popen(command, env=env, text=True, **popen)
 
 
 def wait_for(predicate, what: str, timeout: float = 90) -> None:
@@ -162,14 +165,10 @@ def test_a_second_run_is_refused_at_once_while_the_first_is_still_starting_prefe
 ):
     db = tmp_path / "door.duckdb"
     env = {**os.environ, "PREFECT_API_URL": silent_prefect}
-    first = marketspeak(
-        "run",
-        "--sources",
-        str(sources_file),
-        "--db",
-        str(db),
-        "--out",
-        str(tmp_path / "site"),
+    first = start_run(
+        sources_file,
+        db,
+        tmp_path / "site",
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -178,18 +177,7 @@ def test_a_second_run_is_refused_at_once_while_the_first_is_still_starting_prefe
         wait_for(lambda: is_locked(db) or first.poll() is not None, "the first run's lock")
         assert first.poll() is None, "the first run ended before it was waited on"
         second = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "marketspeak.pipelines",
-                "run",
-                "--sources",
-                str(sources_file),
-                "--db",
-                str(db),
-                "--out",
-                str(tmp_path / "site2"),
-            ],
+            marketspeak_run_command(sources_file, db, tmp_path / "site2"),
             env=env,
             capture_output=True,
             text=True,
@@ -212,29 +200,10 @@ def test_with_wait_a_second_run_says_it_waits_then_runs_after_the_first(sample_s
     sources.write_text(yaml.safe_dump(config))
     db = tmp_path / "queue.duckdb"
     first_log = (tmp_path / "first.log").open("w")
-    first = marketspeak(
-        "run",
-        "--sources",
-        str(sources),
-        "--db",
-        str(db),
-        "--out",
-        str(tmp_path / "site1"),
-        stdout=subprocess.PIPE,
-        stderr=first_log,
-    )
+    first = start_run(sources, db, tmp_path / "site1", stdout=subprocess.PIPE, stderr=first_log)
     wait_for(lambda: is_locked(db) or first.poll() is not None, "the first run's lock")
-    second = marketspeak(
-        "run",
-        "--wait",
-        "--sources",
-        str(sources),
-        "--db",
-        str(db),
-        "--out",
-        str(tmp_path / "site2"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    second = start_run(
+        sources, db, tmp_path / "site2", "--wait", stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     said = second.stderr.readline()
     first_was_running = first.poll() is None
