@@ -49,7 +49,12 @@ def test_the_commented_examples_validate_once_uncommented(tmp_path):
     path = tmp_path / "more.yaml"
     path.write_text("\n".join(lines) + "\n")
     names = [s["name"] for s in load_sources(path)]
-    assert names == ["example-council", "example-regulator", "example-committees"]
+    assert names == [
+        "example-council",
+        "example-regulator",
+        "example-committees",
+        "example-cmis-council",
+    ]
 
 
 def test_init_refuses_to_overwrite(tmp_path, capsys):
