@@ -55,6 +55,15 @@ WHERE database_name = 'merging' AND table_name = 'schema_migrations'
 ATTACHED_VERSION = "SELECT coalesce(max(version), 0) FROM merging.schema_migrations"
 ATTACHED_LEXICONS = "SELECT DISTINCT lexicon, version FROM merging.lexicon_terms ORDER BY 1"
 COPY_LEXICONS = "INSERT INTO lexicon_terms BY NAME SELECT * FROM merging.lexicon_terms"
+# The name rules a file's documents were judged under: the names@N part of each signature.
+NAME_RULES = """
+SELECT DISTINCT rule FROM (
+    SELECT unnest(string_split(lexicon_versions, ' ')) AS rule FROM {documents}
+    WHERE lexicon_versions IS NOT NULL
+) WHERE rule LIKE 'names@%' ORDER BY 1
+"""
+OUR_NAME_RULES = NAME_RULES.format(documents="documents")
+ATTACHED_NAME_RULES = NAME_RULES.format(documents="merging.documents")
 
 # A source's row as its latest crawl registered it, on whichever machine that was.
 UPSERT_SOURCES = """
@@ -192,8 +201,9 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def check_lexicons(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
-    """Refuse a file whose hits were matched with other lexicon versions than this one's;
-    True when this file has none recorded yet (it takes the merged file's)."""
+    """Refuse a file whose hits were matched with other lexicon versions than this one's,
+    or judged under another name rule; True when this file has no lexicons recorded yet
+    (it takes the merged file's)."""
     ours = recorded_versions(con)
     rows = con.execute(ATTACHED_LEXICONS).fetchall()
     theirs = " ".join(f"{name}@{version}" for name, version in rows)
@@ -202,7 +212,22 @@ def check_lexicons(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
             f"{path}: its hits were matched with {theirs}, this database's with {ours};"
             " crawl both with the same lexicons (a tokenise re-matches) and merge again"
         )
+    check_name_rules(con, path)
     return not ours and bool(theirs)
+
+
+def check_name_rules(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a file whose hits were judged under another name rule than this one's: its
+    hits would come across counted or set aside by a rule no number here was computed
+    under, as with other lexicon versions."""
+    ours = " ".join(rule for (rule,) in con.execute(OUR_NAME_RULES).fetchall())
+    theirs = " ".join(rule for (rule,) in con.execute(ATTACHED_NAME_RULES).fetchall())
+    if ours and theirs and ours != theirs:
+        raise MergeError(
+            f"{path}: its hits were judged under {theirs}, this database's under {ours};"
+            " tokenise both with the same marketspeak (it judges stored hits again) and merge"
+            " again"
+        )
 
 
 def _count(con: duckdb.DuckDBPyConnection, statement: str) -> int:

@@ -23,7 +23,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     not tokenised here (nothing is tokenised again). Languages, boilerplate and near
     duplicates are then found again over the whole. Each file is merged in one transaction;
     a file that cannot be merged stops the command with its name, and the files before it
-    stay merged. The lexicon versions of every file must be this database's.
+    stay merged. The lexicon versions and name rule of every file must be this database's.
 
     Example:
       marketspeak merge machine-b.duckdb machine-c.duckdb --db data/marketspeak.duckdb

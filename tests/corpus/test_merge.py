@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from marketspeak.corpus.boilerplate import find_boilerplate
+from marketspeak.corpus.names import NAME_RULE_VERSION
 from marketspeak.pipelines import steps
 from marketspeak.pipelines.cli import main
 from marketspeak.pipelines.demo import demo_sources
@@ -136,6 +137,25 @@ def test_a_file_matched_with_other_lexicon_versions_is_refused(halves, tmp_path,
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"marketspeak: error: {other}: its hits were matched with market@9.9.9")
     assert "\n" not in err
+    assert table_sizes(db) == before
+
+
+def test_a_file_whose_hits_were_judged_under_another_name_rule_is_refused(halves, tmp_path, capsys):
+    db = tmp_path / "main.duckdb"
+    assert merge(halves[0], "--db", db) == EXIT_OK
+    before = table_sizes(db)
+    other = tmp_path / "other-name-rule.duckdb"
+    shutil.copyfile(halves[1], other)
+    with duckdb.connect(str(other)) as con:
+        con.execute(
+            "UPDATE documents SET lexicon_versions = replace(lexicon_versions, ?, ?)",
+            [NAME_RULE_VERSION, "names@1"],
+        )
+    capsys.readouterr()
+    assert merge(other, "--db", db) == EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"marketspeak: error: {other}: its hits were judged under names@1")
+    assert NAME_RULE_VERSION in err and "\n" not in err
     assert table_sizes(db) == before
 
 
