@@ -17,7 +17,6 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 from marketspeak.pipelines.demo_site.pdf import build_pdf
 from tests.spiders.fixture_http import FixtureHandler, running
@@ -159,10 +158,9 @@ def serve_cmis() -> Iterator[tuple[str, list[str]]]:
     class Handler(FixtureHandler):
         def do_GET(self) -> None:  # noqa: N802
             seen.append(self.path)
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            site = parts.path.strip("/").split("/")[0]
-            found = answer(site, parts.path, query)
+            path, query = self.path_and_query()
+            site = path.strip("/").split("/")[0]
+            found = answer(site, path, query)
             if found is None:
                 return self.send(404, b"not found")
             return self.send(200, found[0], found[1] + "; charset=utf-8")

@@ -7,6 +7,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlsplit
 
 from marketspeak.pipelines.demo_site.server import LocalServer
 
@@ -29,6 +30,11 @@ class FixtureHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def path_and_query(self) -> tuple[str, dict[str, str]]:
+        """The request's path, and the first value of each key of its query."""
+        parts = urlsplit(self.path)
+        return parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
 
     def redirect(self, location: str) -> None:
         self.send_response(302)

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 from marketspeak.pipelines.demo_site.pdf import build_pdf
 from tests.spiders.fixture_http import FixtureHandler, running
@@ -243,17 +243,16 @@ def serve_moderngov(web_service_answer: int | str = 200) -> Iterator[tuple[str, 
     class Handler(FixtureHandler):
         def do_GET(self) -> None:  # noqa: N802
             seen.append(self.path)
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            path, query = self.path_and_query()
             base = f"http://{self.headers['Host']}"
-            if parts.path.startswith("/mgWebService.asmx/") and web_service_answer != 200:
+            if path.startswith("/mgWebService.asmx/") and web_service_answer != 200:
                 if web_service_answer == "html":
                     return self.send(200, page("Web service", "<p>Not available.</p>"))
                 return self.send(int(web_service_answer), b"forbidden or not found")
-            body, ctype = web_service(parts.path, query, base), "text/xml; charset=utf-8"
+            body, ctype = web_service(path, query, base), "text/xml; charset=utf-8"
             if body is None:
-                body, ctype = public_page(parts.path, query), "text/html; charset=utf-8"
-            if body is None and (paper := paper_at(parts.path, query)):
+                body, ctype = public_page(path, query), "text/html; charset=utf-8"
+            if body is None and (paper := paper_at(path, query)):
                 body, ctype = paper, "application/pdf"
             if body is None:
                 return self.send(404, b"not found")
