@@ -29,7 +29,7 @@ from scrapy.http import Response, TextResponse
 
 from marketspeak.corpus.items import DOCUMENT
 from marketspeak.spiders.extract import Extracted
-from marketspeak.spiders.source_spider import SourceSpider
+from marketspeak.spiders.source_spider import SourceSpider, since_of
 from marketspeak.spiders.urls import canonical_url, host_of
 
 SINCE = date(2010, 1, 1)  # CMIS5 installs keep their calendars from about then
@@ -62,12 +62,6 @@ def months_from(since: date, today: date) -> list[date]:
 
 def is_minutes(title: str) -> bool:
     return "minute" in title.lower()
-
-
-def since_of(source: dict[str, Any], start: date) -> date:
-    """The first day a source's calendars are read from: its `since`, or `start`."""
-    since = source.get("since")
-    return date.fromisoformat(str(since)) if since else start
 
 
 class CmisSpider(SourceSpider):

@@ -39,7 +39,7 @@ from scrapy.http import Response
 from marketspeak.corpus.items import FIELDS, ISSUE, now_iso
 from marketspeak.spiders.extract import Extracted, fragment_text, normalise_text
 from marketspeak.spiders.listings import read_xml
-from marketspeak.spiders.source_spider import SourceSpider
+from marketspeak.spiders.source_spider import SourceSpider, since_of
 from marketspeak.spiders.urls import canonical_url, host_of
 
 SINCE = date(2000, 1, 1)
@@ -94,8 +94,7 @@ class ModernGovSpider(SourceSpider):
 
     def __init__(self, source: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(source, **kwargs)
-        since = source.get("since")
-        self.since = date.fromisoformat(str(since)) if since else SINCE
+        self.since = since_of(source, SINCE)
 
     def service(self, root: str, operation: str, **params: object) -> str:
         query = f"?{urlencode(params)}" if params else ""

@@ -315,6 +315,13 @@ class SourceSpider(scrapy.Spider):
         return row
 
 
+def since_of(source: dict[str, Any], start: date) -> date:
+    """The first day a meeting calendar is read from: the source's `since` (YYYY-MM-DD, as
+    the sources file keeps it), or the platform's own `start`."""
+    since = source.get("since")
+    return date.fromisoformat(str(since)) if since else start
+
+
 def header(headers: Any, name: str) -> str | None:
     """A response header as text, or None."""
     value = headers.get(name)
