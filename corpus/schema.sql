@@ -58,7 +58,7 @@ COMMENT ON COLUMN documents.text IS 'Extracted main text; paragraphs separated b
 COMMENT ON COLUMN documents.n_chars IS 'Length of text in characters.';
 COMMENT ON COLUMN documents.n_tokens IS 'Number of rows in tokens for this document (words and punctuation); NULL until tokenised.';
 COMMENT ON COLUMN documents.n_words IS 'Number of word tokens (with a letter or digit); the denominator of every rate.';
-COMMENT ON COLUMN documents.lexicon_versions IS 'Lexicon versions its term_hits were matched with, e.g. ''market@1.0.0 relational@1.0.0''.';
+COMMENT ON COLUMN documents.lexicon_versions IS 'Lexicon versions its term_hits were matched with and the name rule that judged them, e.g. ''market@2.0.0 relational@2.0.0 names@2''; every published number is labelled with it.';
 COMMENT ON COLUMN documents.first_seen IS 'When this text was first crawled (UTC).';
 COMMENT ON COLUMN documents.last_seen IS 'When this text was last crawled at any of its URLs (UTC).';
 
